@@ -1,0 +1,160 @@
+using Mesh.Api.Grpc;
+using Mesh.Api.V1;
+using Mesh.Operator.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Operator.ConfigServer;
+
+/// <summary>
+/// Serves <c>mesh.v1.ConfigDiscovery/StreamConfig</c> with the semantics of xDS ADS (state of the world): the
+/// first request names the node; every response carries a version and a fresh nonce; the proxy's next request
+/// ACKs or NACKs that nonce; a request naming any other nonce is stale and ignored.
+/// </summary>
+internal sealed partial class ConfigDiscoveryService
+{
+    private readonly ConfigDistributor _distributor;
+    private readonly ProxyRegistry _registry;
+    private readonly ConvergenceTracker _convergence;
+    private readonly OperatorMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ConfigServerOptions _options;
+    private readonly ILogger<ConfigDiscoveryService> _logger;
+
+    public ConfigDiscoveryService(
+        ConfigDistributor distributor,
+        ProxyRegistry registry,
+        ConvergenceTracker convergence,
+        OperatorMetrics metrics,
+        TimeProvider timeProvider,
+        IOptions<ConfigServerOptions> options,
+        ILogger<ConfigDiscoveryService> logger)
+    {
+        _distributor = distributor;
+        _registry = registry;
+        _convergence = convergence;
+        _metrics = metrics;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public async Task StreamConfigAsync(
+        IAsyncStreamReader<ConfigRequest> requests,
+        IServerStreamWriter<ConfigResponse> responses,
+        ServerCallContext context)
+    {
+        if (!await requests.MoveNext(context.CancellationToken))
+        {
+            return;
+        }
+
+        var first = requests.Current;
+        if (first.Node is null || string.IsNullOrWhiteSpace(first.Node.Id))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first ConfigRequest must carry node.id"));
+        }
+
+        var node = first.Node.Clone();
+        if (string.IsNullOrEmpty(node.Ip))
+        {
+            node.Ip = context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "";
+        }
+
+        using var connection = new ProxyConnection(
+            _registry.NextId(),
+            node,
+            first.VersionInfo,
+            _timeProvider.GetUtcNow(),
+            _options.SendQueueCapacity,
+            context.CancellationToken);
+        _distributor.Connect(connection);
+        LogConnected(node.Id, node.Namespace, context.Peer);
+        try
+        {
+            var sending = SendAsync(connection, responses);
+            var receiving = ReceiveAsync(connection, requests);
+            var finished = await Task.WhenAny(sending, receiving);
+
+            // Either side ending ends the call: stop the other and surface the first failure.
+            connection.Close();
+            await Task.WhenAll(sending, receiving).ContinueWith(static _ => { }, TaskScheduler.Default);
+            await finished;
+        }
+        finally
+        {
+            _distributor.Disconnect(connection);
+            LogDisconnected(node.Id, connection.AbortReason ?? "the stream ended");
+        }
+
+        if (connection.AbortReason is { } reason)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, reason));
+        }
+    }
+
+    private async Task SendAsync(ProxyConnection connection, IServerStreamWriter<ConfigResponse> responses)
+    {
+        try
+        {
+            await foreach (var push in connection.Pending.ReadAllAsync(connection.Aborted))
+            {
+                var response = connection.PrepareResponse(push);
+                await responses.WriteAsync(response, connection.Aborted);
+                _metrics.PushSent();
+                LogSent(connection.Node.Id, response.VersionInfo, response.Nonce);
+            }
+        }
+        catch (OperationCanceledException) when (connection.Aborted.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReceiveAsync(ProxyConnection connection, IAsyncStreamReader<ConfigRequest> requests)
+    {
+        try
+        {
+            while (await requests.MoveNext(connection.Aborted))
+            {
+                var answer = connection.HandleRequest(requests.Current, _timeProvider.GetUtcNow());
+                switch (answer.Kind)
+                {
+                    case AnswerKind.Ack:
+                        _metrics.PushAcked();
+                        _convergence.Answered(connection.Id, answer.Generation);
+                        LogAck(connection.Node.Id, requests.Current.VersionInfo);
+                        break;
+                    case AnswerKind.Nack:
+                        _metrics.PushNacked();
+                        _convergence.Answered(connection.Id, answer.Generation);
+                        LogNack(connection.Node.Id, answer.Nack!.Version, answer.Nack.Message);
+                        break;
+                    default:
+                        LogStale(connection.Node.Id, requests.Current.ResponseNonce);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (connection.Aborted.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy {ProxyId} in {Namespace} connected from {Peer}")]
+    private partial void LogConnected(string proxyId, string @namespace, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy {ProxyId} disconnected: {Reason}")]
+    private partial void LogDisconnected(string proxyId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sent version {Version} to proxy {ProxyId} with nonce {Nonce}")]
+    private partial void LogSent(string proxyId, string version, string nonce);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Proxy {ProxyId} acknowledged version {Version}")]
+    private partial void LogAck(string proxyId, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy {ProxyId} rejected version {Version}: {Reason}")]
+    private partial void LogNack(string proxyId, string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Proxy {ProxyId} sent a stale nonce {Nonce}; ignored")]
+    private partial void LogStale(string proxyId, string nonce);
+}

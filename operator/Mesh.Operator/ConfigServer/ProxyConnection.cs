@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Mesh.Api.V1;
+
+namespace Mesh.Operator.ConfigServer;
+
+/// <summary>
+/// The server's side of one proxy's config stream: its node, what was sent and answered, and the bounded queue of
+/// responses waiting to be written.
+/// </summary>
+internal sealed class ProxyConnection : IDisposable
+{
+    private readonly Channel<PendingPush> _queue;
+    private readonly CancellationTokenSource _aborted;
+    private readonly Lock _gate = new();
+
+    private long _offeredGeneration = -1;
+    private string? _offeredVersion;
+    private long _nonceCounter;
+    private string? _sentNonce;
+    private string? _sentVersion;
+    private long _sentGeneration = -1;
+    private string? _ackedVersion;
+    private DateTimeOffset? _ackedAt;
+    private NackRecord? _lastNack;
+
+    public ProxyConnection(long id, Node node, string? initialVersion, DateTimeOffset connectedSince, int queueCapacity, CancellationToken callAborted)
+    {
+        Id = id;
+        Node = node;
+        ConnectedSince = connectedSince;
+        _ackedVersion = string.IsNullOrEmpty(initialVersion) ? null : initialVersion;
+        _queue = Channel.CreateBounded<PendingPush>(new BoundedChannelOptions(queueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _aborted = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
+    }
+
+    public long Id { get; }
+
+    public Node Node { get; }
+
+    public DateTimeOffset ConnectedSince { get; }
+
+    /// <summary>Cancelled when the call ends or the server drops the connection.</summary>
+    public CancellationToken Aborted => _aborted.Token;
+
+    /// <summary>Why the server dropped the connection, if it did.</summary>
+    public string? AbortReason { get; private set; }
+
+    public ChannelReader<PendingPush> Pending => _queue.Reader;
+
+    /// <summary>
+    /// Queues <paramref name="config"/> unless the proxy already has that version or was offered a newer generation.
+    /// A full queue means the proxy cannot keep up: it is disconnected rather than allowed to slow the others.
+    /// </summary>
+    public PushOutcome Offer(CompiledProxyConfig config, long generation)
+    {
+        lock (_gate)
+        {
+            if (generation < _offeredGeneration)
+            {
+                return PushOutcome.Unchanged;
+            }
+
+            _offeredGeneration = generation;
+            if (string.Equals(config.Version, _offeredVersion, StringComparison.Ordinal))
+            {
+                return PushOutcome.Unchanged;
+            }
+
+            if (!_queue.Writer.TryWrite(new PendingPush(config, generation)))
+            {
+                Abort("send queue full: the proxy is not reading its config stream");
+                return PushOutcome.Overflowed;
+            }
+
+            _offeredVersion = config.Version;
+            return PushOutcome.Queued;
+        }
+    }
+
+    /// <summary>Records that <paramref name="push"/> is about to be written and returns the response to write.</summary>
+    public ConfigResponse PrepareResponse(PendingPush push)
+    {
+        lock (_gate)
+        {
+            _sentNonce = (++_nonceCounter).ToString(CultureInfo.InvariantCulture);
+            _sentVersion = push.Config.Version;
+            _sentGeneration = push.Generation;
+            return new ConfigResponse
+            {
+                VersionInfo = push.Config.Version,
+                Nonce = _sentNonce,
+                Config = push.Config.Config,
+            };
+        }
+    }
+
+    /// <summary>Judges a request that follows the first: an ACK or NACK of the last response, or stale.</summary>
+    public Answer HandleRequest(ConfigRequest request, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (_sentNonce is null || !string.Equals(request.ResponseNonce, _sentNonce, StringComparison.Ordinal))
+            {
+                return new Answer(AnswerKind.Stale, _sentGeneration, null);
+            }
+
+            // Answering twice is as stale as answering an old response.
+            _sentNonce = null;
+            if (request.ErrorDetail is { } error)
+            {
+                _lastNack = new NackRecord(_sentVersion ?? "", error.Code, error.Message, now);
+                return new Answer(AnswerKind.Nack, _sentGeneration, _lastNack);
+            }
+
+            _ackedVersion = request.VersionInfo;
+            _ackedAt = now;
+            return new Answer(AnswerKind.Ack, _sentGeneration, null);
+        }
+    }
+
+    public ProxyStatus GetStatus()
+    {
+        lock (_gate)
+        {
+            return new ProxyStatus(
+                Node.Id,
+                Node.Namespace,
+                Node.Ip,
+                ConnectedSince,
+                _ackedVersion,
+                _ackedAt,
+                _sentVersion,
+                _sentNonce is not null,
+                _lastNack);
+        }
+    }
+
+    /// <summary>Drops the connection from the server's side; the call ends with UNAVAILABLE and the proxy reconnects.</summary>
+    public void Abort(string reason)
+    {
+        AbortReason ??= reason;
+        Close();
+    }
+
+    /// <summary>Ends both directions of the stream without blaming the proxy.</summary>
+    public void Close()
+    {
+        _queue.Writer.TryComplete();
+        _aborted.Cancel();
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _aborted.Dispose();
+    }
+
+    /// <summary>A config waiting to be written, with the generation it belongs to.</summary>
+    internal readonly record struct PendingPush(CompiledProxyConfig Config, long Generation);
+
+    /// <summary>The judgement of one request.</summary>
+    internal readonly record struct Answer(AnswerKind Kind, long Generation, NackRecord? Nack);
+}
