@@ -67,6 +67,7 @@ internal sealed partial class ConfigDiscoveryService
             first.VersionInfo,
             _timeProvider.GetUtcNow(),
             _options.SendQueueCapacity,
+            context.GetHttpContext().Abort,
             context.CancellationToken);
         _distributor.Connect(connection);
         LogConnected(node.Id, node.Namespace, context.Peer);
@@ -89,6 +90,7 @@ internal sealed partial class ConfigDiscoveryService
 
         if (connection.AbortReason is { } reason)
         {
+            // Only reaches a proxy whose stream is still writable; a stalled one sees the stream reset instead.
             throw new RpcException(new Status(StatusCode.Unavailable, reason));
         }
     }

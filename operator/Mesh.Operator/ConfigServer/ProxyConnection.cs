@@ -24,8 +24,13 @@ internal sealed class ProxyConnection : IDisposable
     private DateTimeOffset? _ackedAt;
     private NackRecord? _lastNack;
 
-    public ProxyConnection(long id, Node node, string? initialVersion, DateTimeOffset connectedSince, int queueCapacity, CancellationToken callAborted)
+    private readonly Action _abortTransport;
+
+    /// <param name="abortTransport">Resets the underlying HTTP/2 stream. A proxy that stopped reading holds the
+    /// stream's flow-control window shut, so neither trailers nor a graceful close could reach it.</param>
+    public ProxyConnection(long id, Node node, string? initialVersion, DateTimeOffset connectedSince, int queueCapacity, Action abortTransport, CancellationToken callAborted)
     {
+        _abortTransport = abortTransport;
         Id = id;
         Node = node;
         ConnectedSince = connectedSince;
@@ -60,7 +65,7 @@ internal sealed class ProxyConnection : IDisposable
     {
         lock (_gate)
         {
-            if (generation < _offeredGeneration)
+            if (AbortReason is not null || generation < _offeredGeneration)
             {
                 return PushOutcome.Unchanged;
             }
@@ -145,6 +150,7 @@ internal sealed class ProxyConnection : IDisposable
     {
         AbortReason ??= reason;
         Close();
+        _abortTransport();
     }
 
     /// <summary>Ends both directions of the stream without blaming the proxy.</summary>
