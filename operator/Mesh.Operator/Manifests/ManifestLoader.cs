@@ -71,7 +71,7 @@ public static class ManifestLoader
         }
         catch (YamlException ex)
         {
-            var message = ex.InnerException?.Message ?? ex.Message;
+            var message = ex.InnerException is YamlException inner ? inner.Message : ex.Message;
             problems.Add(new ManifestProblem(file, (int)ex.Start.Line, null, $"invalid YAML: {message}"));
             return;
         }

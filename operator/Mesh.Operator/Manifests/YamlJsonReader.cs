@@ -16,6 +16,20 @@ public static partial class YamlJsonReader
     public static IReadOnlyList<YamlJsonDocument> Read(string yaml)
     {
         var parser = new Parser(new StringReader(yaml));
+        try
+        {
+            return ReadStream(parser);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some syntax errors (an unclosed flow collection) this way; locate them at the last event read.
+            var mark = parser.Current?.End ?? Mark.Empty;
+            throw new YamlException(mark, mark, "malformed YAML (an unclosed flow collection?)", ex);
+        }
+    }
+
+    private static List<YamlJsonDocument> ReadStream(IParser parser)
+    {
         var documents = new List<YamlJsonDocument>();
         parser.Consume<StreamStart>();
         while (parser.TryConsume<DocumentStart>(out var start))
