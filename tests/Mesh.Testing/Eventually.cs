@@ -7,11 +7,14 @@ public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task AssertAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
+    public static Task AssertAsync(Func<bool> condition, string because, TimeSpan? timeout = null) =>
+        AssertAsync(() => Task.FromResult(condition()), because, timeout);
+
+    public static async Task AssertAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)
     {
         var limit = timeout ?? DefaultTimeout;
         using var cancellation = new CancellationTokenSource(limit);
-        while (!condition())
+        while (!await condition())
         {
             if (cancellation.IsCancellationRequested)
             {

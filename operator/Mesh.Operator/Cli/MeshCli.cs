@@ -8,7 +8,8 @@ namespace Mesh.Operator.Cli;
 /// </summary>
 public static class MeshCli
 {
-    public const int NotImplementedExitCode = 2;
+    /// <summary>Exit code for a command line that cannot be acted on.</summary>
+    public const int UsageExitCode = 2;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -25,13 +26,21 @@ public static class MeshCli
         var compile = new Command("compile", "Print the config the given workload's proxy would get, as JSON.") { compilePaths, proxy };
         compile.SetAction(result => CompileCommand.Run(result.GetRequiredValue(compilePaths), result.GetRequiredValue(proxy), output, error));
 
-        var run = new Command("run", "Run the control plane (not implemented yet).");
-        run.TreatUnmatchedTokensAsErrors = false;
-        run.SetAction(_ => NotImplemented(error));
+        var run = RunCommand.Create(error);
+        var root = new RootCommand("Mesh control plane: compiles mesh resources into proxy configs and streams them to proxies.") { analyze, compile, run };
 
-        var root = new RootCommand("Mesh control plane: compiles mesh resources into proxy configs.") { analyze, compile, run };
-        root.SetAction(_ => NotImplemented(error));
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        // `run` is the default subcommand: `mesh-operator --source dir:PATH` runs the control plane.
+        var parse = root.Parse(args);
+        if (parse.CommandResult.Command == root && args.Length > 0 && !args.Any(a => a is "-h" or "--help" or "-?" or "--version"))
+        {
+            parse = root.Parse(["run", .. args]);
+        }
+        else if (args.Length == 0)
+        {
+            parse = root.Parse(["run"]);
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
     private static Argument<string[]> PathsArgument() => new("paths")
@@ -39,10 +48,4 @@ public static class MeshCli
         Description = "Manifest files or directories (searched recursively for *.yaml, *.yml, *.json).",
         Arity = ArgumentArity.OneOrMore,
     };
-
-    private static int NotImplemented(TextWriter error)
-    {
-        error.WriteLine("mesh-operator run: not implemented yet");
-        return NotImplementedExitCode;
-    }
 }

@@ -62,11 +62,11 @@ internal sealed partial class ConfigDistributor : IConfigPublisher
     }
 
     /// <summary>The config the node would get from the current snapshot, for <c>/debug/config</c>.</summary>
-    public CompiledProxyConfig? Preview(Api.V1.Node node) => Current?.Generator.Generate(node);
+    public VersionedProxyConfig? Preview(Api.V1.Node node) => Current?.Generator.Generate(node);
 
     private PushOutcome Offer(ProxyConnection connection, MeshConfigSnapshot snapshot)
     {
-        CompiledProxyConfig config;
+        VersionedProxyConfig config;
         try
         {
             config = snapshot.Generator.Generate(connection.Node);

@@ -8,5 +8,5 @@ namespace Mesh.Operator.ConfigServer;
 /// </summary>
 public interface IProxyConfigGenerator
 {
-    CompiledProxyConfig Generate(Node node);
+    VersionedProxyConfig Generate(Node node);
 }

@@ -61,7 +61,7 @@ internal sealed class ProxyConnection : IDisposable
     /// Queues <paramref name="config"/> unless the proxy already has that version or was offered a newer generation.
     /// A full queue means the proxy cannot keep up: it is disconnected rather than allowed to slow the others.
     /// </summary>
-    public PushOutcome Offer(CompiledProxyConfig config, long generation)
+    public PushOutcome Offer(VersionedProxyConfig config, long generation)
     {
         lock (_gate)
         {
@@ -167,7 +167,7 @@ internal sealed class ProxyConnection : IDisposable
     }
 
     /// <summary>A config waiting to be written, with the generation it belongs to.</summary>
-    internal readonly record struct PendingPush(CompiledProxyConfig Config, long Generation);
+    internal readonly record struct PendingPush(VersionedProxyConfig Config, long Generation);
 
     /// <summary>The judgement of one request.</summary>
     internal readonly record struct Answer(AnswerKind Kind, long Generation, NackRecord? Nack);

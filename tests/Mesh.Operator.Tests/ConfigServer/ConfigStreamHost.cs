@@ -68,10 +68,10 @@ internal sealed class ConfigStreamHost : IAsyncDisposable
 
     private sealed class TestGenerator(Func<string, ProxyConfig> configFor) : IProxyConfigGenerator
     {
-        public CompiledProxyConfig Generate(Node node)
+        public VersionedProxyConfig Generate(Node node)
         {
             var config = configFor(node.Id);
-            return new CompiledProxyConfig("v-" + config.VirtualHosts[0].Name, config);
+            return new VersionedProxyConfig("v-" + config.VirtualHosts[0].Name, config);
         }
     }
 }

@@ -1,0 +1,108 @@
+using System.Net;
+using Mesh.Api.Grpc;
+using Mesh.Operator.ConfigServer;
+using Mesh.Operator.Diagnostics;
+using Mesh.Operator.Reconcile;
+using Mesh.Operator.Sources;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+
+namespace Mesh.Operator.Hosting;
+
+/// <summary>Builds the control plane: the source, the reconcile loop, the config stream and the HTTP endpoints.</summary>
+public static class OperatorHost
+{
+    public static WebApplication Build(OperatorOptions options, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var source = ParseSource(options.Source);
+        var listenAddress = IPAddress.Parse(options.ListenAddress ?? (source.IsDirectory ? "127.0.0.1" : "0.0.0.0"));
+
+        var builder = WebApplication.CreateSlimBuilder();
+        ConfigureLogging(builder, options.LogLevel);
+
+        var listeners = new OperatorListeners();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(listenAddress, options.GrpcPort, listen =>
+            {
+                listen.UseGrpcH2c();
+                listeners.Grpc = listen;
+            });
+            kestrel.Listen(listenAddress, options.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listeners.Http = listen;
+            });
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(listeners);
+        services.AddOptions<ReconcileOptions>().Configure(o => o.RootNamespace = options.RootNamespace);
+        services.AddConfigServer();
+        if (source.IsDirectory)
+        {
+            services.AddOptions<DirectorySourceOptions>().Configure(o => o.Path = source.Path!);
+            services.AddSingleton<IResourceSource, DirectorySource>();
+        }
+        else
+        {
+            throw new NotSupportedException("--source kube is not available yet; use --source dir:PATH.");
+        }
+
+        services.AddSingleton<IReconcileResultSink, ProblemLogSink>();
+        services.AddSingleton<MeshReconciler>();
+        services.AddHostedService(provider => provider.GetRequiredService<MeshReconciler>());
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        app.UseWhen(
+            context => context.Connection.LocalPort == listeners.GrpcPort,
+            grpc => grpc.UseRouting().UseEndpoints(endpoints => endpoints.MapConfigDiscovery()));
+        app.UseWhen(
+            context => context.Connection.LocalPort == listeners.HttpPort,
+            http => http.UseRouting().UseEndpoints(endpoints => endpoints.MapOperatorDiagnostics()));
+        app.Run(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        return app;
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, string level)
+    {
+        if (!Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var minimum))
+        {
+            throw new ArgumentException($"--log-level: '{level}' is not one of Verbose, Debug, Information, Warning, Error.");
+        }
+
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Is(minimum)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: true);
+    }
+
+    private static (bool IsDirectory, string? Path) ParseSource(string? source)
+    {
+        source ??= OperatorOptions.InCluster ? "kube" : null;
+        return source switch
+        {
+            null => throw new ArgumentException("--source is required outside a pod: give dir:PATH (local mode) or kube."),
+            "kube" => (false, null),
+            _ when source.StartsWith("dir:", StringComparison.Ordinal) && source.Length > 4 => (true, source[4..]),
+            _ => throw new ArgumentException($"--source: '{source}' is neither 'kube' nor 'dir:PATH'."),
+        };
+    }
+}

@@ -1,0 +1,17 @@
+using Mesh.Api.V1;
+using Mesh.Operator.Compiler;
+using Mesh.Operator.ConfigServer;
+
+namespace Mesh.Operator.Reconcile;
+
+/// <summary>Serves each proxy its config from one <see cref="CompiledMesh"/>.</summary>
+internal sealed class CompiledMeshGenerator(CompiledMesh mesh) : IProxyConfigGenerator
+{
+    public CompiledMesh Mesh { get; } = mesh;
+
+    public VersionedProxyConfig Generate(Node node)
+    {
+        var compiled = Mesh.ConfigFor(node);
+        return new VersionedProxyConfig(compiled.Version, compiled.ToProxyConfig());
+    }
+}

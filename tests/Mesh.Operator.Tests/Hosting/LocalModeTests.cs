@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json;
+using Mesh.Api.Grpc;
+using Mesh.Api.V1;
+using Mesh.Operator.Tests.ConfigServer;
+using Mesh.Testing;
+
+namespace Mesh.Operator.Tests.Hosting;
+
+/// <summary>
+/// The operator as users run it locally (<c>run --source dir:PATH</c>): real manifests on disk, real sockets, our gRPC
+/// client standing in for a proxy.
+/// </summary>
+public sealed class LocalModeTests : IAsyncLifetime
+{
+    private const string ReviewsHost = "reviews.default.svc.cluster.local";
+
+    private const string Services = """
+        apiVersion: v1
+        kind: Service
+        metadata: { name: reviews, namespace: default }
+        spec:
+          selector: { app: reviews }
+          ports: [{ name: http, port: 9080 }]
+        ---
+        apiVersion: mesh.io/v1alpha1
+        kind: WorkloadEntry
+        metadata: { name: reviews-v1, namespace: default }
+        spec: { address: 127.0.0.1, ports: { http: 19084 }, labels: { app: reviews, version: v1 } }
+        ---
+        apiVersion: mesh.io/v1alpha1
+        kind: WorkloadEntry
+        metadata: { name: reviews-v2, namespace: default }
+        spec: { address: 127.0.0.1, ports: { http: 19085 }, labels: { app: reviews, version: v2 } }
+        ---
+        apiVersion: mesh.io/v1alpha1
+        kind: DestinationRule
+        metadata: { name: reviews, namespace: default }
+        spec:
+          host: reviews
+          subsets:
+            - { name: v1, labels: { version: v1 } }
+            - { name: v2, labels: { version: v2 } }
+        """;
+
+    private LocalOperator _operator = null!;
+    private GrpcChannel _channel = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _operator = await LocalOperator.StartAsync(new Dictionary<string, string>
+        {
+            ["services.yaml"] = Services,
+            ["reviews-vs.yaml"] = Split(80, 20),
+        });
+        _channel = GrpcChannel.ForAddress(_operator.GrpcAddress);
+        _http = new HttpClient { BaseAddress = _operator.HttpAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        _channel.Dispose();
+        await _operator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Becomes_ready_and_streams_the_compiled_config_to_a_proxy()
+    {
+        await Eventually.AssertAsync(async () => await GetStatusAsync("/readyz") == HttpStatusCode.OK, "/readyz turns 200");
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+
+        var response = await proxy.ReceiveAsync();
+        await proxy.AckAsync(response);
+
+        Assert.Equal([80u, 20u], Weights(response.Config));
+        await Eventually.AssertAsync(
+            async () => (await _http.GetStringAsync("/debug/proxies")).Contains(response.VersionInfo, StringComparison.Ordinal),
+            "/debug/proxies shows the acknowledged version");
+        var config = await _http.GetStringAsync("/debug/config?proxy=default/productpage-1");
+        Assert.Equal(response.VersionInfo, JsonDocument.Parse(config).RootElement.GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public async Task Editing_a_manifest_pushes_the_new_split_to_connected_proxies()
+    {
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        var first = await proxy.ReceiveAsync();
+        await proxy.AckAsync(first);
+
+        await _operator.WriteAsync("reviews-vs.yaml", Split(50, 50));
+
+        var second = await proxy.ReceiveAsync();
+        Assert.NotEqual(first.VersionInfo, second.VersionInfo);
+        Assert.Equal([50u, 50u], Weights(second.Config));
+    }
+
+    [Fact]
+    public async Task A_broken_file_keeps_its_last_good_resources_and_other_files_still_apply()
+    {
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        await proxy.AckAsync(await proxy.ReceiveAsync());
+
+        await _operator.WriteAsync("reviews-vs.yaml", "apiVersion: mesh.io/v1alpha1\nkind: VirtualService\nmetadata: [unclosed\n");
+        await Eventually.AssertAsync(() => _operator.Source.Problems.Count > 0, "the broken file is reported");
+
+        // A change elsewhere still reaches the proxy, and the routes of the broken file's last good version remain.
+        await _operator.WriteAsync("details.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: { name: details, namespace: default }
+            spec: { ports: [{ name: http, port: 9080 }] }
+            """);
+        var next = await proxy.ReceiveAsync();
+
+        Assert.Contains(next.Config.VirtualHosts, host => host.Name == "details.default.svc.cluster.local");
+        Assert.Equal([80u, 20u], Weights(next.Config));
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync("/readyz"));
+    }
+
+    [Fact]
+    public async Task Debug_config_for_an_unknown_proxy_is_a_404_with_a_hint()
+    {
+        using var response = await _http.GetAsync("/debug/config?proxy=nobody");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("/debug/proxies", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static string Split(int v1, int v2) => $$"""
+        apiVersion: mesh.io/v1alpha1
+        kind: VirtualService
+        metadata: { name: reviews, namespace: default }
+        spec:
+          hosts: [reviews]
+          http:
+            - name: split
+              route:
+                - { destination: { host: reviews, subset: v1 }, weight: {{v1}} }
+                - { destination: { host: reviews, subset: v2 }, weight: {{v2}} }
+        """;
+
+    private static uint[] Weights(ProxyConfig config) =>
+        [.. config.VirtualHosts.Single(host => host.Name == ReviewsHost)
+            .Routes.Single(route => route.Name == "split")
+            .Forward.Destinations.Select(destination => destination.Weight)];
+
+    private async Task<HttpStatusCode> GetStatusAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return response.StatusCode;
+    }
+}
