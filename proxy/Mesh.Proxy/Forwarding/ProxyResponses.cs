@@ -15,7 +15,6 @@ internal static class ProxyResponses
             return Task.CompletedTask;
         }
 
-        context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(body + "\n", context.RequestAborted);

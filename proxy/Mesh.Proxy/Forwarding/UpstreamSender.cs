@@ -61,7 +61,7 @@ internal sealed partial class UpstreamSender
         }
     }
 
-    private async Task SendWithRetriesAsync(HttpContext context, ClusterRuntime cluster, RetryPolicy retries, byte[]? body, ForwardingRequest transformer, CancellationTokenSource? routeTimeout, ForwardOutcome outcome)
+    private async Task SendWithRetriesAsync(HttpContext context, ClusterRuntime cluster, RetryPolicy retries, byte[]? body, ForwardingRequest transformer, Deadline? routeTimeout, ForwardOutcome outcome)
     {
         var token = routeTimeout?.Token ?? context.RequestAborted;
         var replayable = body is not null || retries.Attempts == 0;
@@ -105,7 +105,7 @@ internal sealed partial class UpstreamSender
 
             var failure = error == ForwarderError.None ? UpstreamFailure.None : UpstreamFailureClassifier.Classify(context, error);
             if (failure != UpstreamFailure.None && !context.RequestAborted.IsCancellationRequested
-                && (perTry?.IsCancellationRequested == true || routeTimeout?.IsCancellationRequested == true))
+                && (perTry?.IsExpired == true || routeTimeout?.IsExpired == true))
             {
                 failure = UpstreamFailure.Timeout;
             }
@@ -113,7 +113,7 @@ internal sealed partial class UpstreamSender
             cluster.OutlierDetector?.Report(endpoint, failure == UpstreamFailure.None ? transformer.UpstreamStatus : 0);
 
             var retryFailure = failure != UpstreamFailure.None && mayRetry && !context.Response.HasStarted
-                && routeTimeout?.IsCancellationRequested != true && !context.RequestAborted.IsCancellationRequested
+                && routeTimeout?.IsExpired != true && !context.RequestAborted.IsCancellationRequested
                 && retries.IsRetriable(failure) && TryTakeRetry(cluster);
             if (transformer.HeldBack || retryFailure)
             {
@@ -125,7 +125,7 @@ internal sealed partial class UpstreamSender
                 }
                 catch (OperationCanceledException)
                 {
-                    await FailAsync(context, routeTimeout?.IsCancellationRequested == true ? UpstreamFailure.Timeout : UpstreamFailure.Other);
+                    await FailAsync(context, routeTimeout?.IsExpired == true ? UpstreamFailure.Timeout : UpstreamFailure.Other);
                     return;
                 }
                 finally
@@ -175,13 +175,7 @@ internal sealed partial class UpstreamSender
         return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
     }
 
-    private CancellationTokenSource Linked(CancellationToken token, TimeSpan timeout)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var timer = _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), source, timeout, Timeout.InfiniteTimeSpan);
-        source.Token.Register(static t => ((ITimer)t!).Dispose(), timer);
-        return source;
-    }
+    private Deadline Linked(CancellationToken token, TimeSpan timeout) => new(token, timeout, _time);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Retrying request to cluster {Cluster} after try {Attempt}: {Reason}")]
     private partial void LogRetrying(string cluster, int attempt, string reason);
