@@ -20,10 +20,13 @@ internal sealed class RingHashBalancer : ILoadBalancer
         _keys = keys;
         _fallback = new WeightedEndpoints(endpoints);
         var totalWeight = endpoints.Sum(e => (long)e.Weight);
+        // Points per unit of weight: the power of two that makes the ring at least minimumRingSize. Rounding to a
+        // power of two keeps it unchanged when one endpoint of many leaves, so the others keep their points.
+        var perWeight = (int)Math.Min(1 << 16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, Math.Ceiling((double)minimumRingSize / Math.Max(1, totalWeight)))));
         var ring = new List<(ulong Point, EndpointRuntime Owner)>();
         foreach (var endpoint in endpoints)
         {
-            var share = (int)Math.Max(1, Math.Ceiling((double)minimumRingSize * endpoint.Weight / totalWeight));
+            var share = perWeight * endpoint.Weight;
             var name = EndpointRuntime.Key(endpoint.Address, endpoint.Port);
             for (var i = 0; i < share; i++)
             {
