@@ -45,6 +45,19 @@ internal sealed class ProxyFlags
             {
                 result.AddError($"--labels: {error}");
             }
+
+            // Custom parsers run lazily, so their errors surface here rather than as parse errors.
+            foreach (var option in All)
+            {
+                try
+                {
+                    _ = result.GetResult(option)?.GetValueOrDefault<object?>();
+                }
+                catch (InvalidOperationException ex)
+                {
+                    result.AddError(ex.Message);
+                }
+            }
         });
     }
 
