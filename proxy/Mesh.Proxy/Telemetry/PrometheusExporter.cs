@@ -67,7 +67,7 @@ internal sealed class PrometheusExporter : IDisposable
     private sealed class InstrumentData
     {
         [ThreadStatic]
-        private static string[]? t_scratch;
+        private static string[]? _scratch;
 
         public InstrumentData(Instrument instrument)
         {
@@ -87,7 +87,7 @@ internal sealed class PrometheusExporter : IDisposable
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             // The lookup key is built in a per-thread scratch array; only a new label combination allocates.
-            var scratch = t_scratch is { } s && s.Length == tags.Length * 2 ? s : t_scratch = new string[tags.Length * 2];
+            var scratch = _scratch is { } s && s.Length == tags.Length * 2 ? s : _scratch = new string[tags.Length * 2];
             for (var i = 0; i < tags.Length; i++)
             {
                 scratch[2 * i] = tags[i].Key;
