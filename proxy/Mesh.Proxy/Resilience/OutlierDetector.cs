@@ -55,9 +55,15 @@ internal sealed class OutlierDetector
         }
 
         var fiveXx = Interlocked.Increment(ref stats.Consecutive5xx);
-        var gateway = status is 0 or 502 or 503 or 504
-            ? Interlocked.Increment(ref stats.ConsecutiveGatewayErrors)
-            : Interlocked.Exchange(ref stats.ConsecutiveGatewayErrors, 0) * 0;
+        var gateway = 0;
+        if (status is 0 or 502 or 503 or 504)
+        {
+            gateway = Interlocked.Increment(ref stats.ConsecutiveGatewayErrors);
+        }
+        else
+        {
+            Volatile.Write(ref stats.ConsecutiveGatewayErrors, 0);
+        }
 
         if ((_consecutive5xx > 0 && fiveXx >= _consecutive5xx) || (_consecutiveGateway > 0 && gateway >= _consecutiveGateway))
         {

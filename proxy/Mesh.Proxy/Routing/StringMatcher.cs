@@ -8,7 +8,6 @@ internal sealed class StringMatcher
     // RE2 semantics: linear time, no backtracking. NonBacktracking rejects what RE2 rejects (backreferences,
     // lookarounds), so a pattern the control plane accepted as RE2 compiles here too.
     private const RegexOptions RegexFlags = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
-    private static readonly TimeSpan RegexTimeout = Regex.InfiniteMatchTimeout;
 
     private readonly StringMatchKind _kind;
     private readonly string _value;
@@ -27,7 +26,7 @@ internal sealed class StringMatcher
 
     public string Value => _value;
 
-    /// <summary>Null when the proto match has no kind set (it then matches nothing is not intended: treated as absent).</summary>
+    /// <summary>Null when the proto match is absent or has no kind set: the condition is then not checked.</summary>
     /// <exception cref="Config.InvalidProxyConfigException">The regex does not compile.</exception>
     public static StringMatcher? Create(Api.V1.StringMatch? match, string path, bool ignoreCase = false)
     {
@@ -46,7 +45,7 @@ internal sealed class StringMatcher
                 try
                 {
                     var options = ignoreCase ? RegexFlags | RegexOptions.IgnoreCase : RegexFlags;
-                    var regex = new Regex($"^(?:{match.Regex})$", options, RegexTimeout);
+                    var regex = new Regex($"^(?:{match.Regex})$", options);
                     return new StringMatcher(StringMatchKind.Regex, match.Regex, regex, ignoreCase);
                 }
                 catch (ArgumentException ex)

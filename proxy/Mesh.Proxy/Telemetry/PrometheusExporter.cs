@@ -72,8 +72,8 @@ internal sealed class PrometheusExporter : IDisposable
         public InstrumentData(Instrument instrument)
         {
             Instrument = instrument;
-            IsGauge = instrument.GetType().Name.StartsWith("ObservableGauge", StringComparison.Ordinal);
-            IsHistogram = instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal);
+            IsGauge = instrument is ObservableGauge<long> or ObservableGauge<double>;
+            IsHistogram = instrument is Histogram<double> or Histogram<long>;
         }
 
         public Instrument Instrument { get; }

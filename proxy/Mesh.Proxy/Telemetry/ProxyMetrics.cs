@@ -15,13 +15,13 @@ internal sealed class ProxyMetrics : IDisposable
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
 
-    public ProxyMetrics(SnapshotHolder snapshots)
+    public ProxyMetrics(SnapshotHolder snapshots, TimeProvider time)
     {
         Meter = new Meter(MeterName);
         _requests = Meter.CreateCounter<long>("mesh_requests_total", description: "Requests handled by the proxy.");
         _duration = Meter.CreateHistogram<double>("mesh_request_duration_seconds", unit: "s", description: "Request duration as seen by the proxy.");
         Meter.CreateObservableGauge("mesh_upstream_connections", () => Observe(snapshots, c => c.Client.OpenConnections), description: "Open upstream connections per cluster.");
-        Meter.CreateObservableGauge("mesh_upstream_ejected_endpoints", () => ObserveEjected(snapshots), description: "Endpoints ejected by outlier detection per cluster.");
+        Meter.CreateObservableGauge("mesh_upstream_ejected_endpoints", () => ObserveEjected(snapshots, time), description: "Endpoints ejected by outlier detection per cluster.");
         Meter.CreateObservableGauge("mesh_upstream_requests_active", () => Observe(snapshots, c => c.Stats.InFlight), description: "Requests in flight per cluster.");
     }
 
@@ -60,9 +60,9 @@ internal sealed class ProxyMetrics : IDisposable
             ? snapshot.Clusters.Values.Select(c => new Measurement<long>(value(c), new KeyValuePair<string, object?>("cluster", c.Name)))
             : [];
 
-    private static IEnumerable<Measurement<long>> ObserveEjected(SnapshotHolder snapshots)
+    private static IEnumerable<Measurement<long>> ObserveEjected(SnapshotHolder snapshots, TimeProvider time)
     {
-        var now = TimeProvider.System.GetTimestamp();
+        var now = time.GetTimestamp();
         return Observe(snapshots, c => c.Endpoints.Count(e => e.Stats.IsEjected(now)));
     }
 }

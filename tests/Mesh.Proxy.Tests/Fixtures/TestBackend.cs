@@ -21,6 +21,8 @@ public sealed class TestBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _failNext;
+    private int _delayNext;
+    private int _delayMs;
     private int _failStatus;
 
     private TestBackend(string name, WebApplication app)
@@ -60,6 +62,13 @@ public sealed class TestBackend : IAsyncDisposable
         Volatile.Write(ref _failNext, count);
     }
 
+    /// <summary>The next <paramref name="count"/> requests wait <paramref name="milliseconds"/> before answering.</summary>
+    public void DelayNext(int count, int milliseconds)
+    {
+        Volatile.Write(ref _delayMs, milliseconds);
+        Volatile.Write(ref _delayNext, count);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -77,6 +86,11 @@ public sealed class TestBackend : IAsyncDisposable
 
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         Received.Enqueue(new ReceivedRequest(request.Method, request.Path.Value + request.QueryString.Value, headers, body, request.Protocol));
+
+        if (Interlocked.Decrement(ref _delayNext) >= 0)
+        {
+            await Task.Delay(Volatile.Read(ref _delayMs), context.RequestAborted);
+        }
 
         if (headers.TryGetValue("x-delay-ms", out var delay))
         {
