@@ -1,6 +1,7 @@
 using Mesh.Api.Grpc;
 using Mesh.Api.V1;
 using Mesh.Operator.Telemetry;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ internal sealed partial class ConfigDiscoveryService
     private readonly TimeProvider _timeProvider;
     private readonly ConfigServerOptions _options;
     private readonly ILogger<ConfigDiscoveryService> _logger;
+    private readonly CancellationToken _stopping;
 
     public ConfigDiscoveryService(
         ConfigDistributor distributor,
@@ -28,8 +30,10 @@ internal sealed partial class ConfigDiscoveryService
         OperatorMetrics metrics,
         TimeProvider timeProvider,
         IOptions<ConfigServerOptions> options,
+        IHostApplicationLifetime lifetime,
         ILogger<ConfigDiscoveryService> logger)
     {
+        _stopping = lifetime.ApplicationStopping;
         _distributor = distributor;
         _registry = registry;
         _convergence = convergence;
@@ -70,6 +74,10 @@ internal sealed partial class ConfigDiscoveryService
             context.GetHttpContext().Abort,
             context.CancellationToken);
         _distributor.Connect(connection);
+
+        // Streams never end on their own: on shutdown they are ended so proxies reconnect (to another replica)
+        // at once instead of holding the host's shutdown until its timeout.
+        using var onStopping = _stopping.Register(() => connection.Abort("the operator is shutting down", resetStream: false));
         LogConnected(node.Id, node.Namespace, context.Peer);
         try
         {

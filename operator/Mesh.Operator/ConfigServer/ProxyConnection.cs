@@ -78,7 +78,7 @@ internal sealed class ProxyConnection : IDisposable
 
             if (!_queue.Writer.TryWrite(new PendingPush(config, generation)))
             {
-                Abort("send queue full: the proxy is not reading its config stream");
+                Abort("send queue full: the proxy is not reading its config stream", resetStream: true);
                 return PushOutcome.Overflowed;
             }
 
@@ -145,12 +145,18 @@ internal sealed class ProxyConnection : IDisposable
         }
     }
 
-    /// <summary>Drops the connection from the server's side; the call ends with UNAVAILABLE and the proxy reconnects.</summary>
-    public void Abort(string reason)
+    /// <summary>
+    /// Ends the call from the server's side with UNAVAILABLE, so the proxy reconnects. <paramref name="resetStream"/>
+    /// also resets the HTTP/2 stream, for a proxy that no longer reads and so could never receive the status.
+    /// </summary>
+    public void Abort(string reason, bool resetStream)
     {
         AbortReason ??= reason;
         Close();
-        _abortTransport();
+        if (resetStream)
+        {
+            _abortTransport();
+        }
     }
 
     /// <summary>Ends both directions of the stream without blaming the proxy.</summary>

@@ -70,6 +70,12 @@ public static class ProxyHostBuilder
             services.AddSingleton<IProxyConfigSource, FileConfigSource>();
         }
 
+        if (options.DiscoveryAddress is not null)
+        {
+            services.AddOptions<StreamConfigSourceOptions>();
+            services.AddSingleton<IProxyConfigSource, StreamConfigSource>();
+        }
+
         if (options.AccessLog)
         {
             services.TryAddSingleton(new AccessLogOutput(Console.OpenStandardOutput()));

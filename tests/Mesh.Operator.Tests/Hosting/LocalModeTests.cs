@@ -4,6 +4,7 @@ using Mesh.Api.Grpc;
 using Mesh.Api.V1;
 using Mesh.Operator.Tests.ConfigServer;
 using Mesh.Testing;
+using Mesh.Testing.Operator;
 
 namespace Mesh.Operator.Tests.Hosting;
 
