@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Mesh.Kubernetes.Client;
+
+namespace Mesh.Kubernetes.Tests.Fixtures;
+
+/// <summary>One open watch of the fake API server: the lines to stream, in resourceVersion order.</summary>
+internal sealed class FakeWatch(ResourceType type, string? @namespace, FakeSelector selector, bool bookmarks)
+{
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+
+    public ResourceType Type { get; } = type;
+
+    public bool Bookmarks { get; } = bookmarks;
+
+    public ChannelReader<string> Lines => _lines.Reader;
+
+    public bool Matches(ResourceType type, JsonObject obj)
+        => type == Type
+            && (@namespace is null || FakeObjects.Namespace(obj) == @namespace)
+            && selector.Matches(obj);
+
+    public void Send(string eventType, JsonNode obj)
+        => _lines.Writer.TryWrite(new JsonObject { ["type"] = eventType, ["object"] = obj.DeepClone() }.ToJsonString());
+
+    /// <summary>Ends the stream as a server-side timeout does: no error, the client re-watches.</summary>
+    public void Close() => _lines.Writer.TryComplete();
+
+    /// <summary>An ERROR event (a Status) and the end of the stream, as for a too old resourceVersion.</summary>
+    public void Fail(FakeApiError error)
+    {
+        Send("ERROR", error.ToStatus());
+        Close();
+    }
+}
