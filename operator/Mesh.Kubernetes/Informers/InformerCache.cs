@@ -1,0 +1,164 @@
+using System.Collections.Immutable;
+using Mesh.Kubernetes.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Kubernetes.Informers;
+
+/// <summary>
+/// The informer's cache: an immutable dictionary swapped whole on every change (readers take snapshots without
+/// locks), plus the handlers, called under the writer lock so that they see events in the cache's order.
+/// </summary>
+internal sealed partial class InformerCache<T>(ILogger logger)
+    where T : class, IKubernetesObject
+{
+    private readonly Lock _gate = new();
+    private ImmutableDictionary<string, T> _items = ImmutableDictionary<string, T>.Empty.WithComparers(StringComparer.Ordinal);
+    private ImmutableArray<IResourceEventHandler<T>> _handlers = [];
+
+    public ImmutableDictionary<string, T> Snapshot => Volatile.Read(ref _items);
+
+    public IDisposable AddHandler(IResourceEventHandler<T> handler)
+    {
+        lock (_gate)
+        {
+            _handlers = _handlers.Add(handler);
+            foreach (var obj in _items.Values)
+            {
+                Dispatch(handler, h => h.OnAdded(obj));
+            }
+        }
+
+        return new Registration(this, handler);
+    }
+
+    public void Upsert(T obj)
+    {
+        lock (_gate)
+        {
+            var key = CacheKey.Of(obj);
+            var had = _items.TryGetValue(key, out var old);
+            Volatile.Write(ref _items, _items.SetItem(key, obj));
+            foreach (var handler in _handlers)
+            {
+                Dispatch(handler, h =>
+                {
+                    if (had)
+                    {
+                        h.OnUpdated(old!, obj);
+                    }
+                    else
+                    {
+                        h.OnAdded(obj);
+                    }
+                });
+            }
+        }
+    }
+
+    /// <summary>A watched deletion; one of an object the cache never had is dropped (client-go does the same).</summary>
+    public void Remove(T obj)
+    {
+        lock (_gate)
+        {
+            var key = CacheKey.Of(obj);
+            if (!_items.ContainsKey(key))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _items, _items.Remove(key));
+            foreach (var handler in _handlers)
+            {
+                Dispatch(handler, h => h.OnDeleted(obj, finalStateUnknown: false));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces the whole cache with a list: new objects are added, changed ones (by resourceVersion) updated, and
+    /// cached objects the list lacks are deleted with their last known state as a tombstone, so no ghost survives.
+    /// </summary>
+    public void Replace(IReadOnlyList<T> listed)
+    {
+        lock (_gate)
+        {
+            var old = _items;
+            var builder = ImmutableDictionary.CreateBuilder<string, T>(StringComparer.Ordinal);
+            foreach (var obj in listed)
+            {
+                builder[CacheKey.Of(obj)] = obj;
+            }
+
+            var next = builder.ToImmutable();
+            Volatile.Write(ref _items, next);
+            foreach (var (key, obj) in next)
+            {
+                if (!old.TryGetValue(key, out var previous))
+                {
+                    DispatchAll(h => h.OnAdded(obj));
+                }
+                else if (previous.Metadata.ResourceVersion != obj.Metadata.ResourceVersion)
+                {
+                    DispatchAll(h => h.OnUpdated(previous, obj));
+                }
+            }
+
+            foreach (var (key, tombstone) in old)
+            {
+                if (!next.ContainsKey(key))
+                {
+                    DispatchAll(h => h.OnDeleted(tombstone, finalStateUnknown: true));
+                }
+            }
+        }
+    }
+
+    /// <summary>Replays every cached object to the handlers as an update to itself.</summary>
+    public void Resync()
+    {
+        lock (_gate)
+        {
+            foreach (var obj in _items.Values)
+            {
+                DispatchAll(h => h.OnUpdated(obj, obj));
+            }
+        }
+    }
+
+    private void DispatchAll(Action<IResourceEventHandler<T>> call)
+    {
+        foreach (var handler in _handlers)
+        {
+            Dispatch(handler, call);
+        }
+    }
+
+    private void Dispatch(IResourceEventHandler<T> handler, Action<IResourceEventHandler<T>> call)
+    {
+        try
+        {
+            call(handler);
+        }
+        catch (Exception e)
+        {
+            // One faulty handler must neither stop the informer nor starve the other handlers.
+            LogHandlerFailed(logger, e, typeof(T).Name);
+        }
+    }
+
+    private void RemoveHandler(IResourceEventHandler<T> handler)
+    {
+        lock (_gate)
+        {
+            _handlers = _handlers.Remove(handler);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An event handler of the {Kind} informer failed")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string kind);
+
+    private sealed class Registration(InformerCache<T> cache, IResourceEventHandler<T> handler) : IDisposable
+    {
+        public void Dispose() => cache.RemoveHandler(handler);
+    }
+}
