@@ -18,11 +18,6 @@ internal static class KubernetesHttpHandlerFactory
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
 
-        if (config.TlsServerName is not null)
-        {
-            handler.SslOptions.TargetHost = config.TlsServerName;
-        }
-
         if (config.ClientCertificate is not null)
         {
             handler.SslOptions.ClientCertificates = [config.ClientCertificate];

@@ -22,6 +22,7 @@ internal sealed partial class KubernetesRequestSender : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _server;
+    private readonly string? _tlsServerName;
 
     public KubernetesRequestSender(
         KubernetesClientConfiguration config,
@@ -35,6 +36,7 @@ internal sealed partial class KubernetesRequestSender : IDisposable
         _logger = logger;
         // Concatenated rather than resolved so that a path prefix of the server URL (a proxying gateway) survives.
         _server = config.Server.AbsoluteUri.TrimEnd('/');
+        _tlsServerName = config.TlsServerName;
         _token = new BearerTokenSource(config.Token, config.TokenFile, timeProvider, options.TokenFileRefreshInterval);
         _http = new HttpClient(handler, disposeHandler: true)
         {
@@ -65,6 +67,12 @@ internal sealed partial class KubernetesRequestSender : IDisposable
             {
                 request.Content = new ByteArrayContent(body);
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType ?? "application/json");
+            }
+
+            if (_tlsServerName is not null)
+            {
+                // SocketsHttpHandler takes the TLS server name (SNI and certificate check) from the Host header.
+                request.Headers.Host = _tlsServerName;
             }
 
             var token = _token.GetToken();

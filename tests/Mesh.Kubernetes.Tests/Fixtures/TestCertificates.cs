@@ -7,11 +7,12 @@ namespace Mesh.Kubernetes.Tests.Fixtures;
 /// <summary>A throwaway CA and the certificates it issues, generated per test run.</summary>
 internal sealed class TestCertificates : IDisposable
 {
-    private readonly RSA _caKey = RSA.Create(2048);
+    // EC keys: RSA key generation is slow on a loaded machine and only the RSA client-key cases need it.
+    private readonly ECDsa _caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public TestCertificates(string caName = "test-ca")
     {
-        var request = new CertificateRequest($"CN={caName}", _caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest($"CN={caName}", _caKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
@@ -25,8 +26,8 @@ internal sealed class TestCertificates : IDisposable
     /// <summary>A server certificate for 127.0.0.1 and <c>kubernetes.default.svc</c>, with its key.</summary>
     public X509Certificate2 IssueServer()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=kube-apiserver", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=kube-apiserver", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("kubernetes.default.svc");
@@ -69,8 +70,8 @@ internal sealed class TestCertificates : IDisposable
         var serial = new byte[12];
         RandomNumberGenerator.Fill(serial);
         serial[0] &= 0x7F;
-        // The generator overload lets an RSA authority sign EC keys too.
-        var generator = X509SignatureGenerator.CreateForRSA(_caKey, RSASignaturePadding.Pkcs1);
+        // The generator overload lets the EC authority sign RSA keys too.
+        var generator = X509SignatureGenerator.CreateForECDsa(_caKey);
         return request.Create(Authority.SubjectName, generator, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(7), serial);
     }
 
