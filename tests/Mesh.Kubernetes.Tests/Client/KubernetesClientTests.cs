@@ -6,23 +6,23 @@ namespace Mesh.Kubernetes.Tests.Client;
 
 public sealed class KubernetesClientTests
 {
-    private readonly CancellationToken Ct = TestTimeout.Token();
+    private readonly CancellationToken _ct = TestTimeout.Token();
 
     [Fact]
     public async Task CreateGetAndReplace_RoundTripThroughTheServer_WithNewResourceVersions()
     {
         await using var cluster = await FakeCluster.StartAsync();
-        var created = await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), Ct);
+        var created = await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
         Assert.NotNull(created.Metadata.ResourceVersion);
         Assert.NotNull(created.Metadata.Uid);
         Assert.Equal(1, created.Metadata.Generation);
 
         created.Spec!.Color = "blue";
-        var replaced = await cluster.Client.ReplaceAsync(Widget.Type, created, Ct);
+        var replaced = await cluster.Client.ReplaceAsync(Widget.Type, created, _ct);
         Assert.NotEqual(created.Metadata.ResourceVersion, replaced.Metadata.ResourceVersion);
         Assert.Equal(2, replaced.Metadata.Generation);
 
-        var fetched = await cluster.Client.GetAsync<Widget>(Widget.Type, "default", "w1", Ct);
+        var fetched = await cluster.Client.GetAsync<Widget>(Widget.Type, "default", "w1", _ct);
         Assert.Equal("blue", fetched.Spec!.Color);
         Assert.Equal(replaced.Metadata.ResourceVersion, fetched.Metadata.ResourceVersion);
     }
@@ -31,13 +31,13 @@ public sealed class KubernetesClientTests
     public async Task Replace_WithAStaleResourceVersion_IsAConflict()
     {
         await using var cluster = await FakeCluster.StartAsync();
-        var first = await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), Ct);
-        var second = await cluster.Client.GetAsync<Widget>(Widget.Type, "default", "w1", Ct);
+        var first = await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
+        var second = await cluster.Client.GetAsync<Widget>(Widget.Type, "default", "w1", _ct);
         second.Spec!.Color = "green";
-        await cluster.Client.ReplaceAsync(Widget.Type, second, Ct);
+        await cluster.Client.ReplaceAsync(Widget.Type, second, _ct);
 
         first.Spec!.Color = "blue";
-        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.ReplaceAsync(Widget.Type, first, Ct));
+        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.ReplaceAsync(Widget.Type, first, _ct));
         Assert.Equal(HttpStatusCode.Conflict, error.Code);
         Assert.True(error.IsConflict);
         Assert.Contains("the object has been modified", error.Status.Message, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class KubernetesClientTests
     public async Task Get_OfAMissingObject_ThrowsNotFoundWithTheServersStatus()
     {
         await using var cluster = await FakeCluster.StartAsync();
-        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.GetAsync<Widget>(Widget.Type, "default", "nope", Ct));
+        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.GetAsync<Widget>(Widget.Type, "default", "nope", _ct));
         Assert.True(error.IsNotFound);
         Assert.Equal("NotFound", error.Reason);
         Assert.Equal("widgets \"nope\" not found", error.Status.Message);
@@ -57,8 +57,8 @@ public sealed class KubernetesClientTests
     public async Task Create_OfAnExistingName_IsAlreadyExistsNotConflict()
     {
         await using var cluster = await FakeCluster.StartAsync();
-        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), Ct);
-        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), Ct));
+        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
+        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct));
         Assert.True(error.IsAlreadyExists);
         Assert.False(error.IsConflict);
     }
@@ -69,7 +69,7 @@ public sealed class KubernetesClientTests
         await using var cluster = await FakeCluster.StartAsync();
         for (var i = 0; i < 5; i++)
         {
-            await cluster.Client.CreateAsync(Widget.Type, Widget.Create(i % 2 == 0 ? "a" : "b", $"w{i}", "red"), Ct);
+            await cluster.Client.CreateAsync(Widget.Type, Widget.Create(i % 2 == 0 ? "a" : "b", $"w{i}", "red"), _ct);
         }
 
         var names = new List<string>();
@@ -77,7 +77,7 @@ public sealed class KubernetesClientTests
         var pages = 0;
         do
         {
-            var page = await cluster.Client.ListAsync<Widget>(Widget.Type, null, new ListOptions { Limit = 2, Continue = token }, Ct);
+            var page = await cluster.Client.ListAsync<Widget>(Widget.Type, null, new ListOptions { Limit = 2, Continue = token }, _ct);
             Assert.NotEmpty(page.ResourceVersion);
             Assert.True(page.Items.Count <= 2);
             names.AddRange(page.Items.Select(w => w.Metadata.Name!));
@@ -95,13 +95,13 @@ public sealed class KubernetesClientTests
     public async Task List_InANamespaceWithSelectors_ReturnsOnlyMatchingObjects()
     {
         await using var cluster = await FakeCluster.StartAsync();
-        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("a", "w1", "red", new() { ["app"] = "x" }), Ct);
-        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("a", "w2", "red", new() { ["app"] = "y" }), Ct);
-        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("b", "w3", "red", new() { ["app"] = "x" }), Ct);
+        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("a", "w1", "red", new() { ["app"] = "x" }), _ct);
+        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("a", "w2", "red", new() { ["app"] = "y" }), _ct);
+        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("b", "w3", "red", new() { ["app"] = "x" }), _ct);
 
-        var byLabel = await cluster.Client.ListAsync<Widget>(Widget.Type, "a", new ListOptions { LabelSelector = "app=x" }, Ct);
+        var byLabel = await cluster.Client.ListAsync<Widget>(Widget.Type, "a", new ListOptions { LabelSelector = "app=x" }, _ct);
         Assert.Equal(["w1"], byLabel.Items.Select(w => w.Metadata.Name));
-        var byField = await cluster.Client.ListAsync<Widget>(Widget.Type, null, new ListOptions { FieldSelector = "metadata.name=w3" }, Ct);
+        var byField = await cluster.Client.ListAsync<Widget>(Widget.Type, null, new ListOptions { FieldSelector = "metadata.name=w3" }, _ct);
         Assert.Equal(["w3"], byField.Items.Select(w => w.Metadata.Name));
         Assert.Contains(cluster.Server.Requests, r => r.Path == "/apis/test.mesh.io/v1/namespaces/a/widgets" && r.Query == "?labelSelector=app%3Dx");
     }
@@ -110,12 +110,12 @@ public sealed class KubernetesClientTests
     public async Task Delete_RemovesTheObject_AndAStalePreconditionIsAConflict()
     {
         await using var cluster = await FakeCluster.StartAsync();
-        var created = await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), Ct);
-        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.DeleteAsync(Widget.Type, "default", "w1", "1", Ct));
+        var created = await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
+        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.DeleteAsync(Widget.Type, "default", "w1", "1", _ct));
         Assert.True(error.IsConflict);
 
-        await cluster.Client.DeleteAsync(Widget.Type, "default", "w1", created.Metadata.ResourceVersion, Ct);
-        var gone = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.GetAsync<Widget>(Widget.Type, "default", "w1", Ct));
+        await cluster.Client.DeleteAsync(Widget.Type, "default", "w1", created.Metadata.ResourceVersion, _ct);
+        var gone = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.GetAsync<Widget>(Widget.Type, "default", "w1", _ct));
         Assert.True(gone.IsNotFound);
     }
 

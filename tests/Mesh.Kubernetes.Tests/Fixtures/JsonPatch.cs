@@ -48,22 +48,22 @@ internal static class JsonPatch
                 Remove(root, path);
                 return Add(root, path, RequiredValue(operation));
             case "move":
-            {
-                var from = JsonPointer.Parse(RequiredString(operation, "from"));
-                if (path.Count > from.Count && path.Take(from.Count).SequenceEqual(from))
                 {
-                    throw new JsonPatchException("'move' cannot move a value into one of its own children.");
-                }
+                    var from = JsonPointer.Parse(RequiredString(operation, "from"));
+                    if (path.Count > from.Count && path.Take(from.Count).SequenceEqual(from))
+                    {
+                        throw new JsonPatchException("'move' cannot move a value into one of its own children.");
+                    }
 
-                if (from.SequenceEqual(path))
-                {
-                    Get(root, from);
-                    return root;
-                }
+                    if (from.SequenceEqual(path))
+                    {
+                        Get(root, from);
+                        return root;
+                    }
 
-                var value = Remove(root, from);
-                return Add(root, path, value);
-            }
+                    var value = Remove(root, from);
+                    return Add(root, path, value);
+                }
 
             case "copy":
                 return Add(root, path, Get(root, JsonPointer.Parse(RequiredString(operation, "from")))?.DeepClone());
