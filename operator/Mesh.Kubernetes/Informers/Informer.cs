@@ -90,7 +90,7 @@ internal sealed partial class Informer<T> : IInformer<T>
                     await Task.Delay(backoff.Next(), _timeProvider, cancellationToken);
                 }
             }
-            catch (KubernetesException e) when (e.IsResourceExpired)
+            catch (KubernetesException e) when (e.IsResourceExpired && !cancellationToken.IsCancellationRequested)
             {
                 CountError();
                 LogExpired(_logger, _type.Plural, e.Status.Message);
@@ -102,7 +102,12 @@ internal sealed partial class Informer<T> : IInformer<T>
 
                 needList = true;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: whatever the aborted request threw.
+                break;
+            }
+            catch (Exception e)
             {
                 CountError();
                 var delay = backoff.Next();
@@ -115,10 +120,6 @@ internal sealed partial class Informer<T> : IInformer<T>
                 {
                     break;
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                break;
             }
         }
 

@@ -86,6 +86,19 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task Watch_AMalformedEvent_IsAnInvalidDataError()
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        await using var events = cluster.Client.WatchAsync<Widget>(Widget.Type, null, new WatchOptions(), _ct).GetAsyncEnumerator(_ct);
+        var next = events.MoveNextAsync().AsTask();
+        await TestTimeout.WaitUntilAsync(() => cluster.Server.Store.OpenWatches == 1, "the watch to open");
+        cluster.Server.Store.FailWatchesWith("""{"type":"ADDED","object":""");
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => next);
+        Assert.Contains("not valid JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Watch_Cancelled_StopsTheEnumeration()
     {
         await using var cluster = await FakeCluster.StartAsync();

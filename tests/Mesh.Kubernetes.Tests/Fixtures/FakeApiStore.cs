@@ -278,6 +278,21 @@ internal sealed class FakeApiStore
         }
     }
 
+    /// <summary>Ends every open watch with <paramref name="line"/> sent as is (a malformed or unusual event).</summary>
+    public void FailWatchesWith(string line)
+    {
+        lock (_gate)
+        {
+            foreach (var watch in _watches)
+            {
+                watch.SendRaw(line);
+                watch.Close();
+            }
+
+            _watches.Clear();
+        }
+    }
+
     /// <summary>Forgets the history up to now, as etcd compaction does: older versions get 410 Gone.</summary>
     public void Compact()
     {

@@ -23,6 +23,8 @@ internal sealed class FakeWatch(ResourceType type, string? @namespace, FakeSelec
     public void Send(string eventType, JsonNode obj)
         => _lines.Writer.TryWrite(new JsonObject { ["type"] = eventType, ["object"] = obj.DeepClone() }.ToJsonString());
 
+    public void SendRaw(string line) => _lines.Writer.TryWrite(line);
+
     /// <summary>Ends the stream as a server-side timeout does: no error, the client re-watches.</summary>
     public void Close() => _lines.Writer.TryComplete();
 

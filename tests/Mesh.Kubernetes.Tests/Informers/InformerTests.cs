@@ -114,6 +114,25 @@ public sealed class InformerTests
         Assert.Equal("?limit=500&resourceVersion=", lists[^1]);
     }
 
+    [Theory]
+    [InlineData("""{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"internal error","reason":"InternalError","code":500}}""")]
+    [InlineData("""{"type":"ADDED","object":{"metadata":""")]
+    [InlineData("""{"type":"SURPRISE","object":{}}""")]
+    public async Task AnErrorEventOrABrokenStream_IsCounted_AndTheInformerRecovers(string line)
+    {
+        await using var harness = await InformerHarness.StartAsync();
+        await harness.CreateAsync("a", "w1");
+        await harness.RunAndSyncAsync();
+        await FirstWatchAsync(harness);
+
+        harness.Store.FailWatchesWith(line);
+        await harness.RecolorAsync("a", "w1", "blue");
+        await harness.CreateAsync("a", "w2");
+
+        await harness.WaitForConvergenceAsync();
+        Assert.True(harness.Informer.WatchErrors >= 1);
+    }
+
     [Fact]
     public async Task DeletesDuringADisconnect_WithHistoryKept_AreReplayedAsDeletions()
     {
