@@ -36,6 +36,22 @@ public sealed class TlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AWatchOverHttps_StreamsEventsAsTheyHappen()
+    {
+        var (certificatePem, keyPem, _) = _ca.IssueClient("admin", ClientKeyFormat.Ec);
+        using var client = KubernetesClientFactory.Create(FromKubeconfig(_ca.AuthorityPem, certificatePem, keyPem));
+        await using var events = client.WatchAsync<Widget>(Widget.Type, "default", new WatchOptions(), _ct).GetAsyncEnumerator(_ct);
+        var next = events.MoveNextAsync().AsTask();
+        await TestTimeout.WaitUntilAsync(() => _server.Store.OpenWatches == 1, "the watch to open");
+
+        await client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
+
+        Assert.True(await next);
+        Assert.Equal(WatchEventType.Added, events.Current.Type);
+        Assert.Equal("w1", events.Current.Object!.Metadata.Name);
+    }
+
+    [Fact]
     public async Task WithoutAClientCertificate_TheServerRefusesTheConnection()
     {
         using var client = KubernetesClientFactory.Create(FromKubeconfig(_ca.AuthorityPem, null, null));

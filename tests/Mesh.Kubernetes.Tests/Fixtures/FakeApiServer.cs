@@ -114,7 +114,14 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                     context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                throw new FakeApiError(fault.StatusCode, fault.StatusCode == 429 ? "TooManyRequests" : "InternalError", "injected failure");
+                var reason = fault.StatusCode switch
+                {
+                    403 => "Forbidden",
+                    410 => "Expired",
+                    429 => "TooManyRequests",
+                    _ => "InternalError",
+                };
+                throw new FakeApiError(fault.StatusCode, reason, "injected failure");
             }
 
             await RouteAsync(context, recorded);

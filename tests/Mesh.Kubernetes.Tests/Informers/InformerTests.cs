@@ -134,6 +134,25 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task AContinueTokenExpiredMidList_RestartsTheListFromTheLatestVersion()
+    {
+        await using var harness = await InformerHarness.StartAsync(new InformerOptions { PageSize = 2 });
+        for (var i = 0; i < 5; i++)
+        {
+            await harness.CreateAsync("a", $"w{i}");
+        }
+
+        harness.Cluster.Server.InjectFailures(1, 410, match: r => r.Query.Contains("continue=", StringComparison.Ordinal));
+        await harness.RunAndSyncAsync();
+
+        await harness.WaitForConvergenceAsync();
+        var lists = harness.Cluster.Server.Requests.Where(r => r.Method == "GET" && !r.IsWatch).Select(r => r.Query).ToList();
+        Assert.Equal("?limit=2&resourceVersion=0", lists[0]);
+        Assert.Equal("?limit=2&resourceVersion=", lists[2]);
+        Assert.Equal(1, harness.Informer.Lists);
+    }
+
+    [Fact]
     public async Task DeletesDuringADisconnect_WithHistoryKept_AreReplayedAsDeletions()
     {
         await using var harness = await InformerHarness.StartAsync();
