@@ -99,6 +99,33 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task Watch_WhoseConnectionDrops_FailsRatherThanEndingQuietly()
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        await using var events = cluster.Client.WatchAsync<Widget>(Widget.Type, null, new WatchOptions(), _ct).GetAsyncEnumerator(_ct);
+        var next = events.MoveNextAsync().AsTask();
+        await TestTimeout.WaitUntilAsync(() => cluster.Server.Store.OpenWatches == 1, "the watch to open");
+
+        cluster.Server.Store.AbortWatches();
+        await Assert.ThrowsAnyAsync<IOException>(() => next);
+    }
+
+    [Fact]
+    public async Task Watch_OutlivesTheRequestTimeout_WhichBoundsOnlyItsHeaders()
+    {
+        await using var cluster = await FakeCluster.StartAsync(new KubernetesClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var events = cluster.Client.WatchAsync<Widget>(Widget.Type, null, new WatchOptions(), _ct).GetAsyncEnumerator(_ct);
+        var next = events.MoveNextAsync().AsTask();
+        await TestTimeout.WaitUntilAsync(() => cluster.Server.Store.OpenWatches == 1, "the watch to open");
+
+        // Well past the request timeout: a watch that timed out would fail here instead of delivering the event.
+        await Task.Delay(TimeSpan.FromSeconds(1), _ct);
+        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
+        Assert.True(await next);
+        Assert.Equal("w1", events.Current.Object!.Metadata.Name);
+    }
+
+    [Fact]
     public async Task Watch_Cancelled_StopsTheEnumeration()
     {
         await using var cluster = await FakeCluster.StartAsync();

@@ -121,6 +121,10 @@ internal sealed partial class FakeApiServer
         {
             // The watch timed out or the client went away: end the stream without an error, as the server does.
         }
+        catch (FakeConnectionAborted)
+        {
+            context.Abort();
+        }
         finally
         {
             Store.Unregister(watch);

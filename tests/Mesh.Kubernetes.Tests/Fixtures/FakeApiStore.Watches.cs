@@ -70,6 +70,20 @@ internal sealed partial class FakeApiStore
         }
     }
 
+    /// <summary>Drops the connection of every open watch without ending its stream.</summary>
+    public void AbortWatches()
+    {
+        lock (_gate)
+        {
+            foreach (var watch in _watches)
+            {
+                watch.Abort();
+            }
+
+            _watches.Clear();
+        }
+    }
+
     /// <summary>Ends every open watch with <paramref name="line"/> sent as is (a malformed or unusual event).</summary>
     public void FailWatchesWith(string line)
     {

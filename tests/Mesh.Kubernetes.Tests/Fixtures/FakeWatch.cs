@@ -28,6 +28,9 @@ internal sealed class FakeWatch(ResourceType type, string? @namespace, FakeSelec
     /// <summary>Ends the stream as a server-side timeout does: no error, the client re-watches.</summary>
     public void Close() => _lines.Writer.TryComplete();
 
+    /// <summary>Drops the connection mid-stream, as a crashed API server or a broken network does.</summary>
+    public void Abort() => _lines.Writer.TryComplete(new FakeConnectionAborted());
+
     /// <summary>An ERROR event (a Status) and the end of the stream, as for a too old resourceVersion.</summary>
     public void Fail(FakeApiError error)
     {
@@ -35,3 +38,5 @@ internal sealed class FakeWatch(ResourceType type, string? @namespace, FakeSelec
         Close();
     }
 }
+
+internal sealed class FakeConnectionAborted() : Exception("The fake API server dropped the connection.");

@@ -99,7 +99,7 @@ public sealed class InformerTests
 
         var disconnected = true;
         harness.Cluster.Server.InjectFailures(int.MaxValue, 500, match: r => r.IsWatch && Volatile.Read(ref disconnected));
-        harness.Store.CloseWatches();
+        harness.Store.AbortWatches();
         await TestTimeout.WaitUntilAsync(() => harness.Informer.WatchErrors >= 2, "the informer to hit the failing watches");
         await harness.DeleteAsync("a", "gone");
         await harness.RecolorAsync("a", "changed", "blue");
@@ -163,7 +163,7 @@ public sealed class InformerTests
 
         var disconnected = true;
         harness.Cluster.Server.InjectFailures(int.MaxValue, 503, match: r => r.IsWatch && Volatile.Read(ref disconnected));
-        harness.Store.CloseWatches();
+        harness.Store.AbortWatches();
         await harness.DeleteAsync("a", "w1");
         await harness.RecolorAsync("a", "w2", "blue");
         Volatile.Write(ref disconnected, false);
@@ -284,7 +284,7 @@ public sealed class InformerTests
             {
                 switch (random.Next(6))
                 {
-                    case 0: harness.Store.CloseWatches(); break;
+                    case 0: harness.Store.AbortWatches(); break;
                     case 1: harness.Store.ExpireWatches(); break;
                     case 2: harness.Store.Compact(); harness.Store.CloseWatches(); break;
                     case 3: harness.Cluster.Server.InjectFailures(3, 500, match: r => r.Method == "GET"); harness.Store.CloseWatches(); break;
