@@ -19,6 +19,9 @@ public interface IInformer<T>
     /// <summary>Completes when <see cref="HasSynced"/> becomes true.</summary>
     Task WaitForSyncAsync(CancellationToken cancellationToken);
 
+    /// <summary>The cached objects of one namespace, keyed like <see cref="Snapshot"/>, from an index.</summary>
+    ImmutableDictionary<string, T> InNamespace(string @namespace);
+
     /// <summary>The cached object, or null.</summary>
     T? Get(string? @namespace, string name);
 

@@ -40,7 +40,7 @@ internal sealed partial class Informer<T> : IInformer<T>
 
     public bool HasSynced => _synced.Task.IsCompleted;
 
-    public ImmutableDictionary<string, T> Snapshot => _cache.Snapshot;
+    public ImmutableDictionary<string, T> Snapshot => _cache.State.Items;
 
     /// <summary>Watch ERROR events and failed requests so far.</summary>
     internal long WatchErrors => Interlocked.Read(ref _watchErrors);
@@ -50,7 +50,10 @@ internal sealed partial class Informer<T> : IInformer<T>
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
 
-    public T? Get(string? @namespace, string name) => _cache.Snapshot.GetValueOrDefault(CacheKey.For(@namespace, name));
+    public T? Get(string? @namespace, string name) => _cache.State.Items.GetValueOrDefault(CacheKey.For(@namespace, name));
+
+    public ImmutableDictionary<string, T> InNamespace(string @namespace)
+        => _cache.State.ByNamespace.GetValueOrDefault(@namespace) ?? ImmutableDictionary<string, T>.Empty;
 
     public IDisposable AddHandler(IResourceEventHandler<T> handler) => _cache.AddHandler(handler);
 

@@ -5,24 +5,24 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.Kubernetes.Informers;
 
 /// <summary>
-/// The informer's cache: an immutable dictionary swapped whole on every change (readers take snapshots without
-/// locks), plus the handlers, called under the writer lock so that they see events in the cache's order.
+/// The informer's cache: an immutable <see cref="CacheState{T}"/> swapped whole on every change (readers take
+/// snapshots without locks), plus the handlers, called under the writer lock so that they see events in the cache's order.
 /// </summary>
 internal sealed partial class InformerCache<T>(ILogger logger)
     where T : class, IKubernetesObject
 {
     private readonly Lock _gate = new();
-    private ImmutableDictionary<string, T> _items = ImmutableDictionary<string, T>.Empty.WithComparers(StringComparer.Ordinal);
+    private CacheState<T> _state = CacheState<T>.Empty;
     private ImmutableArray<IResourceEventHandler<T>> _handlers = [];
 
-    public ImmutableDictionary<string, T> Snapshot => Volatile.Read(ref _items);
+    public CacheState<T> State => Volatile.Read(ref _state);
 
     public IDisposable AddHandler(IResourceEventHandler<T> handler)
     {
         lock (_gate)
         {
             _handlers = _handlers.Add(handler);
-            foreach (var obj in _items.Values)
+            foreach (var obj in _state.Items.Values)
             {
                 Dispatch(handler, h => h.OnAdded(obj));
             }
@@ -36,8 +36,8 @@ internal sealed partial class InformerCache<T>(ILogger logger)
         lock (_gate)
         {
             var key = CacheKey.Of(obj);
-            var had = _items.TryGetValue(key, out var old);
-            Volatile.Write(ref _items, _items.SetItem(key, obj));
+            var had = _state.Items.TryGetValue(key, out var old);
+            Volatile.Write(ref _state, _state.Set(key, obj));
             foreach (var handler in _handlers)
             {
                 Dispatch(handler, h =>
@@ -61,12 +61,12 @@ internal sealed partial class InformerCache<T>(ILogger logger)
         lock (_gate)
         {
             var key = CacheKey.Of(obj);
-            if (!_items.ContainsKey(key))
+            if (!_state.Items.ContainsKey(key))
             {
                 return;
             }
 
-            Volatile.Write(ref _items, _items.Remove(key));
+            Volatile.Write(ref _state, _state.Remove(key));
             foreach (var handler in _handlers)
             {
                 Dispatch(handler, h => h.OnDeleted(obj, finalStateUnknown: false));
@@ -82,15 +82,10 @@ internal sealed partial class InformerCache<T>(ILogger logger)
     {
         lock (_gate)
         {
-            var old = _items;
-            var builder = ImmutableDictionary.CreateBuilder<string, T>(StringComparer.Ordinal);
-            foreach (var obj in listed)
-            {
-                builder[CacheKey.Of(obj)] = obj;
-            }
-
-            var next = builder.ToImmutable();
-            Volatile.Write(ref _items, next);
+            var old = _state.Items;
+            var state = CacheState<T>.From(listed);
+            var next = state.Items;
+            Volatile.Write(ref _state, state);
             foreach (var (key, obj) in next)
             {
                 if (!old.TryGetValue(key, out var previous))
@@ -118,7 +113,7 @@ internal sealed partial class InformerCache<T>(ILogger logger)
     {
         lock (_gate)
         {
-            foreach (var obj in _items.Values)
+            foreach (var obj in _state.Items.Values)
             {
                 DispatchAll(h => h.OnUpdated(obj, obj));
             }

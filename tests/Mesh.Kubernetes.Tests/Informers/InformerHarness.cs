@@ -75,6 +75,7 @@ internal sealed class InformerHarness : IAsyncDisposable
             if (Same(server, cache) && Same(server, events))
             {
                 Assert.Empty(Handler.Violations);
+                AssertNamespaceIndexMatches();
                 return;
             }
 
@@ -85,6 +86,19 @@ internal sealed class InformerHarness : IAsyncDisposable
 
             await Task.Delay(10);
         }
+    }
+
+    /// <summary>The namespace index holds exactly the cached objects, each under its own namespace.</summary>
+    public void AssertNamespaceIndexMatches()
+    {
+        var snapshot = Informer.Snapshot;
+        foreach (var ns in snapshot.Values.Select(w => w.Metadata.Namespace!).Distinct())
+        {
+            var expected = snapshot.Where(p => p.Value.Metadata.Namespace == ns).Select(p => p.Key).Order(StringComparer.Ordinal);
+            Assert.Equal(expected, Informer.InNamespace(ns).Keys.Order(StringComparer.Ordinal));
+        }
+
+        Assert.Empty(Informer.InNamespace("no-such-namespace"));
     }
 
     public async ValueTask DisposeAsync()

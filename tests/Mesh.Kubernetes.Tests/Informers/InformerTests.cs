@@ -22,6 +22,8 @@ public sealed class InformerTests
         Assert.Equal(7, harness.Informer.Snapshot.Count);
         Assert.Equal("w2", harness.Informer.Get("a", "w2")!.Metadata.Name);
         Assert.Null(harness.Informer.Get("b", "w2"));
+        Assert.Equal(["a/w0", "a/w2", "a/w4", "a/w6"], harness.Informer.InNamespace("a").Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(3, harness.Informer.InNamespace("b").Count);
         var lists = harness.Cluster.Server.Requests.Where(r => r.Method == "GET" && !r.IsWatch).ToList();
         Assert.Equal(3, lists.Count);
         Assert.Equal("?limit=3&resourceVersion=0", lists[0].Query);
@@ -47,6 +49,8 @@ public sealed class InformerTests
 
         await harness.WaitForConvergenceAsync();
         Assert.Equal("blue", harness.Informer.Get("a", "keep")!.Spec!.Color);
+        Assert.Empty(harness.Informer.InNamespace("b"));
+        Assert.Equal("blue", harness.Informer.InNamespace("a")["a/keep"].Spec!.Color);
         Assert.Empty(harness.Handler.Tombstones);
         Assert.Equal(1, harness.Informer.Lists);
     }
