@@ -11,6 +11,18 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     /// <summary><c>coordination.k8s.io/v1</c> Lease, the lock leader election takes.</summary>
     public static ResourceType Lease { get; } = new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true);
 
+    /// <summary>Core v1 Pod.</summary>
+    public static ResourceType Pod { get; } = new("", "v1", "pods", "Pod", Namespaced: true);
+
+    /// <summary>Core v1 Service.</summary>
+    public static ResourceType Service { get; } = new("", "v1", "services", "Service", Namespaced: true);
+
+    /// <summary>Core v1 Namespace (cluster-scoped).</summary>
+    public static ResourceType Namespace { get; } = new("", "v1", "namespaces", "Namespace", Namespaced: false);
+
+    /// <summary><c>discovery.k8s.io/v1</c> EndpointSlice.</summary>
+    public static ResourceType EndpointSlice { get; } = new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", Namespaced: true);
+
     /// <summary>The <c>apiVersion</c> objects of this type carry: "v1" or "GROUP/VERSION".</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 

@@ -139,32 +139,19 @@ internal sealed partial class Informer<T> : IInformer<T>
     private async Task ListAsync(CancellationToken cancellationToken)
     {
         var resourceVersion = _lastSyncResourceVersionUnavailable ? "" : _lastSyncResourceVersion ?? "0";
-        var items = new List<T>();
-        string? listVersion = null;
-        string? continueToken = null;
-        do
+        var list = await _client.ListAllAsync<T>(_type, _options.Namespace, new ListOptions
         {
-            var page = await _client.ListAsync<T>(_type, _options.Namespace, new ListOptions
-            {
-                ResourceVersion = continueToken is null ? resourceVersion : null,
-                Limit = _options.PageSize,
-                Continue = continueToken,
-                LabelSelector = _options.LabelSelector,
-                FieldSelector = _options.FieldSelector,
-            }, cancellationToken);
-            items.AddRange(page.Items);
-            // Every page is served from the first page's snapshot: its version is the list's.
-            listVersion ??= page.ResourceVersion;
-            continueToken = page.Continue;
-        }
-        while (continueToken is not null);
-
-        _cache.Replace(items);
-        _lastSyncResourceVersion = listVersion;
+            ResourceVersion = resourceVersion,
+            Limit = _options.PageSize,
+            LabelSelector = _options.LabelSelector,
+            FieldSelector = _options.FieldSelector,
+        }, cancellationToken);
+        _cache.Replace(list.Items);
+        _lastSyncResourceVersion = list.ResourceVersion;
         _lastSyncResourceVersionUnavailable = false;
         Interlocked.Increment(ref _lists);
         InformerMetrics.Relists.Add(1, _resourceTag);
-        LogListed(_logger, _type.Plural, items.Count, listVersion);
+        LogListed(_logger, _type.Plural, list.Items.Count, list.ResourceVersion);
         _synced.TrySetResult();
     }
 

@@ -92,6 +92,27 @@ public sealed class KubernetesClientTests
     }
 
     [Fact]
+    public async Task ListAll_FollowsContinueTokens_AndReportsTheFirstPagesVersion()
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await cluster.Client.CreateAsync(Widget.Type, Widget.Create("a", $"w{i}", "red"), _ct);
+        }
+
+        var version = cluster.Server.Store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var all = await cluster.Client.ListAllAsync<Widget>(Widget.Type, "a", new ListOptions { Limit = 2, ResourceVersion = "0" }, _ct);
+
+        Assert.Equal(5, all.Items.Count);
+        Assert.Equal(version, all.ResourceVersion);
+        Assert.Null(all.Continue);
+        var queries = cluster.Server.Requests.Where(r => r.Method == "GET").Select(r => r.Query).ToList();
+        Assert.Equal(3, queries.Count);
+        Assert.Equal("?limit=2&resourceVersion=0", queries[0]);
+        Assert.DoesNotContain("resourceVersion", queries[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task List_InANamespaceWithSelectors_ReturnsOnlyMatchingObjects()
     {
         await using var cluster = await FakeCluster.StartAsync();
