@@ -53,6 +53,18 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoCandidatesStartingTogether_NeverLeadAtTheSameTime()
+    {
+        var a = Start("a");
+        var b = Start("b");
+        await AdvanceUntilAsync(() => a.Elector.IsLeader || b.Elector.IsLeader, TimeSpan.FromSeconds(5));
+
+        await AdvanceForAsync(TimeSpan.FromSeconds(60), () => Assert.True(a.Elector.IsLeader ^ b.Elector.IsLeader, "exactly one leader"));
+        Assert.Equal(1, a.Started + b.Started);
+        Assert.Equal(a.Elector.IsLeader ? "a" : "b", Lease().Spec!.HolderIdentity);
+    }
+
+    [Fact]
     public async Task WhenTheLeaderStops_ItReleases_AndTheOtherLeadsWithinAJitteredRetryPeriod()
     {
         var a = Start("a");
