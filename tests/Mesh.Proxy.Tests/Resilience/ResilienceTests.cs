@@ -147,6 +147,45 @@ public sealed class ResilienceTests
         Assert.False(endpoints.Single(e => e.GetProperty("port").GetInt32() == good.Port).GetProperty("ejected").GetBoolean());
     }
 
+    [Fact]
+    public async Task ResetBeforeHeadersIsRetriedOnlyWhenRetryOnNamesReset()
+    {
+        await using var backend = await TestBackend.StartAsync("resetting");
+        var config = ConfigFactory.Simple(backend);
+        config.VirtualHosts[0].Routes[0].Retries = new RetryPolicy { Attempts = 2, RetryOn = { "reset" } };
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+
+        backend.AbortNext(1);
+        using var retried = await proxy.GetAsync("reviews");
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(2, backend.RequestCount);
+
+        Assert.True(proxy.Applier.Apply("v2", WithRetryOn(ConfigFactory.Simple(backend), "connect-failure")).Accepted);
+        backend.AbortNext(1);
+        using var notRetried = await proxy.GetAsync("reviews");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notRetried.StatusCode);
+        Assert.Contains("connection termination", await notRetried.Content.ReadAsStringAsync());
+        Assert.Equal(3, backend.RequestCount);
+    }
+
+    [Fact]
+    public async Task UnknownRetryConditionIsNacked()
+    {
+        await using var backend = await TestBackend.StartAsync("b");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFactory.Simple(backend));
+
+        var result = proxy.Applier.Apply("v2", WithRetryOn(ConfigFactory.Simple(backend), "sometimes"));
+
+        Assert.False(result.Accepted);
+        Assert.Contains("retries.retry_on[0]: unknown retry condition 'sometimes'", result.Error);
+    }
+
+    private static ProxyConfig WithRetryOn(ProxyConfig config, string condition)
+    {
+        config.VirtualHosts[0].Routes[0].Retries = new RetryPolicy { Attempts = 2, RetryOn = { condition } };
+        return config;
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
