@@ -99,9 +99,8 @@ public sealed class ResilienceTests
         config.Clusters[0].ConnectionPool = new ConnectionPool { MaxConnections = 1, Http1MaxPendingRequests = 1 };
         await using var proxy = await ProxyUnderTest.StartAsync(config);
 
-        using var release = new CancellationTokenSource();
         var held = Enumerable.Range(0, 2).Select(_ => proxy.GetAsync("reviews", "/", m => m.Headers.Add("x-delay-ms", "3000"))).ToArray();
-        await Eventually.TrueAsync(() => Task.FromResult(backend.RequestCount >= 1), "the first request reaches the backend");
+        await Eventually.TrueAsync(async () => await ActiveRequestsAsync(proxy) == 2, "one request holds the connection and one waits for it");
 
         using var rejected = await proxy.GetAsync("reviews");
 
@@ -178,6 +177,12 @@ public sealed class ResilienceTests
 
         Assert.False(result.Accepted);
         Assert.Contains("retries.retry_on[0]: unknown retry condition 'sometimes'", result.Error);
+    }
+
+    private static async Task<int> ActiveRequestsAsync(ProxyUnderTest proxy)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await proxy.Admin.GetStringAsync("/clusters"));
+        return doc.RootElement.GetProperty("clusters")[0].GetProperty("active_requests").GetInt32();
     }
 
     private static ProxyConfig WithRetryOn(ProxyConfig config, string condition)
