@@ -1,1 +1,3 @@
-return 0;
+using Mesh.Proxy.Cli;
+
+return await ProxyCommandLine.InvokeAsync(args);

@@ -1,0 +1,38 @@
+using Mesh.Api.V1;
+using Mesh.Proxy.Clusters;
+using Mesh.Proxy.Config;
+
+namespace Mesh.Proxy.Balancing;
+
+/// <summary>Creates a cluster's balancer from its <see cref="LoadBalancer"/> settings; consistent hash takes precedence.</summary>
+internal static class LoadBalancerFactory
+{
+    private const int DefaultRingSize = 1024;
+
+    public static ILoadBalancer Create(LoadBalancer? settings, EndpointRuntime[] endpoints, TimeProvider time, string path)
+    {
+        if (settings?.ConsistentHash is { } hash)
+        {
+            IHashKeySource keys = hash.KeyCase switch
+            {
+                ConsistentHash.KeyOneofCase.HttpHeaderName when hash.HttpHeaderName.Length > 0 => new HeaderHashKeySource(hash.HttpHeaderName),
+                ConsistentHash.KeyOneofCase.HttpCookie when hash.HttpCookie.Name.Length > 0 => new CookieHashKeySource(hash.HttpCookie.Name, hash.HttpCookie.Path, hash.HttpCookie.Ttl?.ToTimeSpan() ?? TimeSpan.Zero),
+                ConsistentHash.KeyOneofCase.UseSourceIp when hash.UseSourceIp => new SourceIpHashKeySource(),
+                _ => throw new InvalidProxyConfigException(path + ".consistent_hash", "needs a header name, a cookie name or use_source_ip"),
+            };
+            var ringSize = hash.MinimumRingSize == 0 ? DefaultRingSize : (int)Math.Min(hash.MinimumRingSize, 1 << 20);
+            return new RingHashBalancer(endpoints, ringSize, keys);
+        }
+
+        return (settings?.Simple ?? LoadBalancer.Types.Simple.LeastRequest) switch
+        {
+            LoadBalancer.Types.Simple.RoundRobin => new RoundRobinBalancer(endpoints),
+            LoadBalancer.Types.Simple.Random => new RandomBalancer(endpoints),
+            LoadBalancer.Types.Simple.PeakEwma => new PeakEwmaBalancer(endpoints, time),
+
+            // PASSTHROUGH forwards to the original destination; without iptables capture there is none, so the
+            // cluster's endpoints are balanced as by the default.
+            _ => new LeastRequestBalancer(endpoints),
+        };
+    }
+}

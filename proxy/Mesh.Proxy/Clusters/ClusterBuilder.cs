@@ -1,0 +1,108 @@
+using Mesh.Api.V1;
+using Mesh.Proxy.Balancing;
+using Mesh.Proxy.Config;
+using Mesh.Proxy.Resilience;
+using Mesh.Proxy.Runtime;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Mesh.Proxy.Clusters;
+
+/// <summary>Compiles a proto cluster, reusing the live state (endpoint stats, pooled client) of the snapshot it replaces.</summary>
+internal sealed class ClusterBuilder
+{
+    /// <summary>Istio's default connect timeout.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(1);
+
+    private readonly UpstreamClientCache _clients;
+    private readonly TimeProvider _time;
+
+    public ClusterBuilder(UpstreamClientCache clients, TimeProvider time)
+    {
+        _clients = clients;
+        _time = time;
+    }
+
+    public ClusterRuntime Build(Cluster proto, string path, ProxySnapshot? previous)
+    {
+        if (proto.Name.Length == 0)
+        {
+            throw new InvalidProxyConfigException(path + ".name", "must not be empty");
+        }
+
+        ClusterRuntime? before = null;
+        previous?.Clusters.TryGetValue(proto.Name, out before);
+        var oldStats = before?.Endpoints.ToDictionary(e => EndpointRuntime.Key(e.Address, e.Port), e => e.Stats) ?? [];
+
+        var endpoints = new EndpointRuntime[proto.Endpoints.Count];
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            var e = proto.Endpoints[i];
+            if (e.Address.Length == 0)
+            {
+                throw new InvalidProxyConfigException($"{path}.endpoints[{i}].address", "must not be empty");
+            }
+
+            if (e.Port is 0 or > 65535)
+            {
+                throw new InvalidProxyConfigException($"{path}.endpoints[{i}].port", $"{e.Port} is not a port");
+            }
+
+            var key = EndpointRuntime.Key(e.Address, (int)e.Port);
+            var stats = oldStats.TryGetValue(key, out var kept) ? kept : new EndpointStats();
+            endpoints[i] = new EndpointRuntime(e.Address, (int)e.Port, e.Weight == 0 ? 1 : (int)Math.Min(e.Weight, 1_000_000), e.Workload, stats);
+        }
+
+        var pool = proto.ConnectionPool;
+        var connectTimeout = pool?.ConnectTimeout?.ToTimeSpan() is { } ct && ct > TimeSpan.Zero ? ct : DefaultConnectTimeout;
+        var idleTimeout = pool?.IdleTimeout?.ToTimeSpan() is { } it && it > TimeSpan.Zero ? it : DefaultIdleTimeout;
+        var maxConnections = (int)Math.Min(pool?.MaxConnections ?? 0, int.MaxValue);
+        var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout));
+
+        var outlier = OutlierDetector.Create(proto.OutlierDetection, _time);
+        outlier?.Attach(endpoints);
+        return new ClusterRuntime
+        {
+            Name = proto.Name,
+            ServiceHost = proto.ServiceHost,
+            Subset = proto.Subset,
+            Protocol = proto.Protocol,
+            Endpoints = endpoints,
+            Balancer = LoadBalancerFactory.Create(proto.LoadBalancer, endpoints, _time, path + ".load_balancer"),
+            Client = client,
+            RequestConfig = new ForwarderRequestConfig
+            {
+                // h2c to the upstream needs prior knowledge, hence an exact version for HTTP2 clusters.
+                Version = proto.Protocol == UpstreamProtocol.Http2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
+                VersionPolicy = proto.Protocol == UpstreamProtocol.Http2 ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
+            },
+            MaxRequests = MaxRequests(pool, proto.Protocol),
+            MaxRetries = (int)Math.Min(pool?.MaxRetries ?? 0, int.MaxValue),
+            OutlierDetector = outlier,
+            Stats = before?.Stats ?? new ClusterStats(_time),
+        };
+    }
+
+    /// <summary>
+    /// Envoy's circuit breakers as one in-flight limit: http2_max_requests bounds parallel requests of any protocol;
+    /// for HTTP/1 clusters max_connections + http1_max_pending_requests bounds requests holding or waiting for a
+    /// connection. 0 means unlimited.
+    /// </summary>
+    private static int MaxRequests(ConnectionPool? pool, UpstreamProtocol protocol)
+    {
+        if (pool is null)
+        {
+            return 0;
+        }
+
+        long limit = pool.Http2MaxRequests;
+        if (protocol == UpstreamProtocol.Http1 && pool.Http1MaxPendingRequests > 0 && pool.MaxConnections > 0)
+        {
+            var http1 = (long)pool.MaxConnections + pool.Http1MaxPendingRequests;
+            limit = limit == 0 ? http1 : Math.Min(limit, http1);
+        }
+
+        return (int)Math.Min(limit, int.MaxValue);
+    }
+}

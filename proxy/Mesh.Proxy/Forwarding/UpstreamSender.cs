@@ -1,0 +1,185 @@
+using Mesh.Proxy.Clusters;
+using Mesh.Proxy.Resilience;
+using Mesh.Proxy.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Mesh.Proxy.Forwarding;
+
+/// <summary>
+/// Sends a routed request to its cluster through YARP's <see cref="IHttpForwarder"/>: admission against the
+/// cluster's limits, endpoint choice per try, route and per-try timeouts, retries within the retry budget, and
+/// outlier reporting.
+/// </summary>
+internal sealed partial class UpstreamSender
+{
+    private static readonly TimeSpan RetryBackoffBase = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan RetryBackoffMax = TimeSpan.FromMilliseconds(250);
+
+    private readonly IHttpForwarder _forwarder;
+    private readonly MirrorSender _mirror;
+    private readonly TimeProvider _time;
+    private readonly ILogger<UpstreamSender> _logger;
+
+    public UpstreamSender(IHttpForwarder forwarder, MirrorSender mirror, TimeProvider time, ILogger<UpstreamSender> logger)
+    {
+        _forwarder = forwarder;
+        _mirror = mirror;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task ForwardAsync(HttpContext context, MeshRoute route, RouteMatchBlock? block, WeightedDestination destination, ForwardingRequest transformer, ForwardOutcome outcome)
+    {
+        var cluster = destination.Cluster;
+        if (!cluster.Stats.TryEnter(cluster.MaxRequests))
+        {
+            context.Response.Headers[ProxyResponses.OverloadedHeader] = "true";
+            await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "upstream overloaded: connection pool limit reached");
+            return;
+        }
+
+        try
+        {
+            var retries = route.Retries;
+            var mirror = route.Mirror is { } m && m.ShouldMirror() ? m : null;
+            var body = retries.Attempts > 0 || mirror is not null
+                ? await RequestBodyBuffer.TryBufferAsync(context, context.RequestAborted)
+                : null;
+            if (mirror is not null)
+            {
+                _mirror.Send(context, route, block, mirror.Cluster, body);
+            }
+
+            using var routeTimeout = route.Timeout is { } timeout ? Linked(context.RequestAborted, timeout) : null;
+            await SendWithRetriesAsync(context, cluster, retries, body, transformer, routeTimeout, outcome);
+        }
+        finally
+        {
+            cluster.Stats.Exit();
+        }
+    }
+
+    private async Task SendWithRetriesAsync(HttpContext context, ClusterRuntime cluster, RetryPolicy retries, byte[]? body, ForwardingRequest transformer, Deadline? routeTimeout, ForwardOutcome outcome)
+    {
+        var token = routeTimeout?.Token ?? context.RequestAborted;
+        var replayable = body is not null || retries.Attempts == 0;
+        cluster.Stats.RetryBudget.RecordRequest();
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var now = _time.GetTimestamp();
+            var endpoint = cluster.Balancer.Pick(context, now);
+            if (endpoint is null)
+            {
+                await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no healthy upstream for cluster '{cluster.Name}'");
+                return;
+            }
+
+            if (body is { Length: > 0 })
+            {
+                context.Request.Body = new MemoryStream(body, writable: false);
+            }
+
+            var mayRetry = replayable && attempt < retries.Attempts;
+            transformer.BeginTry();
+            transformer.HoldBackForRetry = mayRetry
+                ? (status, grpcStatus) => retries.IsRetriable(status, grpcStatus) && TryTakeRetry(cluster)
+                : null;
+
+            outcome.Attempts = attempt + 1;
+            outcome.UpstreamHost = endpoint.DestinationPrefix;
+            using var perTry = retries.PerTryTimeout is { } perTryTimeout ? Linked(token, perTryTimeout) : null;
+            endpoint.Stats.OnRequestStarted();
+            ForwarderError error;
+            try
+            {
+                error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Client.Invoker, cluster.RequestConfig, transformer, perTry?.Token ?? token);
+            }
+            finally
+            {
+                endpoint.Stats.OnRequestFinished();
+                endpoint.Stats.RecordLatency(_time.GetElapsedTime(now).TotalSeconds, _time.GetTimestamp(), _time);
+            }
+
+            var failure = error == ForwarderError.None ? UpstreamFailure.None : UpstreamFailureClassifier.Classify(context, error);
+            if (failure != UpstreamFailure.None && !context.RequestAborted.IsCancellationRequested
+                && (perTry?.IsExpired == true || routeTimeout?.IsExpired == true))
+            {
+                failure = UpstreamFailure.Timeout;
+            }
+
+            cluster.OutlierDetector?.Report(endpoint, failure == UpstreamFailure.None ? transformer.UpstreamStatus : 0);
+
+            var retryFailure = failure != UpstreamFailure.None && mayRetry && !context.Response.HasStarted
+                && routeTimeout?.IsExpired != true && !context.RequestAborted.IsCancellationRequested
+                && retries.IsRetriable(failure) && TryTakeRetry(cluster);
+            if (transformer.HeldBack || retryFailure)
+            {
+                LogRetrying(cluster.Name, attempt + 1, transformer.HeldBack ? transformer.UpstreamStatus.ToString(System.Globalization.CultureInfo.InvariantCulture) : failure.ToString());
+                ResetResponse(context);
+                try
+                {
+                    await Task.Delay(Backoff(attempt), _time, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    await FailAsync(context, routeTimeout?.IsExpired == true ? UpstreamFailure.Timeout : UpstreamFailure.Other);
+                    return;
+                }
+                finally
+                {
+                    cluster.Stats.ExitRetry();
+                }
+
+                continue;
+            }
+
+            if (failure != UpstreamFailure.None && !context.RequestAborted.IsCancellationRequested)
+            {
+                LogUpstreamFailed(cluster.Name, endpoint.DestinationPrefix, failure, error);
+                await FailAsync(context, failure);
+            }
+
+            return;
+        }
+    }
+
+    private static bool TryTakeRetry(ClusterRuntime cluster) =>
+        cluster.Stats.TryEnterRetry(cluster.MaxRetries) && (cluster.Stats.RetryBudget.TryWithdraw() || ReleaseRetry(cluster));
+
+    private static bool ReleaseRetry(ClusterRuntime cluster)
+    {
+        cluster.Stats.ExitRetry();
+        return false;
+    }
+
+    private static Task FailAsync(HttpContext context, UpstreamFailure failure)
+    {
+        var (status, text) = UpstreamFailureClassifier.Response(failure);
+        return ProxyResponses.WriteAsync(context, status, text);
+    }
+
+    private static void ResetResponse(HttpContext context)
+    {
+        context.Features.Set<IForwarderErrorFeature>(null);
+        context.Response.Headers.Clear();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    // Envoy's retry back-off: fully jittered, doubling from 25 ms, capped at 250 ms.
+    private static TimeSpan Backoff(int attempt)
+    {
+        var ceiling = Math.Min(RetryBackoffMax.TotalMilliseconds, RetryBackoffBase.TotalMilliseconds * (1 << Math.Min(attempt, 8)));
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+    }
+
+    private Deadline Linked(CancellationToken token, TimeSpan timeout) => new(token, timeout, _time);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Retrying request to cluster {Cluster} after try {Attempt}: {Reason}")]
+    private partial void LogRetrying(string cluster, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request to cluster {Cluster} endpoint {Endpoint} failed: {Failure} ({Error})")]
+    private partial void LogUpstreamFailed(string cluster, string endpoint, UpstreamFailure failure, ForwarderError error);
+}

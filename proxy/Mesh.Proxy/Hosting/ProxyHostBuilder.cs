@@ -1,0 +1,138 @@
+using System.Net;
+using Mesh.Proxy.Admin;
+using Mesh.Proxy.Clusters;
+using Mesh.Proxy.Config;
+using Mesh.Proxy.Forwarding;
+using Mesh.Proxy.Inbound;
+using Mesh.Proxy.Lifecycle;
+using Mesh.Proxy.Runtime;
+using Mesh.Proxy.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+
+namespace Mesh.Proxy.Hosting;
+
+/// <summary>Builds the proxy host: three Kestrel listeners (outbound, inbound, admin) and the services behind them.</summary>
+public static class ProxyHostBuilder
+{
+    /// <param name="configureServices">Replaces or adds services (tests: a TimeProvider, config sources, log output).</param>
+    public static WebApplication Build(ProxyOptions options, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var bindAddress = IPAddress.Parse(options.BindAddress);
+        var builder = WebApplication.CreateSlimBuilder();
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+
+            // YARP logs every forwarded request at Information; the access log is the per-request record.
+            .MinimumLevel.Override("Yarp", Serilog.Events.LogEventLevel.Warning)
+
+            // Kestrel warns that an Http1AndHttp2 cleartext endpoint only speaks HTTP/1.1; H2cPrefaceDetection
+            // makes that untrue for the proxy's listeners.
+            .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("HTTP/2 is not enabled", StringComparison.Ordinal))
+            .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
+            .CreateLogger(), dispose: true);
+
+        var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpForwarder();
+        services.AddSingleton<ListenerEndpoints>();
+        services.AddSingleton<SnapshotHolder>();
+        services.AddSingleton<UpstreamClientCache>();
+        services.AddSingleton<ClusterBuilder>();
+        services.AddSingleton<SnapshotBuilder>();
+        services.AddSingleton<IConfigApplier, ConfigApplier>();
+        services.AddSingleton<DrainState>();
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<RequestTelemetry>();
+        services.AddSingleton<MirrorSender>();
+        services.AddSingleton<UpstreamSender>();
+        services.AddSingleton<OutboundProxyMiddleware>();
+        services.AddSingleton<InboundProxyMiddleware>();
+        services.AddSingleton<AdminMiddleware>();
+        services.AddSingleton<ListenerDispatcher>();
+        services.AddHostedService<ConfigSourceService>();
+        services.AddSingleton<IHostedService, DrainService>();
+        if (options.ConfigFile is not null)
+        {
+            services.AddSingleton<IProxyConfigSource, FileConfigSource>();
+        }
+
+        if (options.AccessLog)
+        {
+            services.TryAddSingleton(new AccessLogOutput(Console.OpenStandardOutput()));
+            services.AddSingleton<AccessLogWriter>();
+            services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
+        }
+
+        if (options.OtlpEndpoint is { } otlp)
+        {
+            // OpenTelemetry.Extensions.Hosting is not served here: the tracer provider is built directly and the
+            // container disposes it (flushing pending spans) on shutdown.
+            services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
+                .ConfigureResource(r => r.AddService("mesh-proxy", serviceInstanceId: options.NodeId))
+                .AddSource(ProxyTracing.SourceName)
+                .AddOtlpExporter(o =>
+                {
+                    o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                    o.Endpoint = new Uri(otlp, "v1/traces");
+                    o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
+                })
+                .Build());
+        }
+
+        configureServices?.Invoke(services);
+
+        ListenerEndpoints? endpoints = null;
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            endpoints = kestrel.ApplicationServices.GetRequiredService<ListenerEndpoints>();
+            var drain = kestrel.ApplicationServices.GetRequiredService<DrainState>();
+            kestrel.AddServerHeader = false;
+            kestrel.AllowAlternateSchemes = true;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Listen(bindAddress, options.OutboundPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(next => H2cPrefaceDetection.Middleware(next, () => drain.IsDraining));
+                endpoints.Outbound = listen;
+            });
+            kestrel.Listen(bindAddress, options.InboundPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(next => H2cPrefaceDetection.Middleware(next, () => drain.IsDraining));
+                endpoints.Inbound = listen;
+            });
+            kestrel.Listen(bindAddress, options.AdminPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                endpoints.Admin = listen;
+            });
+        });
+
+        var app = builder.Build();
+        if (options.OtlpEndpoint is not null)
+        {
+            app.Services.GetRequiredService<TracerProvider>();
+        }
+
+        var dispatcher = app.Services.GetRequiredService<ListenerDispatcher>();
+        app.Run(dispatcher.InvokeAsync);
+        return app;
+    }
+}

@@ -1,0 +1,56 @@
+namespace Mesh.Proxy.Hosting;
+
+/// <summary>
+/// Everything <c>mesh-proxy run</c> is configured with. Each value comes from a flag or from the environment
+/// variable <c>MESH_&lt;FLAG&gt;</c> (the sidecar injector sets the variables).
+/// </summary>
+public sealed class ProxyOptions
+{
+    /// <summary>The control plane's config stream, e.g. <c>http://mesh-operator.mesh-system:15010</c>. Null: no stream.</summary>
+    public Uri? DiscoveryAddress { get; set; }
+
+    /// <summary>Unique per proxy, conventionally <c>NAMESPACE/POD_NAME</c>. Defaults to the machine name.</summary>
+    public string NodeId { get; set; } = Environment.MachineName;
+
+    /// <summary>The workload's namespace. Default <c>default</c>.</summary>
+    public string Namespace { get; set; } = "default";
+
+    /// <summary>The workload's labels (<c>k=v,k=v</c> on the command line).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>The workload's service account. Default <c>default</c>.</summary>
+    public string ServiceAccount { get; set; } = "default";
+
+    /// <summary>The outbound listener (HTTP/1.1 and h2c). Default 15001; 0 picks an ephemeral port.</summary>
+    public int OutboundPort { get; set; } = 15001;
+
+    /// <summary>The inbound listener. Default 15006; 0 picks an ephemeral port.</summary>
+    public int InboundPort { get; set; } = 15006;
+
+    /// <summary>The application's port on 127.0.0.1 that inbound traffic is forwarded to. Null: inbound answers 503.</summary>
+    public int? AppPort { get; set; }
+
+    /// <summary>The admin listener (/ready, /config_dump, /clusters, /stats/prometheus). Default 15000.</summary>
+    public int AdminPort { get; set; } = 15000;
+
+    /// <summary>
+    /// The address every listener binds. Default 127.0.0.1, which is right for local mode and for a sidecar whose
+    /// traffic is captured by iptables REDIRECT; use 0.0.0.0 when other hosts must reach the listeners directly.
+    /// </summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>A static config file (<c>{"version":"...","config":{...}}</c>), watched and reloaded. Null: none.</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>Writes one JSON access-log line per proxied request to standard output. Default off.</summary>
+    public bool AccessLog { get; set; }
+
+    /// <summary>OTLP/HTTP collector base address for spans, e.g. <c>http://localhost:4318</c>. Null: no export.</summary>
+    public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>How long in-flight requests may take to finish after SIGTERM. Default 5 s (Istio's drain duration).</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The workload name used as the <c>source_workload</c> metric label: the <c>app</c> label, else the node id.</summary>
+    public string SourceWorkload => Labels.TryGetValue("app", out var app) && app.Length > 0 ? app : NodeId;
+}

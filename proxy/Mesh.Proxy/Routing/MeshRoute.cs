@@ -1,0 +1,65 @@
+using Mesh.Proxy.Forwarding;
+using Mesh.Proxy.Resilience;
+
+namespace Mesh.Proxy.Routing;
+
+/// <summary>A compiled route: its match blocks (OR) and what to do with a request that matches.</summary>
+internal sealed class MeshRoute
+{
+    public required string Name { get; init; }
+
+    /// <summary>Empty: matches every request.</summary>
+    public required RouteMatchBlock[] Blocks { get; init; }
+
+    /// <summary>Exactly one of <see cref="Destinations"/> and <see cref="Redirect"/> is set.</summary>
+    public required WeightedDestinations? Destinations { get; init; }
+    public required RedirectAction? Redirect { get; init; }
+
+    public required string? RewriteUri { get; init; }
+    public required string? RewriteAuthority { get; init; }
+
+    /// <summary>Null: no timeout.</summary>
+    public required TimeSpan? Timeout { get; init; }
+    public required RetryPolicy Retries { get; init; }
+    public required FaultPolicy? Fault { get; init; }
+    public required MirrorPolicy? Mirror { get; init; }
+    public required HeaderOperations Headers { get; init; }
+    public required CorsPolicy? Cors { get; init; }
+
+    public bool Matches(in RequestFacts request, out RouteMatchBlock? matched)
+    {
+        matched = null;
+        if (Blocks.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var block in Blocks)
+        {
+            if (block.Matches(request))
+            {
+                matched = block;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The path sent upstream: a prefix match has its prefix replaced, any other match the whole path.</summary>
+    public string RewritePath(string path, RouteMatchBlock? matched)
+    {
+        if (RewriteUri is null)
+        {
+            return path;
+        }
+
+        if (matched?.Uri is { Kind: StringMatchKind.Prefix } prefix && path.Length >= prefix.Value.Length)
+        {
+            var rewritten = string.Concat(RewriteUri, path.AsSpan(prefix.Value.Length));
+            return rewritten.Length == 0 ? "/" : rewritten;
+        }
+
+        return RewriteUri;
+    }
+}

@@ -1,0 +1,26 @@
+using Mesh.Api.V1;
+using Mesh.Proxy.Clusters;
+using Mesh.Proxy.Routing;
+
+namespace Mesh.Proxy.Runtime;
+
+/// <summary>One applied config in runtime form. Immutable; a new config builds a new snapshot that replaces it whole.</summary>
+internal sealed class ProxySnapshot
+{
+    public ProxySnapshot(string version, ProxyConfig config, HostTable hosts, IReadOnlyDictionary<string, ClusterRuntime> clusters)
+    {
+        Version = version;
+        Config = config;
+        Hosts = hosts;
+        Clusters = clusters;
+    }
+
+    public string Version { get; }
+
+    /// <summary>The config as received, for /config_dump. Never mutated.</summary>
+    public ProxyConfig Config { get; }
+
+    public HostTable Hosts { get; }
+
+    public IReadOnlyDictionary<string, ClusterRuntime> Clusters { get; }
+}

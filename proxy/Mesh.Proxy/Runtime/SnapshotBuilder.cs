@@ -1,0 +1,36 @@
+using Mesh.Api.V1;
+using Mesh.Proxy.Clusters;
+using Mesh.Proxy.Config;
+using Mesh.Proxy.Routing;
+
+namespace Mesh.Proxy.Runtime;
+
+/// <summary>Validates a <see cref="ProxyConfig"/> and compiles it into a <see cref="ProxySnapshot"/>.</summary>
+internal sealed class SnapshotBuilder
+{
+    private readonly ClusterBuilder _clusters;
+
+    public SnapshotBuilder(ClusterBuilder clusters) => _clusters = clusters;
+
+    /// <exception cref="InvalidProxyConfigException">The config cannot be served.</exception>
+    public ProxySnapshot Build(string version, ProxyConfig config, ProxySnapshot? previous)
+    {
+        if (string.IsNullOrEmpty(version))
+        {
+            throw new InvalidProxyConfigException("version_info", "must not be empty");
+        }
+
+        var clusters = new Dictionary<string, ClusterRuntime>(StringComparer.Ordinal);
+        for (var i = 0; i < config.Clusters.Count; i++)
+        {
+            var cluster = _clusters.Build(config.Clusters[i], $"clusters[{i}]", previous);
+            if (!clusters.TryAdd(cluster.Name, cluster))
+            {
+                throw new InvalidProxyConfigException($"clusters[{i}].name", $"duplicate cluster '{cluster.Name}'");
+            }
+        }
+
+        var hosts = HostTableBuilder.Build(config.VirtualHosts, clusters);
+        return new ProxySnapshot(version, config.Clone(), hosts, clusters);
+    }
+}
