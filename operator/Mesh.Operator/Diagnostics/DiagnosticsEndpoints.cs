@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using Mesh.Api.Telemetry;
 using Mesh.Api.V1;
 using Mesh.Kubernetes;
 using Mesh.Operator.ConfigServer;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mesh.Operator.Diagnostics;
 
 /// <summary>
-/// The operator's HTTP port: <c>/healthz</c>, <c>/readyz</c>, <c>/debug/proxies</c>, <c>/debug/config?proxy=ID</c>
+/// The operator's HTTP port: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/debug/proxies</c>, <c>/debug/config?proxy=ID</c>
 /// and <c>/debug/resources</c>.
 /// </summary>
 internal static class DiagnosticsEndpoints
@@ -25,6 +26,7 @@ internal static class DiagnosticsEndpoints
     {
         endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
         endpoints.MapGet("/readyz", Ready);
+        endpoints.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
         endpoints.MapGet("/debug/proxies", (ProxyRegistry registry) => Results.Json(registry.Statuses(), KubernetesJson.Options));
         endpoints.MapGet("/debug/config", Config);
         endpoints.MapGet("/debug/resources", Resources);

@@ -1,9 +1,11 @@
 using System.Net;
 using Mesh.Api.Grpc;
+using Mesh.Api.Telemetry;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Diagnostics;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Sources;
+using Mesh.Operator.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -57,12 +59,22 @@ public static class OperatorHost
             throw new NotSupportedException("--source kube is not available yet; use --source dir:PATH.");
         }
 
+        services.AddSingleton(provider =>
+        {
+            // Resolved before the listener starts: its callback runs on whichever thread publishes an instrument and
+            // must not call back into the container.
+            var operatorMeter = provider.GetRequiredService<OperatorMetrics>().Meter;
+            return new PrometheusExporter(meter => ReferenceEquals(meter, operatorMeter) || meter.Name == "Mesh.Kubernetes");
+        });
         services.AddSingleton<IReconcileResultSink, ProblemLogSink>();
         services.AddSingleton<MeshReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<MeshReconciler>());
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+
+        // Created now, not on the first scrape, so that it counts from the start.
+        app.Services.GetRequiredService<PrometheusExporter>();
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.GrpcPort,
             grpc => grpc.UseRouting().UseEndpoints(endpoints => endpoints.MapConfigDiscovery()));

@@ -9,6 +9,9 @@ internal sealed class OperatorMetrics : IDisposable
     public const string MeterName = "Mesh.Operator";
 
     private readonly Meter _meter;
+
+    /// <summary>The operator's meter; the informers report on a meter of their own, <c>Mesh.Kubernetes</c>.</summary>
+    public Meter Meter => _meter;
     private readonly Counter<long> _pushes;
     private readonly Histogram<double> _convergence;
     private readonly Counter<long> _reconcileErrors;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
+using Mesh.Api.Telemetry;
 using Mesh.Proxy.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -35,7 +36,7 @@ internal sealed class AdminMiddleware
             "/ready" => Ready(context),
             "/config_dump" => ConfigDump(context),
             "/clusters" => Clusters(context),
-            "/stats/prometheus" => Text(context, StatusCodes.Status200OK, _exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"),
+            "/stats/prometheus" => Text(context, StatusCodes.Status200OK, _exporter.Scrape(), PrometheusExporter.ContentType),
             "/quitquitquit" when HttpMethods.IsPost(method) => Quit(context),
             "/quitquitquit" => Text(context, StatusCodes.Status405MethodNotAllowed, "use POST\n"),
             _ => Text(context, StatusCodes.Status404NotFound, "admin endpoints: /ready /config_dump /clusters /stats/prometheus POST /quitquitquit\n"),

@@ -6,6 +6,7 @@ using Mesh.Proxy.Forwarding;
 using Mesh.Proxy.Inbound;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
+using Mesh.Api.Telemetry;
 using Mesh.Proxy.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -58,7 +59,13 @@ public static class ProxyHostBuilder
         services.AddSingleton<IConfigApplier, ConfigApplier>();
         services.AddSingleton<DrainState>();
         services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton(sp =>
+        {
+            // Resolved before the listener starts: its callback runs on whichever thread publishes an instrument and
+            // must not call back into the container.
+            var proxyMeter = sp.GetRequiredService<ProxyMetrics>().Meter;
+            return new PrometheusExporter(meter => ReferenceEquals(meter, proxyMeter));
+        });
         services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<MirrorSender>();
         services.AddSingleton<UpstreamSender>();

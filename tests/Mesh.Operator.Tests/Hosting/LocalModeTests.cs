@@ -121,6 +121,29 @@ public sealed class LocalModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_count_connected_proxies_and_acknowledged_pushes_in_prometheus_text()
+    {
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        await proxy.AckAsync(await proxy.ReceiveAsync());
+        await Eventually.AssertAsync(
+            async () => (await _http.GetStringAsync("/debug/proxies")).Contains("\"ackedVersion\":\"", StringComparison.Ordinal),
+            "the ACK is recorded");
+
+        var text = await _http.GetStringAsync("/metrics");
+        var parsed = await NodeScript.RunAsync(RepositoryPaths.Combine("tests", "Mesh.Api.Tests", "peers", "prometheus", "parse.js"), text);
+
+        Assert.True(parsed.ExitCode == 0, parsed.Error);
+        using var families = JsonDocument.Parse(parsed.Output);
+        JsonElement Family(string name) => families.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == name);
+        Assert.Equal("1", Family("mesh_connected_proxies").GetProperty("metrics")[0].GetProperty("value").GetString());
+        var pushes = Family("mesh_config_pushes_total").GetProperty("metrics").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("labels").GetProperty("result").GetString()!, m => m.GetProperty("value").GetString());
+        Assert.Equal("1", pushes["sent"]);
+        Assert.Equal("1", pushes["ack"]);
+        Assert.Equal("HISTOGRAM", Family("mesh_config_convergence_seconds").GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task Debug_config_for_an_unknown_proxy_is_a_404_with_a_hint()
     {
         using var response = await _http.GetAsync("/debug/config?proxy=nobody");
