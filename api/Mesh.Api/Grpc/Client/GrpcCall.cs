@@ -90,6 +90,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         var response = await _responseTask!;
         var status = ReadStatus(response.TrailingHeaders) ?? new Status(StatusCode.Internal, "No grpc-status found on response.");
         Finish(status, MetadataHeaders.From(response.TrailingHeaders));
+        await _bodyReader!.CompleteAsync();
+        response.Dispose();
         return status.StatusCode == StatusCode.OK ? false : throw new RpcException(status, _trailers!);
     }
 
@@ -153,11 +155,6 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         _callerRegistration.Dispose();
         _deadlineTimer?.Dispose();
         RequestContent?.Abort();
-        _bodyReader?.Complete();
-        if (_responseTask is { IsCompletedSuccessfully: true })
-        {
-            _responseTask.Result.Dispose();
-        }
     }
 
     internal Task<Stream> RequestStreamAsync() =>
@@ -345,13 +342,13 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
 
     private void Cancel()
     {
-        try
+        _cancellation.Cancel();
+
+        // Once the response headers are in, the request token no longer reaches the HTTP/2 stream: disposing
+        // the response is what resets it (RST_STREAM CANCEL) if it is still open.
+        if (_responseTask is { IsCompletedSuccessfully: true } response)
         {
-            _cancellation.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed concurrently; the call is over either way.
+            response.Result.Dispose();
         }
     }
 }
