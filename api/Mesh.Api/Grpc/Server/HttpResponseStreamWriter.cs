@@ -20,12 +20,23 @@ internal sealed class HttpResponseStreamWriter<T> : IServerStreamWriter<T>
             throw new InvalidOperationException("The call has ended; no more responses can be written.");
         }
 
-        // The handler's token is ignored beyond the call's own: a write is cancelled by the call, not half-done.
+        // A write is bounded by the call (client abort or deadline); the handler cancels the call, not a write.
+        HasWritten = true;
         return _writer.WriteAsync(message, _context.CancellationToken);
     }
 
+    /// <summary>
+    /// True once a message went into the body, flushed or not: the status must then go in trailers, as the
+    /// response can no longer be Trailers-Only.
+    /// </summary>
+    public bool HasWritten { get; private set; }
+
     /// <summary>Writes the single response of a unary or client-streaming call; the trailers flush it.</summary>
-    public void WriteFinal(T message) => _writer.WriteWithoutFlush(message);
+    public void WriteFinal(T message)
+    {
+        HasWritten = true;
+        _writer.WriteWithoutFlush(message);
+    }
 
     /// <summary>Rejects writes from a handler that kept the writer past the end of its call.</summary>
     public void End() => _ended = true;

@@ -57,7 +57,7 @@ internal sealed class ServerCallHandler<TRequest, TResponse>
             writer.End();
             if (!context.ClientAborted)
             {
-                GrpcHttpResponses.WriteStatus(httpContext.Response, status, context.ResponseTrailers);
+                GrpcHttpResponses.WriteStatus(httpContext.Response, status, context.ResponseTrailers, writer.HasWritten);
             }
 
             ServerLog.CallEnded(_logger, _method.FullName, status.StatusCode, status.Detail);
