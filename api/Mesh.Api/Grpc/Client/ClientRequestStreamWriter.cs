@@ -2,21 +2,32 @@ using System.IO.Pipelines;
 
 namespace Mesh.Api.Grpc;
 
-/// <summary>The request stream of a client-streaming or duplex call: framed messages into the open request body.</summary>
+/// <summary>
+/// The request stream of a client-streaming or duplex call. Messages are framed into a bounded in-memory pipe
+/// and a pump moves whatever has accumulated to the HTTP/2 request stream with one write and one flush: when
+/// the caller writes faster than the connection drains, messages are batched instead of paying a flush (and
+/// a hop to the connection's writer) each. The pipe's pause threshold is the backpressure: a write waits
+/// only when that much is still unsent.
+/// </summary>
 internal sealed class ClientRequestStreamWriter<TRequest, TResponse> : IClientStreamWriter<TRequest>
 {
+    private const long PauseWriterThreshold = 256 * 1024;
+
     private readonly GrpcCall<TRequest, TResponse> _call;
-    private readonly Marshaller<TRequest> _marshaller;
-    private readonly int? _maxMessageSize;
-    private PipeWriter? _pipe;
-    private PipeMessageWriter<TRequest>? _writer;
+    private readonly Pipe _pipe;
+    private readonly PipeMessageWriter<TRequest> _writer;
+    private readonly Task _pump;
     private bool _completed;
 
     public ClientRequestStreamWriter(GrpcCall<TRequest, TResponse> call, Marshaller<TRequest> marshaller, int? maxMessageSize)
     {
         _call = call;
-        _marshaller = marshaller;
-        _maxMessageSize = maxMessageSize;
+        _pipe = new Pipe(new PipeOptions(
+            pauseWriterThreshold: PauseWriterThreshold,
+            resumeWriterThreshold: PauseWriterThreshold / 2,
+            useSynchronizationContext: false));
+        _writer = new PipeMessageWriter<TRequest>(_pipe.Writer, marshaller, maxMessageSize);
+        _pump = PumpAsync();
     }
 
     public Task WriteAsync(TRequest message, CancellationToken cancellationToken = default)
@@ -26,9 +37,7 @@ internal sealed class ClientRequestStreamWriter<TRequest, TResponse> : IClientSt
             throw new InvalidOperationException("The request stream has already been completed.");
         }
 
-        return _writer is null
-            ? WriteFirstAsync(message, cancellationToken)
-            : _call.WriteAsync(_writer, message, cancellationToken);
+        return _call.WriteAsync(_writer, message, cancellationToken);
     }
 
     public async Task CompleteAsync()
@@ -39,28 +48,45 @@ internal sealed class ClientRequestStreamWriter<TRequest, TResponse> : IClientSt
         }
 
         _completed = true;
-        if (_pipe is not null)
-        {
-            await _pipe.CompleteAsync();
-        }
-
+        await _pipe.Writer.CompleteAsync();
+        await _pump;
         _call.RequestContent!.Complete();
     }
 
-    private async Task WriteFirstAsync(TRequest message, CancellationToken cancellationToken)
+    private async Task PumpAsync()
     {
-        Stream stream;
+        var reader = _pipe.Reader;
         try
         {
-            stream = await _call.RequestStreamAsync().WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(_call.GetStatus());
-        }
+            var stream = await _call.RequestStreamAsync();
+            while (true)
+            {
+                var result = await reader.ReadAsync();
+                var buffer = result.Buffer;
+                foreach (var segment in buffer)
+                {
+                    await stream.WriteAsync(segment);
+                }
 
-        _pipe = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        _writer = new PipeMessageWriter<TRequest>(_pipe, _marshaller, _maxMessageSize);
-        await _call.WriteAsync(_writer, message, cancellationToken);
+                if (!buffer.IsEmpty)
+                {
+                    await stream.FlushAsync();
+                }
+
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            await reader.CompleteAsync();
+        }
+        catch (Exception ex)
+        {
+            // The request stream is gone (call ended, reset or cancelled): later writes see a completed pipe and
+            // report the call's status.
+            await reader.CompleteAsync(ex);
+        }
     }
 }

@@ -131,7 +131,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Fail(ex);
+            // The pump stops when the request stream fails; the response side usually knows why by then.
+            throw _status is { } status ? new RpcException(status, _trailers!) : Fail(ex);
         }
     }
 
