@@ -101,7 +101,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         if (!await MoveNextAsync(CancellationToken.None))
         {
             var status = new Status(StatusCode.Internal, "The call ended with OK but without a response message.");
-            Finish(status, _trailers ?? new Metadata());
+            Finish(status, _trailers ?? new Metadata(), replaceOk: true);
             throw new RpcException(status);
         }
 
@@ -109,7 +109,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         if (await MoveNextAsync(CancellationToken.None))
         {
             var status = new Status(StatusCode.Internal, "More than one response message for a single-response method.");
-            Finish(status, new Metadata());
+            Finish(status, new Metadata(), replaceOk: true);
             Cancel();
             throw new RpcException(status);
         }
@@ -318,11 +318,15 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         return new Status(StatusCode.Unavailable, $"Error in the gRPC call: {exception.GetType().Name}: {exception.Message}");
     }
 
-    private void Finish(Status status, Metadata trailers)
+    /// <summary>
+    /// Records the final status once. <paramref name="replaceOk"/> lets a protocol violation found after an OK
+    /// status (a unary call without its response) override it, so GetStatus agrees with the thrown exception.
+    /// </summary>
+    private void Finish(Status status, Metadata trailers, bool replaceOk = false)
     {
         lock (_finishLock)
         {
-            if (_status is not null)
+            if (_status is { } existing && !(replaceOk && existing.StatusCode == StatusCode.OK))
             {
                 return;
             }

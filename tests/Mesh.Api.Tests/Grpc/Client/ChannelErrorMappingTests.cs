@@ -51,6 +51,25 @@ public sealed class ChannelErrorMappingTests
     }
 
     [Fact]
+    public async Task UnaryEndingOkWithoutResponse_IsInternal()
+    {
+        await using var server = await TestGrpcServer.StartAsync(mapMore: endpoints =>
+            endpoints.MapPost("/plain.Http/Empty", context =>
+            {
+                context.Response.ContentType = "application/grpc";
+                context.Response.Headers["grpc-status"] = "0";
+                return Task.CompletedTask;
+            }));
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        using var call = channel.AsyncUnaryCall(At("plain.Http", "Empty"), new EchoRequest());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, call.GetStatus().StatusCode);
+    }
+
+    [Fact]
     public async Task NoServer_IsUnavailable()
     {
         string address;
