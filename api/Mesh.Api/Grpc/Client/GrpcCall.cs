@@ -118,7 +118,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
     }
 
     /// <summary>Writes one request message into the open request body.</summary>
-    public async Task WriteAsync(PipeMessageWriter<TRequest> writer, TRequest message, CancellationToken cancellationToken)
+    public async Task WriteAsync(BatchingMessageWriter<TRequest> writer, TRequest message, CancellationToken cancellationToken)
     {
         if (_status is { } finished)
         {
