@@ -76,6 +76,33 @@ public sealed class CallLifecycleTests
     }
 
     [Fact]
+    public async Task ServerCallContext_DescribesTheCall()
+    {
+        (string Method, string Peer, DateTime Deadline)? seen = null;
+        string[] headerKeys = [];
+        await using var server = await TestGrpcServer.StartAsync(mapMore: endpoints =>
+            endpoints.MapGrpcUnary<EchoRequest, EchoReply>(Throws, (request, context) =>
+            {
+                seen = (context.Method, context.Peer, context.Deadline);
+                headerKeys = context.RequestHeaders.Select(entry => entry.Key).ToArray();
+                return Task.FromResult(new EchoReply());
+            }));
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var before = DateTime.UtcNow;
+
+        await channel.AsyncUnaryCall(Throws, new EchoRequest(), new CallOptions(Headers: new Metadata { { "x-a", "1" } }, Deadline: before.AddMinutes(5)));
+
+        var (method, peer, deadline) = Assert.NotNull(seen);
+        Assert.Equal("/test.v1.Echo/Throws", method);
+        Assert.StartsWith("ipv4:127.0.0.1:", peer, StringComparison.Ordinal);
+        Assert.InRange(deadline, before.AddMinutes(4), before.AddMinutes(5).AddSeconds(5));
+        Assert.Contains("x-a", headerKeys);
+        Assert.DoesNotContain("content-type", headerKeys);
+        Assert.DoesNotContain("te", headerKeys);
+        Assert.DoesNotContain(headerKeys, key => key.StartsWith("grpc-", StringComparison.Ordinal) || key.StartsWith(':'));
+    }
+
+    [Fact]
     public async Task MixedCalls_LeaveNoActiveCalls()
     {
         await using var server = await TestGrpcServer.StartAsync();
