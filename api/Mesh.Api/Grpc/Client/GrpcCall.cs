@@ -22,8 +22,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
     private Task<HttpResponseMessage>? _ready;
     private PipeMessageReader<TResponse>? _messageReader;
     private PipeReader? _bodyReader;
-    private Status? _status;
-    private Metadata? _trailers;
+    private volatile Outcome? _outcome;
     private int _deadlineExceeded;
     private int _disposed;
 
@@ -60,9 +59,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             ? cancellationToken.UnsafeRegister(static state => ((GrpcCall<TRequest, TResponse>)state!).Cancel(), this)
             : default;
         await _ready!;
-        if (_status is { } finished)
+        if (_outcome?.Status is { } finished)
         {
-            return finished.StatusCode == StatusCode.OK ? false : throw new RpcException(finished, _trailers!);
+            return finished.StatusCode == StatusCode.OK ? false : throw new RpcException(finished, _outcome!.Trailers);
         }
 
         bool hasMessage;
@@ -92,7 +91,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         Finish(status, MetadataHeaders.From(response.TrailingHeaders));
         await _bodyReader!.CompleteAsync();
         response.Dispose();
-        return status.StatusCode == StatusCode.OK ? false : throw new RpcException(status, _trailers!);
+        return status.StatusCode == StatusCode.OK ? false : throw new RpcException(status, _outcome!.Trailers);
     }
 
     /// <summary>Reads the single response of a unary or client-streaming call, then its status.</summary>
@@ -101,7 +100,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         if (!await MoveNextAsync(CancellationToken.None))
         {
             var status = new Status(StatusCode.Internal, "The call ended with OK but without a response message.");
-            Finish(status, _trailers ?? new Metadata(), replaceOk: true);
+            Finish(status, _outcome?.Trailers ?? new Metadata(), replaceOk: true);
             throw new RpcException(status);
         }
 
@@ -120,7 +119,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
     /// <summary>Writes one request message into the open request body.</summary>
     public async Task WriteAsync(BatchingMessageWriter<TRequest> writer, TRequest message, CancellationToken cancellationToken)
     {
-        if (_status is { } finished)
+        if (_outcome?.Status is { } finished)
         {
             throw new RpcException(finished.StatusCode == StatusCode.OK ? new Status(StatusCode.Internal, "The call has already ended.") : finished);
         }
@@ -132,13 +131,13 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         catch (Exception ex) when (ex is not RpcException)
         {
             // The pump stops when the request stream fails; the response side usually knows why by then.
-            throw _status is { } status ? new RpcException(status, _trailers!) : Fail(ex);
+            throw _outcome?.Status is { } status ? new RpcException(status, _outcome!.Trailers) : Fail(ex);
         }
     }
 
-    public Status GetStatus() => _status ?? throw new InvalidOperationException("The call is still running; its status is not known yet.");
+    public Status GetStatus() => _outcome?.Status ?? throw new InvalidOperationException("The call is still running; its status is not known yet.");
 
-    public Metadata GetTrailers() => _trailers ?? throw new InvalidOperationException("The call is still running; its trailers are not known yet.");
+    public Metadata GetTrailers() => _outcome?.Trailers ?? throw new InvalidOperationException("The call is still running; its trailers are not known yet.");
 
     public void Dispose()
     {
@@ -147,7 +146,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             return;
         }
 
-        if (_status is null)
+        if (_outcome is null)
         {
             Finish(new Status(StatusCode.Cancelled, "The call was disposed."), new Metadata());
         }
@@ -289,10 +288,10 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             return rpc;
         }
 
-        var status = _status ?? ClassifyFailure(exception);
+        var status = _outcome?.Status ?? ClassifyFailure(exception);
         Finish(status, new Metadata());
         Cancel();
-        return new RpcException(status, _trailers!, exception);
+        return new RpcException(status, _outcome!.Trailers, exception);
     }
 
     private Status ClassifyFailure(Exception exception)
@@ -326,13 +325,12 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
     {
         lock (_finishLock)
         {
-            if (_status is { } existing && !(replaceOk && existing.StatusCode == StatusCode.OK))
+            if (_outcome is { } existing && !(replaceOk && existing.Status.StatusCode == StatusCode.OK))
             {
                 return;
             }
 
-            _trailers = trailers;
-            _status = status;
+            _outcome = new Outcome(status, trailers);
         }
 
         _deadlineTimer?.Dispose();
@@ -356,4 +354,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             response.Result.Dispose();
         }
     }
+
+    /// <summary>The final status and trailers, published together in one reference so readers never see half.</summary>
+    private sealed record Outcome(Status Status, Metadata Trailers);
 }
