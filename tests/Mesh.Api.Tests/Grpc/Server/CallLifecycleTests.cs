@@ -34,8 +34,10 @@ public sealed class CallLifecycleTests
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout(Settle, "first echo"));
         Assert.Equal(1, server.ActiveCalls);
 
-        // The TCP connection goes away under the open stream, as when a client process dies.
-        socket!.Close(0);
+        // The TCP connection goes away under the open stream, as when a client process dies. Shutdown sends the
+        // FIN at once even while the handler's own receive is pending on the socket; Close(0) then resets it.
+        socket!.Shutdown(SocketShutdown.Both);
+        socket.Close(0);
 
         await Eventually.AssertAsync(() => server.Echo.CancelledCalls == 1, Settle, "the handler sees the connection loss");
         await Eventually.AssertAsync(() => server.ActiveCalls == 0, Settle, "the abandoned call is released");
