@@ -24,7 +24,6 @@ internal sealed class HostEntry
         _domainsOtherNamespace = Domains(service, sameNamespace: false);
         _domainsSameNamespace = Domains(service, sameNamespace: true);
         Unscoped = Variant(sameNamespace: false, []);
-        UnscopedSameNamespace = Variant(sameNamespace: true, []);
     }
 
     public MeshService Service { get; }
@@ -37,17 +36,16 @@ internal sealed class HostEntry
     /// <summary>The sourceLabels selectors this host's rules depend on, ascending.</summary>
     public int[] SelectorIds { get; }
 
+    /// <summary>The virtual host most proxies (those outside its namespace, without matching selectors) see.</summary>
     public HashedVirtualHost Unscoped { get; }
-
-    public HashedVirtualHost UnscopedSameNamespace { get; }
 
     /// <summary>The virtual host for a proxy in (or outside) the host's namespace that matched <paramref name="matched"/>.</summary>
     public HashedVirtualHost For(bool sameNamespace, int[] matched)
     {
         var relevant = SelectorIds.Length == 0 ? [] : matched.Intersect(SelectorIds).ToArray();
-        if (relevant.Length == 0)
+        if (relevant.Length == 0 && !sameNamespace)
         {
-            return sameNamespace ? UnscopedSameNamespace : Unscoped;
+            return Unscoped;
         }
 
         return _variants.GetOrAdd((sameNamespace, string.Join(",", relevant)), key => Variant(key.SameNamespace, relevant));
