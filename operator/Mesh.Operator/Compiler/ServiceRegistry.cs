@@ -18,10 +18,14 @@ internal sealed class ServiceRegistry
         _byHost = byHost;
         Workloads = workloads;
         Services = [.. byHost.Values.OrderBy(s => s.Fqdn, StringComparer.Ordinal)];
+        ByNamespace = Services.ToLookup(s => s.Namespace, StringComparer.Ordinal);
     }
 
     /// <summary>Sorted by host.</summary>
     public IReadOnlyList<MeshService> Services { get; }
+
+    /// <summary>The services of each namespace, sorted by host.</summary>
+    public ILookup<string, MeshService> ByNamespace { get; }
 
     /// <summary>Every Pod and valid WorkloadEntry.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
