@@ -11,7 +11,8 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 internal sealed class HostEntry
 {
-    private readonly ConcurrentDictionary<(bool SameNamespace, string Matched), HashedVirtualHost> _variants = new();
+    // Created on first use: most hosts are only ever seen unscoped from other namespaces.
+    private ConcurrentDictionary<(bool SameNamespace, string Matched), HashedVirtualHost>? _variants;
     private readonly string[] _domainsSameNamespace;
     private readonly string[] _domainsOtherNamespace;
 
@@ -48,7 +49,8 @@ internal sealed class HostEntry
             return Unscoped;
         }
 
-        return _variants.GetOrAdd((sameNamespace, string.Join(",", relevant)), key => Variant(key.SameNamespace, relevant));
+        var variants = LazyInitializer.EnsureInitialized(ref _variants);
+        return variants.GetOrAdd((sameNamespace, string.Join(",", relevant)), key => Variant(key.SameNamespace, relevant));
     }
 
     private HashedVirtualHost Variant(bool sameNamespace, int[] matched)

@@ -1,5 +1,4 @@
 using Mesh.Api.V1;
-using Mesh.Kubernetes.Models;
 using Mesh.Operator.Resources;
 using Mesh.Operator.Validation;
 using Route = Mesh.Api.V1.Route;
