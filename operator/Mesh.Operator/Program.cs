@@ -1,1 +1,3 @@
-return 0;
+using Mesh.Operator.Cli;
+
+return MeshCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,97 @@
+using Mesh.Api.V1;
+using Mesh.Kubernetes.Models;
+using Mesh.Operator.Resources;
+using Endpoint = Mesh.Api.V1.Endpoint;
+
+namespace Mesh.Operator.Compiler;
+
+/// <summary>Builds the upstream clusters: one per service port, plus one per port and subset of its DestinationRule.</summary>
+internal static class ClusterBuilder
+{
+    private static readonly string[] Http2Protocols = ["grpc", "grpc-web", "http2", "h2c", "kubernetes.io/h2c"];
+
+    public static IEnumerable<Cluster> ForService(MeshService service, DestinationRule? rule)
+    {
+        foreach (var port in service.Ports)
+        {
+            // One message per endpoint, shared by the service's cluster and its subsets' clusters.
+            var endpoints = service.Endpoints[port.Port].Select(e => (e.Labels, Proto: ToProto(e))).ToList();
+            yield return Build(service, port, null, rule?.Spec.TrafficPolicy, endpoints);
+            foreach (var subset in rule?.Spec.Subsets ?? [])
+            {
+                yield return Build(service, port, subset, TrafficPolicyCompiler.Merge(rule!.Spec.TrafficPolicy, subset.TrafficPolicy), endpoints);
+            }
+        }
+    }
+
+    /// <summary>A host outside the mesh, reached by its name.</summary>
+    public static Cluster External(string host, int port, DestinationRule? rule)
+    {
+        var cluster = new Cluster
+        {
+            Name = HostNames.ClusterName(port, null, host),
+            ServiceHost = host,
+            Port = (uint)port,
+        };
+        TrafficPolicyCompiler.Apply(cluster, rule?.Spec.TrafficPolicy);
+        cluster.Endpoints.Add(new Endpoint { Address = host, Port = (uint)port });
+        return cluster;
+    }
+
+    private static Cluster Build(
+        MeshService service,
+        ServicePort port,
+        SubsetSpec? subset,
+        TrafficPolicySpec? policy,
+        List<(IReadOnlyDictionary<string, string> Labels, Endpoint Proto)> endpoints)
+    {
+        var cluster = new Cluster
+        {
+            Name = HostNames.ClusterName(port.Port, subset?.Name, service.Fqdn),
+            ServiceHost = service.Fqdn,
+            Port = (uint)port.Port,
+            Subset = subset?.Name ?? "",
+            Protocol = IsHttp2(port) ? UpstreamProtocol.Http2 : UpstreamProtocol.Http1,
+        };
+        TrafficPolicyCompiler.Apply(cluster, policy);
+        foreach (var (labels, proto) in endpoints)
+        {
+            if (subset is null || LabelSelector.Matches(subset.Labels, labels))
+            {
+                cluster.Endpoints.Add(proto);
+            }
+        }
+
+        return cluster;
+    }
+
+    private static Endpoint ToProto(ServiceEndpoint endpoint)
+    {
+        var proto = new Endpoint
+        {
+            Address = endpoint.Address,
+            Port = (uint)endpoint.Port,
+            Weight = (uint)endpoint.Weight,
+            Workload = endpoint.Workload,
+            Identity = endpoint.Identity,
+            InMesh = endpoint.InMesh,
+        };
+        foreach (var (key, value) in endpoint.Labels.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            proto.Labels.Add(key, value);
+        }
+
+        return proto;
+    }
+
+    private static bool IsHttp2(ServicePort port)
+    {
+        if (port.AppProtocol is { } appProtocol)
+        {
+            return Http2Protocols.Contains(appProtocol.ToLowerInvariant());
+        }
+
+        var name = port.Name?.ToLowerInvariant() ?? "";
+        return Http2Protocols.Any(p => name == p || name.StartsWith(p + "-", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Mesh.Api.V1;
+
+namespace Mesh.Operator.Compiler;
+
+/// <summary>
+/// One service host with its compiled route table, and the virtual hosts built from it. A proxy in the service's
+/// namespace also reaches it by its bare name (<c>reviews</c>, <c>reviews:9080</c>), like Kubernetes DNS, so the
+/// domains differ by whether the proxy is in the same namespace; rules scoped by sourceLabels make further
+/// variants. Each variant is built once and shared by every proxy that sees it.
+/// </summary>
+internal sealed class HostEntry
+{
+    // Created on first use: most hosts are only ever seen unscoped from other namespaces.
+    private ConcurrentDictionary<(bool SameNamespace, string Matched), HashedVirtualHost>? _variants;
+    private readonly string[] _domainsSameNamespace;
+    private readonly string[] _domainsOtherNamespace;
+
+    public HostEntry(MeshService service, string source, IReadOnlyList<RouteTemplate> routes)
+    {
+        Service = service;
+        Source = source;
+        Routes = routes;
+        SelectorIds = [.. routes.SelectMany(r => r.BlockSelectors).Where(id => id >= 0).Distinct().Order()];
+        _domainsOtherNamespace = Domains(service, sameNamespace: false);
+        _domainsSameNamespace = Domains(service, sameNamespace: true);
+        Unscoped = Variant(sameNamespace: false, []);
+    }
+
+    public MeshService Service { get; }
+
+    /// <summary>"NAMESPACE/NAME" of the VirtualService, or empty for the default route.</summary>
+    public string Source { get; }
+
+    public IReadOnlyList<RouteTemplate> Routes { get; }
+
+    /// <summary>The sourceLabels selectors this host's rules depend on, ascending.</summary>
+    public int[] SelectorIds { get; }
+
+    /// <summary>The virtual host most proxies (those outside its namespace, without matching selectors) see.</summary>
+    public HashedVirtualHost Unscoped { get; }
+
+    /// <summary>The virtual host for a proxy in (or outside) the host's namespace that matched <paramref name="matched"/>.</summary>
+    public HashedVirtualHost For(bool sameNamespace, int[] matched)
+    {
+        var relevant = SelectorIds.Length == 0 ? [] : matched.Intersect(SelectorIds).ToArray();
+        if (relevant.Length == 0 && !sameNamespace)
+        {
+            return Unscoped;
+        }
+
+        var variants = LazyInitializer.EnsureInitialized(ref _variants);
+        return variants.GetOrAdd((sameNamespace, string.Join(",", relevant)), key => Variant(key.SameNamespace, relevant));
+    }
+
+    private HashedVirtualHost Variant(bool sameNamespace, int[] matched)
+    {
+        var host = new VirtualHost { Name = Service.Fqdn, Source = Source };
+        host.Domains.AddRange(sameNamespace ? _domainsSameNamespace : _domainsOtherNamespace);
+        foreach (var template in Routes)
+        {
+            if (template.For(matched) is { } route)
+            {
+                host.Routes.Add(route);
+            }
+        }
+
+        return new HashedVirtualHost(host, ContentHash.Of(host));
+    }
+
+    // Every spelling, each bare (Host without a port) and with each service port.
+    private static string[] Domains(MeshService service, bool sameNamespace)
+    {
+        var names = new List<string>();
+        if (sameNamespace)
+        {
+            names.Add(service.Name);
+        }
+
+        names.Add($"{service.Name}.{service.Namespace}");
+        names.Add($"{service.Name}.{service.Namespace}.svc");
+        names.Add(service.Fqdn);
+        if (service.ClusterIp is { } ip)
+        {
+            names.Add(ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]" : ip);
+        }
+
+        var domains = new List<string>();
+        foreach (var name in names)
+        {
+            domains.Add(name);
+            domains.AddRange(service.Ports.Select(p => $"{name}:{p.Port}"));
+        }
+
+        return [.. domains];
+    }
+}
+
+internal sealed record HashedVirtualHost(VirtualHost Host, byte[] Hash);

@@ -1,0 +1,120 @@
+using System.Globalization;
+using Mesh.Api.V1;
+using Mesh.Operator.Resources;
+
+namespace Mesh.Operator.Compiler;
+
+/// <summary>
+/// Compiles the inbound side of a workload from the MeshPolicies that select it. A policy applies to a workload when
+/// it is in the workload's namespace or the root namespace and its selector matches (no selector: its whole
+/// namespace; in the root namespace: the whole mesh). mTLS resolves workload → namespace → root → PERMISSIVE,
+/// the oldest policy winning at each level. A policy authorizes only when it sets <c>action</c> or <c>rules</c>,
+/// so that an mTLS-only policy never denies traffic.
+/// </summary>
+internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string rootNamespace, ServiceRegistry registry)
+{
+    // Sorted oldest first within each namespace, so the first applicable policy at a level is the one in force.
+    private readonly ILookup<string, MeshPolicy> _policies = policies
+        .OrderBy(p => p, ResourceOrder.Instance)
+        .ToLookup(p => p.Metadata.Namespace ?? "", StringComparer.Ordinal);
+
+    public InboundConfig Build(string ns, IReadOnlyDictionary<string, string> labels)
+    {
+        var candidates = ns == rootNamespace ? _policies[ns] : _policies[ns].Concat(_policies[rootNamespace]);
+        var applicable = candidates.Where(p => Applies(p, ns, labels)).OrderBy(p => p, ResourceOrder.Instance).ToList();
+        var inbound = new InboundConfig { MtlsMode = ResolveMtls(applicable, ns) };
+
+        var workloadLevel = applicable.FirstOrDefault(p => Selector(p) is not null && p.Spec.PortLevelMtls is { Count: > 0 });
+        foreach (var (port, settings) in (workloadLevel?.Spec.PortLevelMtls ?? []).OrderBy(p => int.Parse(p.Key, CultureInfo.InvariantCulture)))
+        {
+            if (Mode(settings.Mode) is { } mode)
+            {
+                inbound.PortMtls.Add(uint.Parse(port, CultureInfo.InvariantCulture), mode);
+            }
+        }
+
+        inbound.Authorization.AddRange(applicable
+            .Where(p => p.Spec.Action is not null || p.Spec.Rules is not null)
+            .Select(Authorization)
+            .OrderBy(a => a.Action == AuthorizationPolicy.Types.Action.Deny ? 0 : 1)
+            .ThenBy(a => a.Name, StringComparer.Ordinal));
+        inbound.RateLimits.AddRange(applicable
+            .Where(p => p.Spec.RateLimit is not null)
+            .Select(p => new RateLimit
+            {
+                Name = Name(p),
+                RequestsPerSecond = p.Spec.RateLimit!.RequestsPerSecond ?? 0,
+                Burst = (uint)(p.Spec.RateLimit.Burst ?? 0),
+            })
+            .OrderBy(r => r.Name, StringComparer.Ordinal));
+        inbound.Services.AddRange(registry.ByNamespace[ns]
+            .Where(s => s.Selector is { } selector && LabelSelector.Matches(selector, labels))
+            .Select(s => s.Fqdn));
+        return inbound;
+    }
+
+    private bool Applies(MeshPolicy policy, string ns, IReadOnlyDictionary<string, string> labels)
+    {
+        var policyNs = policy.Metadata.Namespace;
+        return (policyNs == ns || policyNs == rootNamespace) && LabelSelector.Matches(Selector(policy), labels);
+    }
+
+    private MtlsMode ResolveMtls(List<MeshPolicy> applicable, string ns)
+    {
+        var withMode = applicable.Where(p => Mode(p.Spec.Mtls?.Mode) is not null).ToList();
+        var winner = withMode.FirstOrDefault(p => Selector(p) is not null)
+            ?? withMode.FirstOrDefault(p => p.Metadata.Namespace == ns)
+            ?? withMode.FirstOrDefault(p => p.Metadata.Namespace == rootNamespace);
+        return Mode(winner?.Spec.Mtls?.Mode) ?? MtlsMode.Permissive;
+    }
+
+    private static IReadOnlyDictionary<string, string>? Selector(MeshPolicy policy) =>
+        policy.Spec.Selector?.MatchLabels is { Count: > 0 } labels ? labels : null;
+
+    private static MtlsMode? Mode(string? mode) => mode switch
+    {
+        "STRICT" => MtlsMode.Strict,
+        "PERMISSIVE" => MtlsMode.Permissive,
+        "DISABLE" => MtlsMode.Disable,
+        _ => null,
+    };
+
+    private static string Name(MeshPolicy policy) => $"{policy.Metadata.Namespace}/{policy.Metadata.Name}";
+
+    private static AuthorizationPolicy Authorization(MeshPolicy policy)
+    {
+        var result = new AuthorizationPolicy
+        {
+            Name = Name(policy),
+            Action = policy.Spec.Action == "DENY" ? AuthorizationPolicy.Types.Action.Deny : AuthorizationPolicy.Types.Action.Allow,
+        };
+        foreach (var rule in policy.Spec.Rules ?? [])
+        {
+            var compiled = new AuthorizationRule();
+            foreach (var from in rule.From ?? [])
+            {
+                var source = new AuthorizationSource();
+                source.Principals.AddRange(from.Principals ?? []);
+                source.NotPrincipals.AddRange(from.NotPrincipals ?? []);
+                source.Namespaces.AddRange(from.Namespaces ?? []);
+                source.NotNamespaces.AddRange(from.NotNamespaces ?? []);
+                compiled.From.Add(source);
+            }
+
+            foreach (var to in rule.To ?? [])
+            {
+                var operation = new AuthorizationOperation();
+                operation.Paths.AddRange(to.Paths ?? []);
+                operation.NotPaths.AddRange(to.NotPaths ?? []);
+                operation.Methods.AddRange(to.Methods ?? []);
+                operation.NotMethods.AddRange(to.NotMethods ?? []);
+                operation.Ports.AddRange((to.Ports ?? []).Select(p => (uint)p));
+                compiled.To.Add(operation);
+            }
+
+            result.Rules.Add(compiled);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,28 @@
+namespace Mesh.Operator.Compiler;
+
+/// <summary>Equality-based label selection, as Services, subsets and policy selectors use it.</summary>
+internal static class LabelSelector
+{
+    /// <summary>True when every selector label is present with the same value (an empty selector selects all).</summary>
+    public static bool Matches(IReadOnlyDictionary<string, string>? selector, IReadOnlyDictionary<string, string> labels)
+    {
+        if (selector is null)
+        {
+            return true;
+        }
+
+        foreach (var (key, value) in selector)
+        {
+            if (!labels.TryGetValue(key, out var actual) || actual != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A canonical spelling (sorted <c>k=v</c> pairs) for use as a dictionary key.</summary>
+    public static string Canonical(IReadOnlyDictionary<string, string> labels) =>
+        string.Join(",", labels.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+}

@@ -1,0 +1,202 @@
+using Mesh.Kubernetes.Models;
+using Mesh.Operator.Resources;
+
+namespace Mesh.Operator.Compiler;
+
+/// <summary>
+/// The services of the mesh by host, with their endpoints: the EndpointSlices of a service when it has any
+/// (Kubernetes' own view of its Pods), otherwise the Pods its selector selects; plus, always, the WorkloadEntries
+/// of its namespace that its selector selects (Kubernetes makes no EndpointSlices for those).
+/// </summary>
+internal sealed class ServiceRegistry
+{
+    private static readonly Dictionary<string, string> NoLabels = [];
+    private readonly Dictionary<string, MeshService> _byHost;
+
+    private ServiceRegistry(Dictionary<string, MeshService> byHost, IReadOnlyList<Workload> workloads)
+    {
+        _byHost = byHost;
+        Workloads = workloads;
+        Services = [.. byHost.Values.OrderBy(s => s.Fqdn, StringComparer.Ordinal)];
+        ByNamespace = Services.ToLookup(s => s.Namespace, StringComparer.Ordinal);
+    }
+
+    /// <summary>Sorted by host.</summary>
+    public IReadOnlyList<MeshService> Services { get; }
+
+    /// <summary>The services of each namespace, sorted by host.</summary>
+    public ILookup<string, MeshService> ByNamespace { get; }
+
+    /// <summary>Every Pod and valid WorkloadEntry.</summary>
+    public IReadOnlyList<Workload> Workloads { get; }
+
+    public static ServiceRegistry Build(MeshSnapshot snapshot, IEnumerable<WorkloadEntry> entries, string trustDomain)
+    {
+        var pods = snapshot.Pods.Select(Workload.FromPod).ToList();
+        var entryWorkloads = entries.Select(Workload.FromEntry).ToList();
+        var podsByNamespace = pods.Where(p => p.Address is not null).ToLookup(p => p.Namespace, StringComparer.Ordinal);
+        var entriesByNamespace = entryWorkloads.Where(w => !string.IsNullOrEmpty(w.Address)).ToLookup(w => w.Namespace, StringComparer.Ordinal);
+        var podsByName = pods.GroupBy(p => (p.Namespace, p.Name)).ToDictionary(g => g.Key, g => g.First());
+        var slicesByService = snapshot.EndpointSlices
+            .Where(s => s.Metadata.Labels?.ContainsKey(EndpointSlice.ServiceNameLabel) == true)
+            .GroupBy(s => (s.Metadata.Namespace ?? "", s.Metadata.Labels![EndpointSlice.ServiceNameLabel]))
+            .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal).ToList());
+
+        var byHost = new Dictionary<string, MeshService>(StringComparer.Ordinal);
+        foreach (var service in snapshot.Services.OrderBy(s => s, ResourceOrder.Instance))
+        {
+            var ns = service.Metadata.Namespace ?? "";
+            var fqdn = HostNames.Fqdn(service.Metadata.Name ?? "", ns);
+            var ports = (service.Spec.Ports ?? [])
+                .Where(p => p.Protocol is null or "TCP" && p.Port is > 0 and <= 65535)
+                .GroupBy(p => p.Port).Select(g => g.First())
+                .OrderBy(p => p.Port).ToList();
+            if (ports.Count == 0 || byHost.ContainsKey(fqdn))
+            {
+                continue;
+            }
+
+            var meshService = new MeshService(service, fqdn, ports);
+            slicesByService.TryGetValue((ns, meshService.Name), out var slices);
+            foreach (var port in ports)
+            {
+                var endpoints = new List<ServiceEndpoint>();
+                if (service.Spec.Type == "ExternalName" && !string.IsNullOrEmpty(service.Spec.ExternalName))
+                {
+                    endpoints.Add(new ServiceEndpoint(service.Spec.ExternalName, port.Port, NoLabels, "", "", false, 0));
+                }
+                else if (slices is not null)
+                {
+                    AddSliceEndpoints(endpoints, slices, port, podsByName, trustDomain);
+                }
+                else if (meshService.Selector is { } selector)
+                {
+                    foreach (var pod in podsByNamespace[ns].Where(p => LabelSelector.Matches(selector, p.Labels)))
+                    {
+                        if (PodPort(pod.Pod!, port) is { } target)
+                        {
+                            endpoints.Add(ToEndpoint(pod, pod.Address!, target, trustDomain));
+                        }
+                    }
+                }
+
+                if (meshService.Selector is { } entrySelector)
+                {
+                    foreach (var entry in entriesByNamespace[ns].Where(w => LabelSelector.Matches(entrySelector, w.Labels)))
+                    {
+                        endpoints.Add(ToEndpoint(entry, entry.Address!, EntryPort(entry, port), trustDomain));
+                    }
+                }
+
+                meshService.Endpoints[port.Port] = [.. endpoints
+                    .DistinctBy(e => (e.Address, e.Port))
+                    .OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).ThenBy(e => e.Workload, StringComparer.Ordinal)];
+            }
+
+            byHost[fqdn] = meshService;
+        }
+
+        return new ServiceRegistry(byHost, [.. pods, .. entryWorkloads]);
+    }
+
+    public MeshService? Find(string fqdn) => _byHost.GetValueOrDefault(fqdn);
+
+    /// <summary>
+    /// Resolves a host as written in namespace <paramref name="ns"/>: the service it names, or (for a spelling that is
+    /// not a cluster one) the host as written, outside the mesh.
+    /// </summary>
+    public (string Host, MeshService? Service) Resolve(string host, string ns)
+    {
+        var fqdn = HostNames.Resolve(host, ns);
+        if (_byHost.TryGetValue(fqdn, out var service))
+        {
+            return (fqdn, service);
+        }
+
+        return (HostNames.IsClusterSpelling(host) ? fqdn : host.ToLowerInvariant(), null);
+    }
+
+    private static void AddSliceEndpoints(
+        List<ServiceEndpoint> endpoints,
+        List<EndpointSlice> slices,
+        ServicePort port,
+        Dictionary<(string, string), Workload> podsByName,
+        string trustDomain)
+    {
+        foreach (var slice in slices)
+        {
+            var slicePort = slice.Ports?.FirstOrDefault(p => (p.Name ?? "") == (port.Name ?? ""));
+            if (slicePort?.Port is not { } number)
+            {
+                continue;
+            }
+
+            foreach (var endpoint in slice.Endpoints ?? [])
+            {
+                if (endpoint.Conditions?.Ready == false)
+                {
+                    continue;
+                }
+
+                Workload? pod = null;
+                if (endpoint.TargetRef is { Kind: "Pod", Name: { } podName })
+                {
+                    podsByName.TryGetValue((endpoint.TargetRef.Namespace ?? slice.Metadata.Namespace ?? "", podName), out pod);
+                }
+
+                foreach (var address in endpoint.Addresses ?? [])
+                {
+                    endpoints.Add(pod is null
+                        ? new ServiceEndpoint(address, number, NoLabels, "", "", false, 0)
+                        : ToEndpoint(pod, address, number, trustDomain));
+                }
+            }
+        }
+    }
+
+    private static ServiceEndpoint ToEndpoint(Workload workload, string address, int port, string trustDomain) =>
+        new(address, port, workload.Labels, workload.Id, workload.Identity(trustDomain), workload.InMesh, workload.Weight);
+
+    // A named targetPort is looked up among the Pod's container ports, as kube-proxy does.
+    private static int? PodPort(Pod pod, ServicePort port)
+    {
+        if (port.TargetPort is not { } target)
+        {
+            return port.Port;
+        }
+
+        if (target.IsInt)
+        {
+            return target.IntValue;
+        }
+
+        return (pod.Spec.Containers ?? [])
+            .SelectMany(c => c.Ports ?? [])
+            .FirstOrDefault(p => p.Name == target.StringValue)?.ContainerPort;
+    }
+
+    // Istio's rule: the entry's port for the service port's name, else the targetPort, else the service port.
+    private static int EntryPort(Workload entry, ServicePort port)
+    {
+        var ports = entry.EntryPorts;
+        if (port.Name is { } name && ports?.TryGetValue(name, out var byName) == true)
+        {
+            return byName;
+        }
+
+        if (port.TargetPort is { } target)
+        {
+            if (target.IntValue is > 0 and var number)
+            {
+                return number;
+            }
+
+            if (target.StringValue is { } targetName && ports?.TryGetValue(targetName, out var byTarget) == true)
+            {
+                return byTarget;
+            }
+        }
+
+        return port.Port;
+    }
+}

@@ -1,0 +1,123 @@
+using Mesh.Api.V1;
+using Mesh.Operator.Resources;
+
+namespace Mesh.Operator.Compiler;
+
+/// <summary>
+/// Turns a DestinationRule traffic policy into cluster settings. A subset's policy overrides the rule's top-level
+/// policy field by field (loadBalancer, connectionPool, outlierDetection, tls each replace the inherited one whole,
+/// as Istio merges them). Outlier detection given partially gets Istio's defaults for the rest.
+/// </summary>
+internal static class TrafficPolicyCompiler
+{
+    public const uint DefaultConsecutive5xxErrors = 5;
+    public const uint DefaultMaxEjectionPercent = 10;
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultBaseEjectionTime = TimeSpan.FromSeconds(30);
+
+    public static TrafficPolicySpec? Merge(TrafficPolicySpec? top, TrafficPolicySpec? subset)
+    {
+        if (subset is null || top is null)
+        {
+            return subset ?? top;
+        }
+
+        return new TrafficPolicySpec
+        {
+            LoadBalancer = subset.LoadBalancer ?? top.LoadBalancer,
+            ConnectionPool = subset.ConnectionPool ?? top.ConnectionPool,
+            OutlierDetection = subset.OutlierDetection ?? top.OutlierDetection,
+            Tls = subset.Tls ?? top.Tls,
+        };
+    }
+
+    public static void Apply(Cluster cluster, TrafficPolicySpec? policy)
+    {
+        cluster.LoadBalancer = LoadBalancer(policy?.LoadBalancer);
+        if (policy?.ConnectionPool is { } pool)
+        {
+            cluster.ConnectionPool = ConnectionPool(pool);
+        }
+
+        if (policy?.OutlierDetection is { } outlier)
+        {
+            cluster.OutlierDetection = new OutlierDetection
+            {
+                Consecutive5XxErrors = (uint?)outlier.Consecutive5xxErrors ?? DefaultConsecutive5xxErrors,
+                ConsecutiveGatewayErrors = (uint)(outlier.ConsecutiveGatewayErrors ?? 0),
+                Interval = outlier.Interval is null ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(DefaultInterval) : Durations.Parse(outlier.Interval),
+                BaseEjectionTime = outlier.BaseEjectionTime is null ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(DefaultBaseEjectionTime) : Durations.Parse(outlier.BaseEjectionTime),
+                MaxEjectionPercent = (uint?)outlier.MaxEjectionPercent ?? DefaultMaxEjectionPercent,
+            };
+        }
+
+        if (policy?.Tls is { } tls)
+        {
+            var clientTls = new ClientTls
+            {
+                Mode = tls.Mode switch
+                {
+                    "DISABLE" => ClientTls.Types.Mode.Disable,
+                    "SIMPLE" => ClientTls.Types.Mode.Simple,
+                    "MUTUAL" => ClientTls.Types.Mode.Mutual,
+                    "ISTIO_MUTUAL" or "MESH_MUTUAL" => ClientTls.Types.Mode.MeshMutual,
+                    _ => ClientTls.Types.Mode.Auto,
+                },
+                Sni = tls.Sni ?? "",
+            };
+            clientTls.SubjectAltNames.AddRange(tls.SubjectAltNames ?? []);
+            cluster.Tls = clientTls;
+        }
+    }
+
+    private static LoadBalancer LoadBalancer(LoadBalancerSettings? settings)
+    {
+        var lb = new LoadBalancer
+        {
+            Simple = settings?.Simple switch
+            {
+                "ROUND_ROBIN" => Api.V1.LoadBalancer.Types.Simple.RoundRobin,
+                "RANDOM" => Api.V1.LoadBalancer.Types.Simple.Random,
+                "PASSTHROUGH" => Api.V1.LoadBalancer.Types.Simple.Passthrough,
+                "PEAK_EWMA" => Api.V1.LoadBalancer.Types.Simple.PeakEwma,
+                _ => Api.V1.LoadBalancer.Types.Simple.LeastRequest,
+            },
+        };
+        if (settings?.ConsistentHash is { } hash)
+        {
+            var consistentHash = new ConsistentHash { MinimumRingSize = (uint)(hash.MinimumRingSize ?? 0) };
+            if (hash.HttpHeaderName is { } header)
+            {
+                consistentHash.HttpHeaderName = header.ToLowerInvariant();
+            }
+            else if (hash.HttpCookie is { } cookie)
+            {
+                consistentHash.HttpCookie = new ConsistentHash.Types.Cookie
+                {
+                    Name = cookie.Name ?? "",
+                    Path = cookie.Path ?? "",
+                    Ttl = cookie.Ttl is null ? null : Durations.Parse(cookie.Ttl),
+                };
+            }
+            else
+            {
+                consistentHash.UseSourceIp = true;
+            }
+
+            lb.ConsistentHash = consistentHash;
+        }
+
+        return lb;
+    }
+
+    private static ConnectionPool ConnectionPool(ConnectionPoolSettings pool) => new()
+    {
+        MaxConnections = (uint)(pool.Tcp?.MaxConnections ?? 0),
+        ConnectTimeout = pool.Tcp?.ConnectTimeout is { } connect ? Durations.Parse(connect) : null,
+        Http1MaxPendingRequests = (uint)(pool.Http?.Http1MaxPendingRequests ?? 0),
+        Http2MaxRequests = (uint)(pool.Http?.Http2MaxRequests ?? 0),
+        MaxRequestsPerConnection = (uint)(pool.Http?.MaxRequestsPerConnection ?? 0),
+        MaxRetries = (uint)(pool.Http?.MaxRetries ?? 0),
+        IdleTimeout = pool.Http?.IdleTimeout is { } idle ? Durations.Parse(idle) : null,
+    };
+}

@@ -1,0 +1,7 @@
+using Mesh.Kubernetes.Models;
+using Mesh.Operator.Validation;
+
+namespace Mesh.Operator.Manifests;
+
+/// <summary>A typed resource read from a manifest, with where it came from.</summary>
+public sealed record LoadedResource(ResourceRef Ref, IKubernetesObject Object, ManifestOrigin Origin);

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Mesh.Operator.Manifests;
+
+/// <summary>
+/// Reads multi-document YAML into JSON nodes, recording line numbers. Plain scalars are typed by the YAML 1.2
+/// core schema (null, true/false, integers, floats); quoted and block scalars are strings, as are plain scalars
+/// tagged <c>!!str</c>. Aliases are expanded; duplicate keys are an error.
+/// </summary>
+public static partial class YamlJsonReader
+{
+    public static IReadOnlyList<YamlJsonDocument> Read(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        try
+        {
+            return ReadStream(parser);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some syntax errors (an unclosed flow collection) this way; locate them at the last event read.
+            var mark = parser.Current?.End ?? Mark.Empty;
+            throw new YamlException(mark, mark, "malformed YAML (an unclosed flow collection?)", ex);
+        }
+    }
+
+    private static List<YamlJsonDocument> ReadStream(IParser parser)
+    {
+        var documents = new List<YamlJsonDocument>();
+        parser.Consume<StreamStart>();
+        while (parser.TryConsume<DocumentStart>(out var start))
+        {
+            var state = new ReadState();
+            JsonNode? root = null;
+            var line = (int)start.Start.Line;
+            if (!parser.Accept<DocumentEnd>(out _))
+            {
+                parser.Accept<NodeEvent>(out var first);
+                line = first is null ? line : (int)first.Start.Line;
+                root = ReadNode(parser, "", state);
+            }
+
+            parser.Consume<DocumentEnd>();
+            documents.Add(new YamlJsonDocument(root, line, state.FieldLines));
+        }
+
+        parser.Consume<StreamEnd>();
+        return documents;
+    }
+
+    private static JsonNode? ReadNode(IParser parser, string path, ReadState state)
+    {
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            return state.Anchors.TryGetValue(alias.Value.Value, out var target)
+                ? target?.DeepClone()
+                : throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
+        }
+
+        JsonNode? node;
+        AnchorName anchor;
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            anchor = scalar.Anchor;
+            node = ScalarValue(scalar);
+        }
+        else if (parser.TryConsume<SequenceStart>(out var sequence))
+        {
+            anchor = sequence.Anchor;
+            var array = new JsonArray();
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                parser.Accept<NodeEvent>(out var item);
+                var itemPath = FieldPath.Index(path, array.Count);
+                state.FieldLines[itemPath] = item is null ? 0 : (int)item.Start.Line;
+                array.Add(ReadNode(parser, itemPath, state));
+            }
+
+            node = array;
+        }
+        else
+        {
+            var mapping = parser.Consume<MappingStart>();
+            anchor = mapping.Anchor;
+            var obj = new JsonObject();
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var key = parser.Consume<Scalar>();
+                var keyPath = FieldPath.Property(path, key.Value);
+                if (obj.ContainsKey(key.Value))
+                {
+                    throw new YamlException(key.Start, key.End, $"duplicate key '{key.Value}'");
+                }
+
+                state.FieldLines[keyPath] = (int)key.Start.Line;
+                obj[key.Value] = ReadNode(parser, keyPath, state);
+            }
+
+            node = obj;
+        }
+
+        if (!anchor.IsEmpty)
+        {
+            state.Anchors[anchor.Value] = node;
+        }
+
+        return node;
+    }
+
+    private static JsonNode? ScalarValue(Scalar scalar)
+    {
+        var value = scalar.Value;
+        if (scalar.Style != ScalarStyle.Plain || (!scalar.Tag.IsNonSpecific && !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str"))
+        {
+            return JsonValue.Create(value);
+        }
+
+        switch (value)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return null;
+            case "true" or "True" or "TRUE":
+                return JsonValue.Create(true);
+            case "false" or "False" or "FALSE":
+                return JsonValue.Create(false);
+        }
+
+        if (IntegerPattern().IsMatch(value) &&
+            long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            return JsonValue.Create(integer);
+        }
+
+        if (value.StartsWith("0x", StringComparison.Ordinal) &&
+            long.TryParse(value.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
+        {
+            return JsonValue.Create(hex);
+        }
+
+        if (FloatPattern().IsMatch(value) &&
+            double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return JsonValue.Create(number);
+        }
+
+        return JsonValue.Create(value);
+    }
+
+    [GeneratedRegex("^[-+]?[0-9]+$")]
+    private static partial Regex IntegerPattern();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial Regex FloatPattern();
+
+    private sealed class ReadState
+    {
+        public Dictionary<string, int> FieldLines { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, JsonNode?> Anchors { get; } = new(StringComparer.Ordinal);
+    }
+}

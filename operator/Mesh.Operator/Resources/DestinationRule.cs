@@ -1,0 +1,31 @@
+namespace Mesh.Operator.Resources;
+
+/// <summary>Istio's DestinationRule: traffic policy and named subsets for one host.</summary>
+public sealed class DestinationRule : MeshResource<DestinationRuleSpec>
+{
+    public DestinationRule()
+    {
+        Kind = nameof(DestinationRule);
+    }
+}
+
+public sealed class DestinationRuleSpec
+{
+    public string? Host { get; set; }
+
+    public TrafficPolicySpec? TrafficPolicy { get; set; }
+
+    public List<SubsetSpec>? Subsets { get; set; }
+
+    public List<string>? ExportTo { get; set; }
+}
+
+public sealed class SubsetSpec
+{
+    public string? Name { get; set; }
+
+    public Dictionary<string, string>? Labels { get; set; }
+
+    /// <summary>Overrides the rule's top-level policy field by field.</summary>
+    public TrafficPolicySpec? TrafficPolicy { get; set; }
+}

@@ -1,0 +1,85 @@
+namespace Mesh.Operator.Resources;
+
+public sealed class HttpRedirect
+{
+    public string? Uri { get; set; }
+
+    public string? Authority { get; set; }
+
+    public int? Port { get; set; }
+
+    public string? Scheme { get; set; }
+
+    public int? RedirectCode { get; set; }
+}
+
+public sealed class HttpRewrite
+{
+    public string? Uri { get; set; }
+
+    public string? Authority { get; set; }
+}
+
+public sealed class HttpRetry
+{
+    public int? Attempts { get; set; }
+
+    public string? PerTryTimeout { get; set; }
+
+    /// <summary>Comma-separated retry conditions (Envoy's names) and status codes.</summary>
+    public string? RetryOn { get; set; }
+}
+
+public sealed class HttpFaultInjection
+{
+    public FaultDelay? Delay { get; set; }
+
+    public FaultAbort? Abort { get; set; }
+}
+
+public sealed class FaultDelay
+{
+    public string? FixedDelay { get; set; }
+
+    /// <summary>Absent injects nothing.</summary>
+    public Percent? Percentage { get; set; }
+}
+
+public sealed class FaultAbort
+{
+    public int? HttpStatus { get; set; }
+
+    /// <summary>Absent injects nothing.</summary>
+    public Percent? Percentage { get; set; }
+}
+
+public sealed class HeaderOperationsSpec
+{
+    public HeaderMutationSpec? Request { get; set; }
+
+    public HeaderMutationSpec? Response { get; set; }
+}
+
+public sealed class HeaderMutationSpec
+{
+    public Dictionary<string, string>? Set { get; set; }
+
+    public Dictionary<string, string>? Add { get; set; }
+
+    public List<string>? Remove { get; set; }
+}
+
+public sealed class CorsPolicySpec
+{
+    public List<StringMatchSpec>? AllowOrigins { get; set; }
+
+    public List<string>? AllowMethods { get; set; }
+
+    public List<string>? AllowHeaders { get; set; }
+
+    public List<string>? ExposeHeaders { get; set; }
+
+    public string? MaxAge { get; set; }
+
+    public bool? AllowCredentials { get; set; }
+}

@@ -1,0 +1,92 @@
+namespace Mesh.Operator.Resources;
+
+/// <summary>One rule of <c>spec.http</c>: conditions, then exactly one of route or redirect, then policies.</summary>
+public sealed class HttpRoute
+{
+    public string? Name { get; set; }
+
+    public List<HttpMatchRequest>? Match { get; set; }
+
+    public List<HttpRouteDestination>? Route { get; set; }
+
+    public HttpRedirect? Redirect { get; set; }
+
+    public HttpRewrite? Rewrite { get; set; }
+
+    public string? Timeout { get; set; }
+
+    public HttpRetry? Retries { get; set; }
+
+    public HttpFaultInjection? Fault { get; set; }
+
+    public Destination? Mirror { get; set; }
+
+    public Percent? MirrorPercentage { get; set; }
+
+    public HeaderOperationsSpec? Headers { get; set; }
+
+    public CorsPolicySpec? CorsPolicy { get; set; }
+}
+
+/// <summary>Conditions of one match block; all present conditions must hold.</summary>
+public sealed class HttpMatchRequest
+{
+    public string? Name { get; set; }
+
+    public StringMatchSpec? Uri { get; set; }
+
+    public StringMatchSpec? Authority { get; set; }
+
+    public StringMatchSpec? Method { get; set; }
+
+    public Dictionary<string, StringMatchSpec>? Headers { get; set; }
+
+    public Dictionary<string, StringMatchSpec>? WithoutHeaders { get; set; }
+
+    public Dictionary<string, StringMatchSpec>? QueryParams { get; set; }
+
+    public Dictionary<string, string>? SourceLabels { get; set; }
+
+    public int? Port { get; set; }
+
+    public bool? IgnoreUriCase { get; set; }
+}
+
+/// <summary>Exactly one of exact, prefix or regex (RE2); for headers an empty match tests presence.</summary>
+public sealed class StringMatchSpec
+{
+    public string? Exact { get; set; }
+
+    public string? Prefix { get; set; }
+
+    public string? Regex { get; set; }
+}
+
+public sealed class HttpRouteDestination
+{
+    public Destination? Destination { get; set; }
+
+    public int? Weight { get; set; }
+
+    public HeaderOperationsSpec? Headers { get; set; }
+}
+
+public sealed class Destination
+{
+    public string? Host { get; set; }
+
+    public string? Subset { get; set; }
+
+    public PortSelector? Port { get; set; }
+}
+
+public sealed class PortSelector
+{
+    public int? Number { get; set; }
+}
+
+/// <summary>Istio's <c>Percent</c>: a value in 0..100.</summary>
+public sealed class Percent
+{
+    public double? Value { get; set; }
+}

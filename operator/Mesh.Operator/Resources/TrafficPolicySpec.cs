@@ -1,0 +1,90 @@
+namespace Mesh.Operator.Resources;
+
+public sealed class TrafficPolicySpec
+{
+    public LoadBalancerSettings? LoadBalancer { get; set; }
+
+    public ConnectionPoolSettings? ConnectionPool { get; set; }
+
+    public OutlierDetectionSpec? OutlierDetection { get; set; }
+
+    public ClientTlsSettings? Tls { get; set; }
+}
+
+public sealed class LoadBalancerSettings
+{
+    /// <summary>ROUND_ROBIN, LEAST_REQUEST (the default), RANDOM, PASSTHROUGH or PEAK_EWMA.</summary>
+    public string? Simple { get; set; }
+
+    public ConsistentHashSettings? ConsistentHash { get; set; }
+}
+
+public sealed class ConsistentHashSettings
+{
+    public string? HttpHeaderName { get; set; }
+
+    public HttpCookieSettings? HttpCookie { get; set; }
+
+    public bool? UseSourceIp { get; set; }
+
+    public int? MinimumRingSize { get; set; }
+}
+
+public sealed class HttpCookieSettings
+{
+    public string? Name { get; set; }
+
+    public string? Path { get; set; }
+
+    public string? Ttl { get; set; }
+}
+
+public sealed class ConnectionPoolSettings
+{
+    public TcpSettings? Tcp { get; set; }
+
+    public HttpSettings? Http { get; set; }
+}
+
+public sealed class TcpSettings
+{
+    public int? MaxConnections { get; set; }
+
+    public string? ConnectTimeout { get; set; }
+}
+
+public sealed class HttpSettings
+{
+    public int? Http1MaxPendingRequests { get; set; }
+
+    public int? Http2MaxRequests { get; set; }
+
+    public int? MaxRequestsPerConnection { get; set; }
+
+    public int? MaxRetries { get; set; }
+
+    public string? IdleTimeout { get; set; }
+}
+
+public sealed class OutlierDetectionSpec
+{
+    public int? Consecutive5xxErrors { get; set; }
+
+    public int? ConsecutiveGatewayErrors { get; set; }
+
+    public string? Interval { get; set; }
+
+    public string? BaseEjectionTime { get; set; }
+
+    public int? MaxEjectionPercent { get; set; }
+}
+
+public sealed class ClientTlsSettings
+{
+    /// <summary>DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL or MESH_MUTUAL.</summary>
+    public string? Mode { get; set; }
+
+    public string? Sni { get; set; }
+
+    public List<string>? SubjectAltNames { get; set; }
+}

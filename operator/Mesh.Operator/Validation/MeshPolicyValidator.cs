@@ -1,0 +1,68 @@
+using System.Globalization;
+using Mesh.Operator.Compiler;
+using Mesh.Operator.Manifests;
+using Mesh.Operator.Resources;
+
+namespace Mesh.Operator.Validation;
+
+/// <summary>Checks a MeshPolicy: modes, actions, rule ports, rate limits, and that its selector selects something.</summary>
+internal static class MeshPolicyValidator
+{
+    public static readonly string[] MtlsModes = ["STRICT", "PERMISSIVE", "DISABLE", "UNSET"];
+
+    public static DiagnosticBag Validate(MeshPolicy policy, ValidationContext context)
+    {
+        var bag = new DiagnosticBag(ResourceRef.Of(policy));
+        var spec = policy.Spec;
+        var ns = policy.Metadata.Namespace ?? "";
+        var selector = spec.Selector?.MatchLabels is { Count: > 0 } labels ? labels : null;
+        if (selector is not null &&
+            !context.Registry.Workloads.Any(w => (ns == context.RootNamespace || w.Namespace == ns) && LabelSelector.Matches(selector, w.Labels)))
+        {
+            bag.Warning("spec.selector.matchLabels", "selects no workload");
+        }
+
+        ValidationContext.CheckEnum(bag, "spec.mtls.mode", spec.Mtls?.Mode, MtlsModes);
+        foreach (var (port, settings) in spec.PortLevelMtls ?? [])
+        {
+            var path = FieldPath.Property("spec.portLevelMtls", port);
+            if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
+            {
+                bag.Error(path, $"'{port}' is not a port number (1-65535)");
+            }
+
+            ValidationContext.CheckEnum(bag, path + ".mode", settings.Mode, MtlsModes);
+        }
+
+        if (spec.PortLevelMtls is { Count: > 0 } && selector is null)
+        {
+            bag.Error("spec.portLevelMtls", "portLevelMtls needs a selector");
+        }
+
+        ValidationContext.CheckEnum(bag, "spec.action", spec.Action, "ALLOW", "DENY");
+        for (var r = 0; r < (spec.Rules?.Count ?? 0); r++)
+        {
+            var rule = spec.Rules![r];
+            for (var t = 0; t < (rule.To?.Count ?? 0); t++)
+            {
+                var ports = rule.To![t].Ports ?? [];
+                for (var p = 0; p < ports.Count; p++)
+                {
+                    ValidationContext.CheckRange(bag, $"spec.rules[{r}].to[{t}].ports[{p}]", ports[p], 1, 65535);
+                }
+            }
+        }
+
+        if (spec.RateLimit is { } limit)
+        {
+            if (limit.RequestsPerSecond is not > 0)
+            {
+                bag.Error("spec.rateLimit.requestsPerSecond", "requestsPerSecond is required and must be positive");
+            }
+
+            ValidationContext.CheckRange(bag, "spec.rateLimit.burst", limit.Burst, 0, int.MaxValue);
+        }
+
+        return bag;
+    }
+}

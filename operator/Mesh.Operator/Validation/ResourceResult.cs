@@ -1,0 +1,41 @@
+using Mesh.Kubernetes.Models;
+
+namespace Mesh.Operator.Validation;
+
+/// <summary>
+/// The outcome of compiling one resource: its problems and the status conditions that report them.
+/// <c>Accepted</c> is False when the resource was left out (reason Invalid, or Conflicted when an older resource
+/// claims all it configures); <c>ResolvedRefs</c> is False when it refers to a host, port or subset that does not exist.
+/// </summary>
+public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<Condition> Conditions)
+{
+    public const string Accepted = nameof(Accepted);
+
+    public const string ResolvedRefs = nameof(ResolvedRefs);
+
+    public bool IsAccepted => Conditions.Any(c => c.Type == Accepted && c.Status == "True");
+
+    public static ResourceResult Create(ResourceRef resource, IReadOnlyList<Diagnostic> diagnostics, bool conflicted, long? generation)
+    {
+        var errors = diagnostics.Where(d => d.IsError).ToList();
+        var unresolved = errors.Where(d => d.Category == DiagnosticCategory.UnresolvedRef).ToList();
+        var accepted = errors.Count > 0
+            ? Make(Accepted, false, unresolved.Count == errors.Count ? "UnresolvedRefs" : "Invalid", errors, generation)
+            : conflicted
+                ? Make(Accepted, false, "Conflicted", diagnostics.Where(d => d.Category == DiagnosticCategory.Conflict).ToList(), generation)
+                : Make(Accepted, true, Accepted, diagnostics, generation);
+        var resolved = unresolved.Count > 0
+            ? Make(ResolvedRefs, false, "UnresolvedRefs", unresolved, generation)
+            : Make(ResolvedRefs, true, ResolvedRefs, [], generation);
+        return new ResourceResult(resource, diagnostics, [accepted, resolved]);
+    }
+
+    private static Condition Make(string type, bool status, string reason, IReadOnlyList<Diagnostic> diagnostics, long? generation) => new()
+    {
+        Type = type,
+        Status = status ? "True" : "False",
+        Reason = reason,
+        Message = string.Join("; ", diagnostics.Select(d => (d.Path.Length == 0 ? "" : d.Path + ": ") + d.Message)),
+        ObservedGeneration = generation,
+    };
+}

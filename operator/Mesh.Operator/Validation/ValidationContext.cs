@@ -1,0 +1,76 @@
+using Mesh.Operator.Compiler;
+using Mesh.Operator.Resources;
+
+namespace Mesh.Operator.Validation;
+
+/// <summary>What validators look up beyond the resource itself: services, endpoints and the subsets of each host.</summary>
+internal sealed class ValidationContext(
+    ServiceRegistry registry,
+    IReadOnlyDictionary<string, DestinationRule> destinationRules,
+    string rootNamespace)
+{
+    public ServiceRegistry Registry { get; } = registry;
+
+    public string RootNamespace { get; } = rootNamespace;
+
+    /// <summary>The DestinationRule that is in force for a host, if any.</summary>
+    public DestinationRule? RuleFor(string host) => destinationRules.GetValueOrDefault(host);
+
+    /// <summary>
+    /// Checks a host reference. A missing service is an error when the host is spelled as a cluster service
+    /// (short name, <c>name.namespace</c>, <c>*.svc[.cluster.local]</c>) and a warning otherwise (a host outside the
+    /// mesh, reached directly).
+    /// </summary>
+    public (string Host, MeshService? Service)? CheckHost(DiagnosticBag bag, string path, string? host, string ns, string outsideMeshEffect)
+    {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            bag.Error(path, "host is required");
+            return null;
+        }
+
+        if (host.Contains('*', StringComparison.Ordinal))
+        {
+            bag.Warning(path, $"wildcard host '{host}' is not supported; ignored");
+            return null;
+        }
+
+        var resolved = Registry.Resolve(host, ns);
+        if (resolved.Service is null)
+        {
+            if (HostNames.IsClusterSpelling(host))
+            {
+                bag.UnresolvedRef(path, $"host '{host}' resolves to {resolved.Host}, which is not a Service");
+                return null;
+            }
+
+            bag.Warning(path, $"host '{host}' is not a service in the mesh; {outsideMeshEffect}");
+        }
+
+        return resolved;
+    }
+
+    public static void CheckDuration(DiagnosticBag bag, string path, string? value)
+    {
+        if (value is not null && !Durations.TryParse(value, out _))
+        {
+            bag.Error(path, $"invalid duration '{value}': expected a number and unit, e.g. 1.5s, 250ms, 1m30s");
+        }
+    }
+
+    public static void CheckRange(DiagnosticBag bag, string path, double? value, double min, double max)
+    {
+        if (value is { } v && (v < min || v > max || double.IsNaN(v)))
+        {
+            bag.Error(path, $"must be between {min} and {max}, got {v}");
+        }
+    }
+
+    public static void CheckEnum(DiagnosticBag bag, string path, string? value, params string[] allowed)
+    {
+        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            bag.Error(path, $"'{value}' is not one of {string.Join(", ", allowed)}");
+        }
+    }
+}
