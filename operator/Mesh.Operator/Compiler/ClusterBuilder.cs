@@ -14,10 +14,12 @@ internal static class ClusterBuilder
     {
         foreach (var port in service.Ports)
         {
-            yield return Build(service, port, null, rule?.Spec.TrafficPolicy);
+            // One message per endpoint, shared by the service's cluster and its subsets' clusters.
+            var endpoints = service.Endpoints[port.Port].Select(e => (e.Labels, Proto: ToProto(e))).ToList();
+            yield return Build(service, port, null, rule?.Spec.TrafficPolicy, endpoints);
             foreach (var subset in rule?.Spec.Subsets ?? [])
             {
-                yield return Build(service, port, subset, TrafficPolicyCompiler.Merge(rule!.Spec.TrafficPolicy, subset.TrafficPolicy));
+                yield return Build(service, port, subset, TrafficPolicyCompiler.Merge(rule!.Spec.TrafficPolicy, subset.TrafficPolicy), endpoints);
             }
         }
     }
@@ -36,7 +38,12 @@ internal static class ClusterBuilder
         return cluster;
     }
 
-    private static Cluster Build(MeshService service, ServicePort port, SubsetSpec? subset, TrafficPolicySpec? policy)
+    private static Cluster Build(
+        MeshService service,
+        ServicePort port,
+        SubsetSpec? subset,
+        TrafficPolicySpec? policy,
+        List<(IReadOnlyDictionary<string, string> Labels, Endpoint Proto)> endpoints)
     {
         var cluster = new Cluster
         {
@@ -47,11 +54,11 @@ internal static class ClusterBuilder
             Protocol = IsHttp2(port) ? UpstreamProtocol.Http2 : UpstreamProtocol.Http1,
         };
         TrafficPolicyCompiler.Apply(cluster, policy);
-        foreach (var endpoint in service.Endpoints[port.Port])
+        foreach (var (labels, proto) in endpoints)
         {
-            if (subset is null || LabelSelector.Matches(subset.Labels, endpoint.Labels))
+            if (subset is null || LabelSelector.Matches(subset.Labels, labels))
             {
-                cluster.Endpoints.Add(ToProto(endpoint));
+                cluster.Endpoints.Add(proto);
             }
         }
 

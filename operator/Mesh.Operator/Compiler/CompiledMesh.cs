@@ -33,7 +33,7 @@ public sealed class CompiledMesh
         _options = options;
         _hosts = hosts;
         _clusters = clusters;
-        _clustersHash = ContentHash.Combine(clusters.Select(ContentHash.Of));
+        _clustersHash = ContentHash.OfAll(clusters);
         _selectors = selectors;
         _inbound = inbound;
         Results = results;

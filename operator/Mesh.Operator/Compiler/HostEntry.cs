@@ -11,7 +11,8 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 internal sealed class HostEntry
 {
-    private readonly ConcurrentDictionary<(bool SameNamespace, string Matched), HashedVirtualHost> _variants = new();
+    // Created on first use: most hosts are only ever seen unscoped from other namespaces.
+    private ConcurrentDictionary<(bool SameNamespace, string Matched), HashedVirtualHost>? _variants;
     private readonly string[] _domainsSameNamespace;
     private readonly string[] _domainsOtherNamespace;
 
@@ -24,7 +25,6 @@ internal sealed class HostEntry
         _domainsOtherNamespace = Domains(service, sameNamespace: false);
         _domainsSameNamespace = Domains(service, sameNamespace: true);
         Unscoped = Variant(sameNamespace: false, []);
-        UnscopedSameNamespace = Variant(sameNamespace: true, []);
     }
 
     public MeshService Service { get; }
@@ -37,20 +37,20 @@ internal sealed class HostEntry
     /// <summary>The sourceLabels selectors this host's rules depend on, ascending.</summary>
     public int[] SelectorIds { get; }
 
+    /// <summary>The virtual host most proxies (those outside its namespace, without matching selectors) see.</summary>
     public HashedVirtualHost Unscoped { get; }
-
-    public HashedVirtualHost UnscopedSameNamespace { get; }
 
     /// <summary>The virtual host for a proxy in (or outside) the host's namespace that matched <paramref name="matched"/>.</summary>
     public HashedVirtualHost For(bool sameNamespace, int[] matched)
     {
         var relevant = SelectorIds.Length == 0 ? [] : matched.Intersect(SelectorIds).ToArray();
-        if (relevant.Length == 0)
+        if (relevant.Length == 0 && !sameNamespace)
         {
-            return sameNamespace ? UnscopedSameNamespace : Unscoped;
+            return Unscoped;
         }
 
-        return _variants.GetOrAdd((sameNamespace, string.Join(",", relevant)), key => Variant(key.SameNamespace, relevant));
+        var variants = LazyInitializer.EnsureInitialized(ref _variants);
+        return variants.GetOrAdd((sameNamespace, string.Join(",", relevant)), key => Variant(key.SameNamespace, relevant));
     }
 
     private HashedVirtualHost Variant(bool sameNamespace, int[] matched)

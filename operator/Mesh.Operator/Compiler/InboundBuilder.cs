@@ -13,12 +13,15 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string rootNamespace, ServiceRegistry registry)
 {
-    // Sorted oldest first, so the first applicable policy at a level is the one in force.
-    private readonly IReadOnlyList<MeshPolicy> _policies = [.. policies.OrderBy(p => p, ResourceOrder.Instance)];
+    // Sorted oldest first within each namespace, so the first applicable policy at a level is the one in force.
+    private readonly ILookup<string, MeshPolicy> _policies = policies
+        .OrderBy(p => p, ResourceOrder.Instance)
+        .ToLookup(p => p.Metadata.Namespace ?? "", StringComparer.Ordinal);
 
     public InboundConfig Build(string ns, IReadOnlyDictionary<string, string> labels)
     {
-        var applicable = _policies.Where(p => Applies(p, ns, labels)).ToList();
+        var candidates = ns == rootNamespace ? _policies[ns] : _policies[ns].Concat(_policies[rootNamespace]);
+        var applicable = candidates.Where(p => Applies(p, ns, labels)).OrderBy(p => p, ResourceOrder.Instance).ToList();
         var inbound = new InboundConfig { MtlsMode = ResolveMtls(applicable, ns) };
 
         var workloadLevel = applicable.FirstOrDefault(p => Selector(p) is not null && p.Spec.PortLevelMtls is { Count: > 0 });
@@ -44,8 +47,8 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
                 Burst = (uint)(p.Spec.RateLimit.Burst ?? 0),
             })
             .OrderBy(r => r.Name, StringComparer.Ordinal));
-        inbound.Services.AddRange(registry.Services
-            .Where(s => s.Namespace == ns && s.Selector is { } selector && LabelSelector.Matches(selector, labels))
+        inbound.Services.AddRange(registry.ByNamespace[ns]
+            .Where(s => s.Selector is { } selector && LabelSelector.Matches(selector, labels))
             .Select(s => s.Fqdn));
         return inbound;
     }

@@ -1,8 +1,7 @@
 using Mesh.Api.V1;
-using Route = Mesh.Api.V1.Route;
-using Mesh.Kubernetes.Models;
 using Mesh.Operator.Resources;
 using Mesh.Operator.Validation;
+using Route = Mesh.Api.V1.Route;
 
 namespace Mesh.Operator.Compiler;
 

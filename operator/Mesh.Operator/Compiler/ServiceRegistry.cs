@@ -18,10 +18,14 @@ internal sealed class ServiceRegistry
         _byHost = byHost;
         Workloads = workloads;
         Services = [.. byHost.Values.OrderBy(s => s.Fqdn, StringComparer.Ordinal)];
+        ByNamespace = Services.ToLookup(s => s.Namespace, StringComparer.Ordinal);
     }
 
     /// <summary>Sorted by host.</summary>
     public IReadOnlyList<MeshService> Services { get; }
+
+    /// <summary>The services of each namespace, sorted by host.</summary>
+    public ILookup<string, MeshService> ByNamespace { get; }
 
     /// <summary>Every Pod and valid WorkloadEntry.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
@@ -30,6 +34,8 @@ internal sealed class ServiceRegistry
     {
         var pods = snapshot.Pods.Select(Workload.FromPod).ToList();
         var entryWorkloads = entries.Select(Workload.FromEntry).ToList();
+        var podsByNamespace = pods.Where(p => p.Address is not null).ToLookup(p => p.Namespace, StringComparer.Ordinal);
+        var entriesByNamespace = entryWorkloads.Where(w => !string.IsNullOrEmpty(w.Address)).ToLookup(w => w.Namespace, StringComparer.Ordinal);
         var podsByName = pods.GroupBy(p => (p.Namespace, p.Name)).ToDictionary(g => g.Key, g => g.First());
         var slicesByService = snapshot.EndpointSlices
             .Where(s => s.Metadata.Labels?.ContainsKey(EndpointSlice.ServiceNameLabel) == true)
@@ -65,7 +71,7 @@ internal sealed class ServiceRegistry
                 }
                 else if (meshService.Selector is { } selector)
                 {
-                    foreach (var pod in pods.Where(p => p.Namespace == ns && p.Address is not null && LabelSelector.Matches(selector, p.Labels)))
+                    foreach (var pod in podsByNamespace[ns].Where(p => LabelSelector.Matches(selector, p.Labels)))
                     {
                         if (PodPort(pod.Pod!, port) is { } target)
                         {
@@ -76,7 +82,7 @@ internal sealed class ServiceRegistry
 
                 if (meshService.Selector is { } entrySelector)
                 {
-                    foreach (var entry in entryWorkloads.Where(w => w.Namespace == ns && !string.IsNullOrEmpty(w.Address) && LabelSelector.Matches(entrySelector, w.Labels)))
+                    foreach (var entry in entriesByNamespace[ns].Where(w => LabelSelector.Matches(entrySelector, w.Labels)))
                     {
                         endpoints.Add(ToEndpoint(entry, entry.Address!, EntryPort(entry, port), trustDomain));
                     }

@@ -8,10 +8,10 @@ public static class ResourceKinds
 {
     private static readonly Dictionary<(string ApiVersion, string Kind), Type> Types = new()
     {
-        [(MeshResource<VirtualServiceSpec>.GroupVersion, nameof(VirtualService))] = typeof(VirtualService),
-        [(MeshResource<VirtualServiceSpec>.GroupVersion, nameof(DestinationRule))] = typeof(DestinationRule),
-        [(MeshResource<VirtualServiceSpec>.GroupVersion, nameof(MeshPolicy))] = typeof(MeshPolicy),
-        [(MeshResource<VirtualServiceSpec>.GroupVersion, nameof(WorkloadEntry))] = typeof(WorkloadEntry),
+        [(MeshApiGroup.GroupVersion, nameof(VirtualService))] = typeof(VirtualService),
+        [(MeshApiGroup.GroupVersion, nameof(DestinationRule))] = typeof(DestinationRule),
+        [(MeshApiGroup.GroupVersion, nameof(MeshPolicy))] = typeof(MeshPolicy),
+        [(MeshApiGroup.GroupVersion, nameof(WorkloadEntry))] = typeof(WorkloadEntry),
         [("v1", nameof(Service))] = typeof(Service),
         [("v1", nameof(Pod))] = typeof(Pod),
         [("v1", nameof(Kubernetes.Models.Namespace))] = typeof(Kubernetes.Models.Namespace),

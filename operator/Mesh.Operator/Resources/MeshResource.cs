@@ -4,17 +4,21 @@ using Mesh.Kubernetes.Models;
 
 namespace Mesh.Operator.Resources;
 
-/// <summary>The shape every mesh.io custom resource shares: type, metadata, spec and the status the operator writes.</summary>
-public abstract class MeshResource<TSpec> : IKubernetesObject
-    where TSpec : new()
+/// <summary>The API group and version of the mesh's custom resources.</summary>
+public static class MeshApiGroup
 {
     public const string Group = "mesh.io";
 
     public const string Version = "v1alpha1";
 
     public const string GroupVersion = Group + "/" + Version;
+}
 
-    public string? ApiVersion { get; set; } = GroupVersion;
+/// <summary>The shape every mesh.io custom resource shares: type, metadata, spec and the status the operator writes.</summary>
+public abstract class MeshResource<TSpec> : IKubernetesObject
+    where TSpec : new()
+{
+    public string? ApiVersion { get; set; } = MeshApiGroup.GroupVersion;
 
     public string? Kind { get; set; }
 

@@ -19,6 +19,4 @@ internal sealed class DiagnosticBag(ResourceRef resource)
 
     public void Warning(string path, string message) =>
         _items.Add(new Diagnostic(Resource, path, DiagnosticSeverity.Warning, message));
-
-    public void Add(Diagnostic diagnostic) => _items.Add(diagnostic);
 }

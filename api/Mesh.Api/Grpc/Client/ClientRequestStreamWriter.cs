@@ -1,22 +1,23 @@
-using System.IO.Pipelines;
+using System.Buffers;
 
 namespace Mesh.Api.Grpc;
 
-/// <summary>The request stream of a client-streaming or duplex call: framed messages into the open request body.</summary>
+/// <summary>
+/// The request stream of a client-streaming or duplex call: messages are batched (see
+/// <see cref="BatchingMessageWriter{T}"/>) into the HTTP/2 request stream, so a <c>WriteAsync</c> completes
+/// once the message is queued.
+/// </summary>
 internal sealed class ClientRequestStreamWriter<TRequest, TResponse> : IClientStreamWriter<TRequest>
 {
     private readonly GrpcCall<TRequest, TResponse> _call;
-    private readonly Marshaller<TRequest> _marshaller;
-    private readonly int? _maxMessageSize;
-    private PipeWriter? _pipe;
-    private PipeMessageWriter<TRequest>? _writer;
+    private readonly BatchingMessageWriter<TRequest> _writer;
+    private Stream? _stream;
     private bool _completed;
 
     public ClientRequestStreamWriter(GrpcCall<TRequest, TResponse> call, Marshaller<TRequest> marshaller, int? maxMessageSize)
     {
         _call = call;
-        _marshaller = marshaller;
-        _maxMessageSize = maxMessageSize;
+        _writer = new BatchingMessageWriter<TRequest>(marshaller, maxMessageSize, WriteBatchAsync, CancellationToken.None);
     }
 
     public Task WriteAsync(TRequest message, CancellationToken cancellationToken = default)
@@ -26,9 +27,7 @@ internal sealed class ClientRequestStreamWriter<TRequest, TResponse> : IClientSt
             throw new InvalidOperationException("The request stream has already been completed.");
         }
 
-        return _writer is null
-            ? WriteFirstAsync(message, cancellationToken)
-            : _call.WriteAsync(_writer, message, cancellationToken);
+        return _call.WriteAsync(_writer, message, cancellationToken);
     }
 
     public async Task CompleteAsync()
@@ -39,28 +38,19 @@ internal sealed class ClientRequestStreamWriter<TRequest, TResponse> : IClientSt
         }
 
         _completed = true;
-        if (_pipe is not null)
-        {
-            await _pipe.CompleteAsync();
-        }
-
+        await _writer.CompleteAsync();
         _call.RequestContent!.Complete();
     }
 
-    private async Task WriteFirstAsync(TRequest message, CancellationToken cancellationToken)
+    private async ValueTask WriteBatchAsync(ReadOnlySequence<byte> batch, CancellationToken cancellationToken)
     {
-        Stream stream;
-        try
+        // HttpClient hands over the request stream once the headers are sent; writes queue until then.
+        var stream = _stream ??= await _call.RequestStreamAsync();
+        foreach (var segment in batch)
         {
-            stream = await _call.RequestStreamAsync().WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(_call.GetStatus());
+            await stream.WriteAsync(segment, cancellationToken);
         }
 
-        _pipe = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        _writer = new PipeMessageWriter<TRequest>(_pipe, _marshaller, _maxMessageSize);
-        await _call.WriteAsync(_writer, message, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
     }
 }

@@ -22,8 +22,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
     private Task<HttpResponseMessage>? _ready;
     private PipeMessageReader<TResponse>? _messageReader;
     private PipeReader? _bodyReader;
-    private Status? _status;
-    private Metadata? _trailers;
+    private volatile Outcome? _outcome;
     private int _deadlineExceeded;
     private int _disposed;
 
@@ -60,9 +59,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             ? cancellationToken.UnsafeRegister(static state => ((GrpcCall<TRequest, TResponse>)state!).Cancel(), this)
             : default;
         await _ready!;
-        if (_status is { } finished)
+        if (_outcome?.Status is { } finished)
         {
-            return finished.StatusCode == StatusCode.OK ? false : throw new RpcException(finished, _trailers!);
+            return finished.StatusCode == StatusCode.OK ? false : throw new RpcException(finished, _outcome!.Trailers);
         }
 
         bool hasMessage;
@@ -90,7 +89,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         var response = await _responseTask!;
         var status = ReadStatus(response.TrailingHeaders) ?? new Status(StatusCode.Internal, "No grpc-status found on response.");
         Finish(status, MetadataHeaders.From(response.TrailingHeaders));
-        return status.StatusCode == StatusCode.OK ? false : throw new RpcException(status, _trailers!);
+        await _bodyReader!.CompleteAsync();
+        response.Dispose();
+        return status.StatusCode == StatusCode.OK ? false : throw new RpcException(status, _outcome!.Trailers);
     }
 
     /// <summary>Reads the single response of a unary or client-streaming call, then its status.</summary>
@@ -99,7 +100,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         if (!await MoveNextAsync(CancellationToken.None))
         {
             var status = new Status(StatusCode.Internal, "The call ended with OK but without a response message.");
-            Finish(status, _trailers ?? new Metadata());
+            Finish(status, _outcome?.Trailers ?? new Metadata(), replaceOk: true);
             throw new RpcException(status);
         }
 
@@ -107,7 +108,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         if (await MoveNextAsync(CancellationToken.None))
         {
             var status = new Status(StatusCode.Internal, "More than one response message for a single-response method.");
-            Finish(status, new Metadata());
+            Finish(status, new Metadata(), replaceOk: true);
             Cancel();
             throw new RpcException(status);
         }
@@ -116,9 +117,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
     }
 
     /// <summary>Writes one request message into the open request body.</summary>
-    public async Task WriteAsync(PipeMessageWriter<TRequest> writer, TRequest message, CancellationToken cancellationToken)
+    public async Task WriteAsync(BatchingMessageWriter<TRequest> writer, TRequest message, CancellationToken cancellationToken)
     {
-        if (_status is { } finished)
+        if (_outcome?.Status is { } finished)
         {
             throw new RpcException(finished.StatusCode == StatusCode.OK ? new Status(StatusCode.Internal, "The call has already ended.") : finished);
         }
@@ -129,13 +130,14 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Fail(ex);
+            // The pump stops when the request stream fails; the response side usually knows why by then.
+            throw _outcome?.Status is { } status ? new RpcException(status, _outcome!.Trailers) : Fail(ex);
         }
     }
 
-    public Status GetStatus() => _status ?? throw new InvalidOperationException("The call is still running; its status is not known yet.");
+    public Status GetStatus() => _outcome?.Status ?? throw new InvalidOperationException("The call is still running; its status is not known yet.");
 
-    public Metadata GetTrailers() => _trailers ?? throw new InvalidOperationException("The call is still running; its trailers are not known yet.");
+    public Metadata GetTrailers() => _outcome?.Trailers ?? throw new InvalidOperationException("The call is still running; its trailers are not known yet.");
 
     public void Dispose()
     {
@@ -144,7 +146,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             return;
         }
 
-        if (_status is null)
+        if (_outcome is null)
         {
             Finish(new Status(StatusCode.Cancelled, "The call was disposed."), new Metadata());
         }
@@ -153,11 +155,6 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         _callerRegistration.Dispose();
         _deadlineTimer?.Dispose();
         RequestContent?.Abort();
-        _bodyReader?.Complete();
-        if (_responseTask is { IsCompletedSuccessfully: true })
-        {
-            _responseTask.Result.Dispose();
-        }
     }
 
     internal Task<Stream> RequestStreamAsync() =>
@@ -291,10 +288,10 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             return rpc;
         }
 
-        var status = _status ?? ClassifyFailure(exception);
+        var status = _outcome?.Status ?? ClassifyFailure(exception);
         Finish(status, new Metadata());
         Cancel();
-        return new RpcException(status, _trailers!, exception);
+        return new RpcException(status, _outcome!.Trailers, exception);
     }
 
     private Status ClassifyFailure(Exception exception)
@@ -320,17 +317,20 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         return new Status(StatusCode.Unavailable, $"Error in the gRPC call: {exception.GetType().Name}: {exception.Message}");
     }
 
-    private void Finish(Status status, Metadata trailers)
+    /// <summary>
+    /// Records the final status once. <paramref name="replaceOk"/> lets a protocol violation found after an OK
+    /// status (a unary call without its response) override it, so GetStatus agrees with the thrown exception.
+    /// </summary>
+    private void Finish(Status status, Metadata trailers, bool replaceOk = false)
     {
         lock (_finishLock)
         {
-            if (_status is not null)
+            if (_outcome is { } existing && !(replaceOk && existing.Status.StatusCode == StatusCode.OK))
             {
                 return;
             }
 
-            _trailers = trailers;
-            _status = status;
+            _outcome = new Outcome(status, trailers);
         }
 
         _deadlineTimer?.Dispose();
@@ -345,13 +345,16 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
 
     private void Cancel()
     {
-        try
+        _cancellation.Cancel();
+
+        // Once the response headers are in, the request token no longer reaches the HTTP/2 stream: disposing
+        // the response is what resets it (RST_STREAM CANCEL) if it is still open.
+        if (_responseTask is { IsCompletedSuccessfully: true } response)
         {
-            _cancellation.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed concurrently; the call is over either way.
+            response.Result.Dispose();
         }
     }
+
+    /// <summary>The final status and trailers, published together in one reference so readers never see half.</summary>
+    private sealed record Outcome(Status Status, Metadata Trailers);
 }

@@ -34,6 +34,9 @@ internal sealed class StreamingRequestContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        // HttpClient holds the request HEADERS back until the body writes; flushing now sends them, so the
+        // server starts the call (and may answer) before the client's first message.
+        await stream.FlushAsync(cancellationToken);
         _stream.TrySetResult(stream);
         await using var registration = cancellationToken.UnsafeRegister(static state => ((StreamingRequestContent)state!).Abort(), this);
         await _completed.Task;

@@ -11,9 +11,9 @@ internal static class GrpcHttpResponses
     /// Ends the call with <paramref name="status"/>. Before the response started this is a Trailers-Only
     /// response: one HEADERS frame carrying the status that ends the stream.
     /// </summary>
-    public static void WriteStatus(HttpResponse response, Status status, Metadata? trailers)
+    public static void WriteStatus(HttpResponse response, Status status, Metadata? trailers, bool bodyWritten = false)
     {
-        if (!response.HasStarted)
+        if (!response.HasStarted && !bodyWritten)
         {
             var headers = response.Headers;
             headers[GrpcProtocol.StatusHeader] = FormatCode(status.StatusCode);

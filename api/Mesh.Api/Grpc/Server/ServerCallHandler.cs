@@ -48,16 +48,14 @@ internal sealed class ServerCallHandler<TRequest, TResponse>
         var reader = new HttpRequestStreamReader<TRequest>(
             new PipeMessageReader<TRequest>(httpContext.Request.BodyReader, _method.RequestMarshaller, _options.MaxReceiveMessageSize),
             context);
-        var writer = new HttpResponseStreamWriter<TResponse>(
-            new PipeMessageWriter<TResponse>(httpContext.Response.BodyWriter, _method.ResponseMarshaller, _options.MaxSendMessageSize),
-            context);
+        var writer = new HttpResponseStreamWriter<TResponse>(httpContext.Response.BodyWriter, _method.ResponseMarshaller, _options.MaxSendMessageSize, context);
         try
         {
             var status = await InvokeAsync(reader, writer, context);
-            writer.End();
+            await writer.EndAsync();
             if (!context.ClientAborted)
             {
-                GrpcHttpResponses.WriteStatus(httpContext.Response, status, context.ResponseTrailers);
+                GrpcHttpResponses.WriteStatus(httpContext.Response, status, context.ResponseTrailers, writer.HasWritten);
             }
 
             ServerLog.CallEnded(_logger, _method.FullName, status.StatusCode, status.Detail);

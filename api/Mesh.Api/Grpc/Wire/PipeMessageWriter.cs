@@ -3,9 +3,8 @@ using System.IO.Pipelines;
 namespace Mesh.Api.Grpc;
 
 /// <summary>
-/// Writes length-prefixed messages into a <see cref="PipeWriter"/> (a response body on the server, a request
-/// body on the client), serializing straight into the pipe's pooled memory and flushing per message so every
-/// message reaches the peer without waiting for the next one.
+/// Writes length-prefixed messages into a <see cref="PipeWriter"/>, serializing straight into the pipe's pooled
+/// memory and flushing per message so that the reading side (the batching pump) sees every message at once.
 /// </summary>
 internal sealed class PipeMessageWriter<T>
 {
@@ -49,9 +48,6 @@ internal sealed class PipeMessageWriter<T>
 
         return AwaitFlushAsync(flush, cancellationToken);
     }
-
-    /// <summary>Frames <paramref name="message"/> without flushing: the caller ends the stream right after.</summary>
-    public void WriteWithoutFlush(T message) => MessageFraming.WriteMessage(_writer, _marshaller, message, _maxMessageSize);
 
     private async Task AwaitFlushAsync(ValueTask<FlushResult> flush, CancellationToken cancellationToken)
     {

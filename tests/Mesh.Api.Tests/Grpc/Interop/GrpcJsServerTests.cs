@@ -93,7 +93,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
         using var call = _channel.AsyncUnaryCall(
             EchoMethods.Unary,
             new EchoRequest { Message = "slow", DelayMs = 10_000 },
-            new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(300)));
+            new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(1500)));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout(CallTimeout, "deadline"));
 

@@ -107,7 +107,8 @@ const scenarios = {
     done.then((result) => resolve({ ...result, matched, replies: result.replies.length }));
   }),
 
-  deadline: () => unary({ message: 'slow', delayMs: 5000 }, new grpc.Metadata(), { deadline: deadlineIn(300) }),
+  // Long enough for the call to reach the server's handler even on a loaded machine.
+  deadline: () => unary({ message: 'slow', delayMs: 30000 }, new grpc.Metadata(), { deadline: deadlineIn(2000) }),
 
   'cancel-bidi': () => new Promise((resolve) => {
     const call = client.Bidi(new grpc.Metadata());

@@ -1,0 +1,142 @@
+using System.Net.Sockets;
+using Mesh.Api.Grpc;
+using Mesh.Api.Tests.Echo.V1;
+using Mesh.Api.Tests.Grpc.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+
+namespace Mesh.Api.Tests.Grpc.Server;
+
+/// <summary>Calls end cleanly whatever happens to them: vanished clients, failing handlers, many mixed calls.</summary>
+public sealed class CallLifecycleTests
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
+
+    private static readonly Method<EchoRequest, EchoReply> Throws = new(
+        MethodType.Unary, EchoMethods.ServiceName, "Throws", EchoMethods.Unary.RequestMarshaller, EchoMethods.Unary.ResponseMarshaller);
+
+    [Fact]
+    public async Task VanishedClient_CancelsHandlerAndServerKeepsServing()
+    {
+        await using var server = await TestGrpcServer.StartAsync();
+        Socket? socket = null;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        using var doomed = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = handler });
+        var call = doomed.AsyncDuplexStreamingCall(EchoMethods.Bidi);
+        await call.RequestStream.WriteAsync(new EchoRequest { Message = "hello" });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout(Settle, "first echo"));
+        Assert.Equal(1, server.ActiveCalls);
+
+        // The TCP connection goes away under the open stream, as when a client process dies. Shutdown sends the
+        // FIN at once even while the handler's own receive is pending on the socket; Close(0) then resets it.
+        socket!.Shutdown(SocketShutdown.Both);
+        socket.Close(0);
+
+        await Eventually.AssertAsync(() => server.Echo.CancelledCalls == 1, Settle, "the handler sees the connection loss");
+        await Eventually.AssertAsync(() => server.ActiveCalls == 0, Settle, "the abandoned call is released");
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        Assert.Equal("next", (await channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Message = "next" })).Message);
+    }
+
+    [Fact]
+    public async Task HandlerException_IsUnknownWithoutLeakingItsMessage()
+    {
+        await using var server = await TestGrpcServer.StartAsync(mapMore: endpoints =>
+            endpoints.MapGrpcUnary<EchoRequest, EchoReply>(Throws, (_, _) => throw new InvalidOperationException("secret connection string")));
+        using var channel = GrpcChannel.ForAddress(server.Address);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.AsyncUnaryCall(Throws, new EchoRequest()));
+
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.DoesNotContain("secret", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandlerSetStatusAndTrailers_AreSentOnNormalReturn()
+    {
+        await using var server = await TestGrpcServer.StartAsync(mapMore: endpoints =>
+            endpoints.MapGrpcUnary<EchoRequest, EchoReply>(Throws, (request, context) =>
+            {
+                context.ResponseTrailers.Add("x-reason", "partial");
+                context.Status = new Status(StatusCode.Aborted, "gave up");
+                return Task.FromResult(new EchoReply { Message = request.Message });
+            }));
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        using var call = channel.AsyncUnaryCall(Throws, new EchoRequest { Message = "m" });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+
+        Assert.Equal(new Status(StatusCode.Aborted, "gave up"), error.Status);
+        Assert.Equal("partial", error.Trailers.GetValue("x-reason"));
+    }
+
+    [Fact]
+    public async Task ServerCallContext_DescribesTheCall()
+    {
+        (string Method, string Peer, DateTime Deadline)? seen = null;
+        string[] headerKeys = [];
+        await using var server = await TestGrpcServer.StartAsync(mapMore: endpoints =>
+            endpoints.MapGrpcUnary<EchoRequest, EchoReply>(Throws, (request, context) =>
+            {
+                seen = (context.Method, context.Peer, context.Deadline);
+                headerKeys = context.RequestHeaders.Select(entry => entry.Key).ToArray();
+                return Task.FromResult(new EchoReply());
+            }));
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var before = DateTime.UtcNow;
+
+        await channel.AsyncUnaryCall(Throws, new EchoRequest(), new CallOptions(Headers: new Metadata { { "x-a", "1" } }, Deadline: before.AddMinutes(5)));
+
+        var (method, peer, deadline) = Assert.NotNull(seen);
+        Assert.Equal("/test.v1.Echo/Throws", method);
+        Assert.StartsWith("ipv4:127.0.0.1:", peer, StringComparison.Ordinal);
+        Assert.InRange(deadline, before.AddMinutes(4), before.AddMinutes(5).AddSeconds(5));
+        Assert.Contains("x-a", headerKeys);
+        Assert.DoesNotContain("content-type", headerKeys);
+        Assert.DoesNotContain("te", headerKeys);
+        Assert.DoesNotContain(headerKeys, key => key.StartsWith("grpc-", StringComparison.Ordinal) || key.StartsWith(':'));
+    }
+
+    [Fact]
+    public async Task MixedCalls_LeaveNoActiveCalls()
+    {
+        await using var server = await TestGrpcServer.StartAsync();
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var calls = new List<Task>();
+        for (var i = 0; i < 20; i++)
+        {
+            calls.Add(Swallow(async () => await channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Message = "ok" })));
+            calls.Add(Swallow(async () => await channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { FailCode = 5 })));
+            calls.Add(Swallow(async () => await channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { DelayMs = 5000 }, new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(50)))));
+            calls.Add(Swallow(async () =>
+            {
+                using var duplex = channel.AsyncDuplexStreamingCall(EchoMethods.Bidi);
+                await duplex.RequestStream.WriteAsync(new EchoRequest { Message = "x" });
+                await duplex.ResponseStream.MoveNext(CancellationToken.None);
+            }));
+        }
+
+        await Task.WhenAll(calls).WithTimeout(TimeSpan.FromSeconds(30), "80 mixed calls");
+
+        await Eventually.AssertAsync(() => server.ActiveCalls == 0, Settle, "every call is released");
+    }
+
+    private static async Task Swallow(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (RpcException)
+        {
+            // Failures are part of the mix; only the bookkeeping matters here.
+        }
+    }
+}
