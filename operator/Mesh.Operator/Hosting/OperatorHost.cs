@@ -113,7 +113,9 @@ public static class OperatorHost
         {
             null => throw new ArgumentException("--source is required outside a pod: give dir:PATH (local mode) or kube."),
             "kube" => (false, null),
-            _ when source.StartsWith("dir:", StringComparison.Ordinal) && source.Length > 4 => (true, source[4..]),
+            _ when source.StartsWith("dir:", StringComparison.Ordinal) && source.Length > 4 => Directory.Exists(source[4..])
+                ? (true, source[4..])
+                : throw new ArgumentException($"--source: the directory '{source[4..]}' does not exist."),
             _ => throw new ArgumentException($"--source: '{source}' is neither 'kube' nor 'dir:PATH'."),
         };
     }

@@ -134,14 +134,16 @@ public sealed class MeshCliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("run")]
-    [InlineData("run", "--source", "dir:/tmp")]
-    public void Run_is_not_implemented_yet(params string[] args)
+    [InlineData("--source is required", "run")]
+    [InlineData("neither 'kube' nor 'dir:PATH'", "run", "--source", "bogus")]
+    [InlineData("does not exist", "run", "--source", "dir:/no/such/mesh/dir")]
+    [InlineData("--log-level", "run", "--source", "dir:.", "--log-level", "loud")]
+    public void Run_with_an_unusable_command_line_is_a_usage_error(string message, params string[] args)
     {
         var (code, _, error) = Run(args);
 
-        Assert.Equal(MeshCli.NotImplementedExitCode, code);
-        Assert.Contains("not implemented yet", error, StringComparison.Ordinal);
+        Assert.Equal(MeshCli.UsageExitCode, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
     }
 
     private string Write(string name, string content)

@@ -26,7 +26,7 @@ public sealed class BookinfoExampleTests
     public void The_abort_variant_is_valid_in_place_of_the_delay()
     {
         var manifests = MainManifests.Where(f => !f.EndsWith("virtual-services.yaml", StringComparison.Ordinal))
-            .Append(Path.Combine(Bookinfo, "variants", "ratings-abort.yaml")).ToArray();
+            .Append(TestPaths.InRepository("examples", "bookinfo-variants", "ratings-abort.yaml")).ToArray();
 
         var (code, output) = Analyze(manifests);
 
