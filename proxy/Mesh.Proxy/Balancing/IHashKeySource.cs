@@ -19,13 +19,36 @@ internal sealed class HeaderHashKeySource(string name) : IHashKeySource
     }
 }
 
-internal sealed class CookieHashKeySource(string name) : IHashKeySource
+/// <summary>
+/// Hashes a cookie. As in Envoy, when the cookie is missing and a TTL is configured the proxy generates one (from
+/// the client's address), hashes that, and sets it on the response so the client sticks to the same endpoint.
+/// </summary>
+internal sealed class CookieHashKeySource(string name, string path, TimeSpan ttl) : IHashKeySource
 {
     public bool TryGetHash(HttpContext context, out ulong hash)
     {
-        var found = context.Request.Cookies.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value);
-        hash = found ? HashKey.Of(value) : 0;
-        return found;
+        if (context.Request.Cookies.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value))
+        {
+            hash = HashKey.Of(value);
+            return true;
+        }
+
+        if (ttl <= TimeSpan.Zero)
+        {
+            hash = 0;
+            return false;
+        }
+
+        var generated = HashKey.Of($"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}").ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        var cookie = $"{name}={generated}; Max-Age={(long)ttl.TotalSeconds}; Path={(path.Length > 0 ? path : "/")}; HttpOnly";
+        context.Response.OnStarting(static state =>
+        {
+            var (response, setCookie) = ((HttpResponse, string))state;
+            response.Headers.Append("set-cookie", setCookie);
+            return Task.CompletedTask;
+        }, (context.Response, cookie));
+        hash = HashKey.Of(generated);
+        return true;
     }
 }
 

@@ -16,7 +16,7 @@ internal static class LoadBalancerFactory
             IHashKeySource keys = hash.KeyCase switch
             {
                 ConsistentHash.KeyOneofCase.HttpHeaderName when hash.HttpHeaderName.Length > 0 => new HeaderHashKeySource(hash.HttpHeaderName),
-                ConsistentHash.KeyOneofCase.HttpCookie when hash.HttpCookie.Name.Length > 0 => new CookieHashKeySource(hash.HttpCookie.Name),
+                ConsistentHash.KeyOneofCase.HttpCookie when hash.HttpCookie.Name.Length > 0 => new CookieHashKeySource(hash.HttpCookie.Name, hash.HttpCookie.Path, hash.HttpCookie.Ttl?.ToTimeSpan() ?? TimeSpan.Zero),
                 ConsistentHash.KeyOneofCase.UseSourceIp when hash.UseSourceIp => new SourceIpHashKeySource(),
                 _ => throw new InvalidProxyConfigException(path + ".consistent_hash", "needs a header name, a cookie name or use_source_ip"),
             };

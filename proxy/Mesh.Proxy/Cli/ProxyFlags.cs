@@ -19,7 +19,7 @@ internal sealed class ProxyFlags
     public Option<int> InboundPort { get; } = PortOption("--inbound-port", "Inbound listener port.", Defaults.InboundPort);
     public Option<int> AppPort { get; } = PortOption("--app-port", "Application port on 127.0.0.1 (0: none).", 0);
     public Option<int> AdminPort { get; } = PortOption("--admin-port", "Admin listener port.", Defaults.AdminPort);
-    public Option<string> BindAddress { get; } = StringOption("--bind-address", "Address the listeners bind.", Defaults.BindAddress);
+    public Option<string> BindAddress { get; } = AddressOption("--bind-address", "Address the listeners bind (127.0.0.1 for local use and iptables capture, 0.0.0.0 to be reachable from other hosts).", Defaults.BindAddress);
     public Option<string?> ConfigFile { get; } = NullableStringOption("--config-file", "Static config file, watched and reloaded.");
     public Option<bool> AccessLog { get; } = BoolOption("--access-log", "Write a JSON access-log line per request.");
     public Option<Uri?> OtlpEndpoint { get; } = UriOption("--otlp-endpoint", "OTLP/HTTP collector for spans, http://HOST:4318.");
@@ -99,6 +99,13 @@ internal sealed class ProxyFlags
         DefaultValueFactory = _ => FromEnvironment(name) ?? fallback,
     };
 
+    private static Option<string> AddressOption(string name, string description, string fallback) => new(name)
+    {
+        Description = $"{description} Default {fallback}. Env {EnvironmentName(name)}.",
+        DefaultValueFactory = result => FromEnvironment(name) is { } text ? Parse(result, name, text, TryParseAddress, fallback) : fallback,
+        CustomParser = result => Parse(result, name, result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty, TryParseAddress, fallback),
+    };
+
     private static Option<string?> NullableStringOption(string name, string description) => new(name)
     {
         Description = $"{description} Env {EnvironmentName(name)}.",
@@ -147,6 +154,12 @@ internal sealed class ProxyFlags
 
     private static bool TryParsePort(string text, out int port) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
+
+    private static bool TryParseAddress(string text, out string address)
+    {
+        address = text;
+        return System.Net.IPAddress.TryParse(text, out _);
+    }
 
     private static bool TryParseHttpUri(string text, out Uri? uri) =>
         Uri.TryCreate(text, UriKind.Absolute, out uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);

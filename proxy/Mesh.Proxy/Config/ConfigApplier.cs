@@ -39,6 +39,8 @@ internal sealed partial class ConfigApplier : IConfigApplier
             }
             catch (InvalidProxyConfigException ex)
             {
+                // Clients the rejected build created for new clusters are not kept.
+                _clients.RetainOnly(previous?.Clusters.Values.Select(c => c.Client) ?? []);
                 LogRejected(version, previous?.Version, ex.Message);
                 return ConfigApplyResult.Nack(previous?.Version, ex.Message);
             }

@@ -15,6 +15,9 @@ namespace Mesh.Proxy.Hosting;
 /// </summary>
 internal static class H2cPrefaceDetection
 {
+    /// <summary>How long a new connection may stay silent before it is closed (Kestrel's default keep-alive timeout).</summary>
+    public static readonly TimeSpan FirstBytesTimeout = TimeSpan.FromSeconds(130);
+
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
     public static ConnectionDelegate Middleware(ConnectionDelegate next, Func<bool> refuseConnections) => async connection =>
@@ -25,7 +28,23 @@ internal static class H2cPrefaceDetection
             return;
         }
 
-        if (await StartsWithPrefaceAsync(connection))
+        bool isHttp2;
+        using (var silence = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        {
+            silence.CancelAfter(FirstBytesTimeout);
+            try
+            {
+                isHttp2 = await StartsWithPrefaceAsync(connection, silence.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client closed the connection, or never spoke: nothing to serve.
+                connection.Abort();
+                return;
+            }
+        }
+
+        if (isHttp2)
         {
             var feature = new PriorKnowledgeH2Feature();
             connection.Features.Set<ITlsConnectionFeature>(feature);
@@ -35,13 +54,13 @@ internal static class H2cPrefaceDetection
         await next(connection);
     };
 
-    private static async ValueTask<bool> StartsWithPrefaceAsync(ConnectionContext connection)
+    private static async ValueTask<bool> StartsWithPrefaceAsync(ConnectionContext connection, CancellationToken cancellationToken)
     {
         var input = connection.Transport.Input;
         var head = new byte[Preface.Length];
         while (true)
         {
-            var result = await input.ReadAsync(connection.ConnectionClosed);
+            var result = await input.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
             var length = (int)Math.Min(buffer.Length, Preface.Length);
             buffer.Slice(0, length).CopyTo(head);

@@ -36,6 +36,9 @@ public static class ProxyHostBuilder
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
 
+            // YARP logs every forwarded request at Information; the access log is the per-request record.
+            .MinimumLevel.Override("Yarp", Serilog.Events.LogEventLevel.Warning)
+
             // Kestrel warns that an Http1AndHttp2 cleartext endpoint only speaks HTTP/1.1; H2cPrefaceDetection
             // makes that untrue for the proxy's listeners.
             .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("HTTP/2 is not enabled", StringComparison.Ordinal))

@@ -6,20 +6,23 @@ namespace Mesh.Proxy.Resilience;
 /// Passive health checking (Envoy outlier detection): an endpoint that answers with enough consecutive 5xx or
 /// gateway errors is ejected for baseEjectionTime × the number of times it has been ejected. Never more than
 /// maxEjectionPercent of the cluster is ejected (at least one endpoint may be, as in Envoy). Ejection ends by
-/// itself when its time is up: balancers compare against the clock on every pick.
+/// itself when its time is up: balancers compare against the clock on every pick. As in Envoy, the ejection
+/// multiplier drops by one for every <c>interval</c> the endpoint stays healthy after its last ejection ended.
 /// </summary>
 internal sealed class OutlierDetector
 {
     private readonly int _consecutive5xx;
     private readonly int _consecutiveGateway;
     private readonly TimeSpan _baseEjectionTime;
+    private readonly TimeSpan _interval;
     private readonly int _maxEjectionPercent;
     private readonly TimeProvider _time;
     private readonly Lock _ejectLock = new();
     private EndpointRuntime[] _endpoints = [];
 
-    public OutlierDetector(int consecutive5xx, int consecutiveGateway, TimeSpan baseEjectionTime, int maxEjectionPercent, TimeProvider time)
+    public OutlierDetector(int consecutive5xx, int consecutiveGateway, TimeSpan baseEjectionTime, TimeSpan interval, int maxEjectionPercent, TimeProvider time)
     {
+        _interval = interval;
         _consecutive5xx = consecutive5xx;
         _consecutiveGateway = consecutiveGateway;
         _baseEjectionTime = baseEjectionTime;
@@ -27,7 +30,7 @@ internal sealed class OutlierDetector
         _time = time;
     }
 
-    /// <summary>Istio's defaults: 5 consecutive 5xx, 30 s base ejection, 10% at most.</summary>
+    /// <summary>Istio's defaults: 5 consecutive 5xx, 10 s interval, 30 s base ejection, 10% at most.</summary>
     public static OutlierDetector? Create(Api.V1.OutlierDetection? proto, TimeProvider time)
     {
         if (proto is null)
@@ -36,9 +39,10 @@ internal sealed class OutlierDetector
         }
 
         var baseEjection = proto.BaseEjectionTime?.ToTimeSpan() is { } t && t > TimeSpan.Zero ? t : TimeSpan.FromSeconds(30);
+        var interval = proto.Interval?.ToTimeSpan() is { } i && i > TimeSpan.Zero ? i : TimeSpan.FromSeconds(10);
         var maxPercent = (int)Math.Min(proto.MaxEjectionPercent == 0 ? 10 : proto.MaxEjectionPercent, 100);
         var consecutive5xx = proto.Consecutive5XxErrors == 0 && proto.ConsecutiveGatewayErrors == 0 ? 5 : (int)proto.Consecutive5XxErrors;
-        return new OutlierDetector(consecutive5xx, (int)proto.ConsecutiveGatewayErrors, baseEjection, maxPercent, time);
+        return new OutlierDetector(consecutive5xx, (int)proto.ConsecutiveGatewayErrors, baseEjection, interval, maxPercent, time);
     }
 
     public void Attach(EndpointRuntime[] endpoints) => _endpoints = endpoints;
@@ -89,6 +93,12 @@ internal sealed class OutlierDetector
             }
 
             var stats = endpoint.Stats;
+            if (stats.EjectedUntil != 0 && now > stats.EjectedUntil)
+            {
+                var healthyIntervals = (int)Math.Min(int.MaxValue, _time.GetElapsedTime(stats.EjectedUntil, now) / _interval);
+                stats.EjectionCount = Math.Max(0, stats.EjectionCount - healthyIntervals);
+            }
+
             stats.EjectionCount++;
             var duration = _baseEjectionTime * stats.EjectionCount;
             Volatile.Write(ref stats.EjectedUntil, now + (long)(duration.TotalSeconds * _time.TimestampFrequency));

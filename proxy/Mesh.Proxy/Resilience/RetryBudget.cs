@@ -3,7 +3,7 @@ namespace Mesh.Proxy.Resilience;
 /// <summary>
 /// Linkerd's retry budget: over a sliding 10 s window, retries may add at most 20% to the requests sent, plus a
 /// reserve of 10 retries per second so that low-traffic services can still retry. Keeps retries from turning an
-/// outage into a retry storm.
+/// outage into a retry storm. Lock-free: each one-second bucket packs its second and its count into one long.
 /// </summary>
 internal sealed class RetryBudget
 {
@@ -13,10 +13,8 @@ internal sealed class RetryBudget
 
     private readonly TimeProvider _time;
     private readonly long _origin;
-    private readonly Lock _lock = new();
-    private readonly long[] _bucketSecond = new long[WindowSeconds];
-    private readonly int[] _requests = new int[WindowSeconds];
-    private readonly int[] _retries = new int[WindowSeconds];
+    private readonly long[] _requests = new long[WindowSeconds];
+    private readonly long[] _retries = new long[WindowSeconds];
 
     public RetryBudget(TimeProvider time)
     {
@@ -25,59 +23,50 @@ internal sealed class RetryBudget
     }
 
     /// <summary>Counts a first try (a deposit into the budget).</summary>
-    public void RecordRequest()
-    {
-        lock (_lock)
-        {
-            _requests[Bucket()]++;
-        }
-    }
+    public void RecordRequest() => Increment(_requests, CurrentSecond());
 
     /// <summary>Takes one retry from the budget; false when the budget is spent.</summary>
     public bool TryWithdraw()
     {
-        lock (_lock)
+        var second = CurrentSecond();
+        var allowed = (MinRetriesPerSecond * WindowSeconds) + (RetryRatio * Sum(_requests, second));
+        if (Sum(_retries, second) >= allowed)
         {
-            var current = Bucket();
-            long requests = 0, retries = 0;
-            for (var i = 0; i < WindowSeconds; i++)
-            {
-                requests += _requests[i];
-                retries += _retries[i];
-            }
+            return false;
+        }
 
-            if (retries >= (MinRetriesPerSecond * WindowSeconds) + (RetryRatio * requests))
-            {
-                return false;
-            }
+        Increment(_retries, second);
+        return true;
+    }
 
-            _retries[current]++;
-            return true;
+    private long CurrentSecond() => (long)_time.GetElapsedTime(_origin).TotalSeconds;
+
+    private static void Increment(long[] buckets, long second)
+    {
+        ref var slot = ref buckets[second % WindowSeconds];
+        while (true)
+        {
+            var packed = Volatile.Read(ref slot);
+            var next = (packed >> 32) == second ? packed + 1 : (second << 32) | 1;
+            if (Interlocked.CompareExchange(ref slot, next, packed) == packed)
+            {
+                return;
+            }
         }
     }
 
-    private int Bucket()
+    private static long Sum(long[] buckets, long second)
     {
-        var second = (long)_time.GetElapsedTime(_origin).TotalSeconds;
-        var index = (int)(second % WindowSeconds);
-        if (_bucketSecond[index] != second)
+        long sum = 0;
+        for (var i = 0; i < buckets.Length; i++)
         {
-            // Buckets older than the window are reset lazily when their slot comes round again.
-            for (var i = 0; i < WindowSeconds; i++)
+            var packed = Volatile.Read(ref buckets[i]);
+            if (second - (packed >> 32) < WindowSeconds)
             {
-                if (second - _bucketSecond[i] >= WindowSeconds)
-                {
-                    _bucketSecond[i] = second - ((second - i) % WindowSeconds + WindowSeconds) % WindowSeconds;
-                    _requests[i] = 0;
-                    _retries[i] = 0;
-                }
+                sum += packed & uint.MaxValue;
             }
-
-            _bucketSecond[index] = second;
-            _requests[index] = 0;
-            _retries[index] = 0;
         }
 
-        return index;
+        return sum;
     }
 }

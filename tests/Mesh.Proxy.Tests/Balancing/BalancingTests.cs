@@ -34,6 +34,34 @@ public sealed class BalancingTests
     }
 
     [Fact]
+    public async Task CookieHashWithTtlGeneratesACookieThatKeepsTheClientOnItsFirstEndpoint()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var b = await TestBackend.StartAsync("b");
+        await using var c = await TestBackend.StartAsync("c");
+        var config = ConfigFactory.Simple(a, b, c);
+        config.Clusters[0].LoadBalancer = new LoadBalancer
+        {
+            ConsistentHash = new ConsistentHash { HttpCookie = new ConsistentHash.Types.Cookie { Name = "mesh-session", Path = "/", Ttl = ConfigFactory.Ms(3_600_000) } },
+        };
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+
+        using var first = await proxy.GetAsync("reviews");
+        var setCookie = first.Headers.GetValues("set-cookie").Single();
+        Assert.StartsWith("mesh-session=", setCookie);
+        Assert.Contains("Max-Age=3600", setCookie);
+        var cookie = setCookie.Split(';')[0];
+        var firstBackend = first.Headers.GetValues("x-backend").Single();
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var next = await proxy.GetAsync("reviews", "/", m => m.Headers.Add("Cookie", cookie));
+            Assert.Equal(firstBackend, next.Headers.GetValues("x-backend").Single());
+            Assert.False(next.Headers.Contains("set-cookie"));
+        }
+    }
+
+    [Fact]
     public async Task WeightedRoundRobinHonoursEndpointWeightsExactly()
     {
         await using var a = await TestBackend.StartAsync("a");

@@ -22,7 +22,8 @@ public sealed class ProxyCommandLineTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.DrainTimeout);
         Assert.Equal("127.0.0.1", options.BindAddress);
 
-        var bad = root.Parse(["--outbound-port", "99999", "--labels", "novalue"]);
+        var bad = root.Parse(["--outbound-port", "99999", "--labels", "novalue", "--bind-address", "localhost:80"]);
+        Assert.Contains(bad.Errors, e => e.Message.Contains("--bind-address", StringComparison.Ordinal));
         Assert.Contains(bad.Errors, e => e.Message.Contains("--outbound-port", StringComparison.Ordinal));
         Assert.Contains(bad.Errors, e => e.Message.Contains("--labels", StringComparison.Ordinal));
     }

@@ -22,6 +22,7 @@ public sealed class TestBackend : IAsyncDisposable
     private readonly WebApplication _app;
     private int _failNext;
     private int _delayNext;
+    private int _abortNext;
     private int _delayMs;
     private int _failStatus;
 
@@ -62,6 +63,9 @@ public sealed class TestBackend : IAsyncDisposable
         Volatile.Write(ref _failNext, count);
     }
 
+    /// <summary>The next <paramref name="count"/> requests get their connection reset instead of an answer.</summary>
+    public void AbortNext(int count) => Volatile.Write(ref _abortNext, count);
+
     /// <summary>The next <paramref name="count"/> requests wait <paramref name="milliseconds"/> before answering.</summary>
     public void DelayNext(int count, int milliseconds)
     {
@@ -86,6 +90,12 @@ public sealed class TestBackend : IAsyncDisposable
 
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         Received.Enqueue(new ReceivedRequest(request.Method, request.Path.Value + request.QueryString.Value, headers, body, request.Protocol));
+
+        if (Interlocked.Decrement(ref _abortNext) >= 0)
+        {
+            context.Abort();
+            return;
+        }
 
         if (Interlocked.Decrement(ref _delayNext) >= 0)
         {

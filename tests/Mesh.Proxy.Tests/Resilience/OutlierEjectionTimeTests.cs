@@ -9,7 +9,7 @@ namespace Mesh.Proxy.Tests.Resilience;
 public sealed class OutlierEjectionTimeTests
 {
     [Fact]
-    public async Task EjectionEndsAfterBaseEjectionTimeAndGrowsWithEachEjection()
+    public async Task EjectionEndsAfterBaseEjectionTimeGrowsWithEachEjectionAndShrinksAfterHealthyIntervals()
     {
         var clock = new ManualTimeProvider();
         await using var good = await TestBackend.StartAsync("good");
@@ -17,7 +17,7 @@ public sealed class OutlierEjectionTimeTests
         bad.AlwaysFailWith = 502;
         var config = ConfigFactory.Simple(good, bad);
         config.Clusters[0].LoadBalancer = new LoadBalancer { Simple = LoadBalancer.Types.Simple.RoundRobin };
-        config.Clusters[0].OutlierDetection = new OutlierDetection { ConsecutiveGatewayErrors = 2, MaxEjectionPercent = 50, BaseEjectionTime = ConfigFactory.Ms(30_000) };
+        config.Clusters[0].OutlierDetection = new OutlierDetection { ConsecutiveGatewayErrors = 2, MaxEjectionPercent = 50, BaseEjectionTime = ConfigFactory.Ms(30_000), Interval = ConfigFactory.Ms(10_000) };
         config.VirtualHosts[0].Routes[0].Retries = new RetryPolicy { Attempts = 0 };
         await using var proxy = await ProxyUnderTest.StartAsync(config, services: s => s.AddSingleton<TimeProvider>(clock));
 
@@ -47,6 +47,14 @@ public sealed class OutlierEjectionTimeTests
         // Second ejection lasts 2 × 30 s.
         await SendUntilEjected();
         clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.True(await BadIsEjected());
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(await BadIsEjected());
+
+        // Two healthy 10 s intervals bring the multiplier from 2 back to 0: the next ejection lasts 1 × 30 s.
+        clock.Advance(TimeSpan.FromSeconds(20));
+        await SendUntilEjected();
+        clock.Advance(TimeSpan.FromSeconds(29));
         Assert.True(await BadIsEjected());
         clock.Advance(TimeSpan.FromSeconds(2));
         Assert.False(await BadIsEjected());

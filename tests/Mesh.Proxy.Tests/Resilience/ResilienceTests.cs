@@ -99,9 +99,8 @@ public sealed class ResilienceTests
         config.Clusters[0].ConnectionPool = new ConnectionPool { MaxConnections = 1, Http1MaxPendingRequests = 1 };
         await using var proxy = await ProxyUnderTest.StartAsync(config);
 
-        using var release = new CancellationTokenSource();
         var held = Enumerable.Range(0, 2).Select(_ => proxy.GetAsync("reviews", "/", m => m.Headers.Add("x-delay-ms", "3000"))).ToArray();
-        await Eventually.TrueAsync(() => Task.FromResult(backend.RequestCount >= 1), "the first request reaches the backend");
+        await Eventually.TrueAsync(async () => await ActiveRequestsAsync(proxy) == 2, "one request holds the connection and one waits for it");
 
         using var rejected = await proxy.GetAsync("reviews");
 
@@ -145,6 +144,51 @@ public sealed class ResilienceTests
         Assert.True(ejected.GetProperty("ejected").GetBoolean());
         Assert.Equal(1, ejected.GetProperty("ejection_count").GetInt32());
         Assert.False(endpoints.Single(e => e.GetProperty("port").GetInt32() == good.Port).GetProperty("ejected").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ResetBeforeHeadersIsRetriedOnlyWhenRetryOnNamesReset()
+    {
+        await using var backend = await TestBackend.StartAsync("resetting");
+        var config = ConfigFactory.Simple(backend);
+        config.VirtualHosts[0].Routes[0].Retries = new RetryPolicy { Attempts = 2, RetryOn = { "reset" } };
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+
+        backend.AbortNext(1);
+        using var retried = await proxy.GetAsync("reviews");
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(2, backend.RequestCount);
+
+        Assert.True(proxy.Applier.Apply("v2", WithRetryOn(ConfigFactory.Simple(backend), "connect-failure")).Accepted);
+        backend.AbortNext(1);
+        using var notRetried = await proxy.GetAsync("reviews");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notRetried.StatusCode);
+        Assert.Contains("connection termination", await notRetried.Content.ReadAsStringAsync());
+        Assert.Equal(3, backend.RequestCount);
+    }
+
+    [Fact]
+    public async Task UnknownRetryConditionIsNacked()
+    {
+        await using var backend = await TestBackend.StartAsync("b");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFactory.Simple(backend));
+
+        var result = proxy.Applier.Apply("v2", WithRetryOn(ConfigFactory.Simple(backend), "sometimes"));
+
+        Assert.False(result.Accepted);
+        Assert.Contains("retries.retry_on[0]: unknown retry condition 'sometimes'", result.Error);
+    }
+
+    private static async Task<int> ActiveRequestsAsync(ProxyUnderTest proxy)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await proxy.Admin.GetStringAsync("/clusters"));
+        return doc.RootElement.GetProperty("clusters")[0].GetProperty("active_requests").GetInt32();
+    }
+
+    private static ProxyConfig WithRetryOn(ProxyConfig config, string condition)
+    {
+        config.VirtualHosts[0].Routes[0].Retries = new RetryPolicy { Attempts = 2, RetryOn = { condition } };
+        return config;
     }
 
     private static int ClosedPort()
