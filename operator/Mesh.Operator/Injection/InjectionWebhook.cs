@@ -63,7 +63,9 @@ internal sealed class InjectionWebhook
             return new AdmissionResponse { Uid = uid, Allowed = true };
         }
 
-        var namespaceName = request.Namespace is { Length: > 0 } ns ? ns : pod["metadata"]?["namespace"]?.GetValue<string>() ?? "";
+        var namespaceName = request.Namespace is { Length: > 0 } ns ? ns
+            : pod["metadata"]?["namespace"] is JsonValue value && value.TryGetValue(out string? own) ? own
+            : "";
         var podName = PodName(pod);
         var labels = await _namespaces.GetLabelsAsync(namespaceName, cancellationToken);
         var decision = InjectionDecision.Decide(pod, namespaceName, labels);
@@ -137,6 +139,7 @@ internal sealed class InjectionWebhook
             { Request: null } => (null, "the AdmissionReview has no request"),
             { Request.Uid: null or "" } => (null, "request.uid is missing"),
             { Request: { Object: null, Operation: "CREATE", Kind.Kind: "Pod" } } => (null, "request.object is missing for a pod CREATE"),
+            { Request: { Object: { } pod, Kind.Kind: "Pod" } } when PodShape.Problem(pod) is { } problem => (null, "request.object is not a pod: " + problem),
             _ => (review, null),
         };
     }

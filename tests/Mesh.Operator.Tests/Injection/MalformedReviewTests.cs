@@ -29,6 +29,39 @@ public sealed class MalformedReviewTests
         await AssertBadRequestAsync(await server.PostAsync(body), reason);
     }
 
+    [Theory]
+    [InlineData("metadata", "[]", "metadata must be an object")]
+    [InlineData("spec", "\"pod\"", "spec must be an object")]
+    [InlineData("annotations", "[\"mesh.io/inject\"]", "metadata.annotations must be an object")]
+    [InlineData("labels", "7", "metadata.labels must be an object")]
+    [InlineData("containers", "[\"app\"]", "spec.containers must be an array of objects")]
+    [InlineData("initContainers", "{}", "spec.initContainers must be an array of objects")]
+    [InlineData("ports", "[9080]", "spec.containers[].ports must be an array of objects")]
+    public async Task Pod_of_the_wrong_shape_gets_400_naming_the_field(string field, string json, string reason)
+    {
+        await using var server = await WebhookServer.StartAsync();
+        var pod = AdmissionReviews.RealisticPod();
+        var value = JsonNode.Parse(json);
+        switch (field)
+        {
+            case "metadata" or "spec":
+                pod[field] = value;
+                break;
+            case "annotations" or "labels":
+                pod["metadata"]![field] = value;
+                break;
+            case "ports":
+                pod["spec"]!["containers"]![0]![field] = value;
+                break;
+            default:
+                pod["spec"]![field] = value;
+                break;
+        }
+
+        await AssertBadRequestAsync(await server.PostAsync(AdmissionReviews.For(pod).ToJsonString()), reason);
+        Assert.Empty(server.Recorded);
+    }
+
     [Fact]
     public async Task Wrong_content_type_gets_400()
     {
