@@ -106,6 +106,40 @@ public sealed class InjectionWebhookTests
     }
 
     [Fact]
+    public async Task Template_options_reach_the_injected_containers_and_change_the_status_version()
+    {
+        string defaultVersion;
+        await using (var defaults = await WebhookServer.StartAsync())
+        {
+            var pod = (await InjectAsync(defaults, AdmissionReviews.RealisticPod()))!;
+            defaultVersion = (string)JsonNode.Parse((string)pod.Annotations()["mesh.io/status"]!)!["version"]!;
+        }
+
+        await using var server = await WebhookServer.StartAsync(o =>
+        {
+            o.ProxyImage = "registry.example/mesh-proxy:0.2.0";
+            o.ImagePullPolicy = "Always";
+            o.DiscoveryAddress = "http://operator.mesh:15010";
+            o.AdminPort = 15090;
+            o.ProxyUid = 2000;
+        });
+        var patched = (await InjectAsync(server, AdmissionReviews.RealisticPod()))!;
+
+        var init = patched["spec"]!["initContainers"]![0]!;
+        var proxy = patched["spec"]!["initContainers"]![1]!;
+        Assert.All(new[] { init, proxy }, c => Assert.Equal("registry.example/mesh-proxy:0.2.0", (string?)c["image"]));
+        Assert.All(new[] { init, proxy }, c => Assert.Equal("Always", (string?)c["imagePullPolicy"]));
+        Assert.Equal("http://operator.mesh:15010", (string?)Env(proxy)["MESH_DISCOVERY_ADDRESS"]!["value"]);
+        Assert.Equal("15090", (string?)Env(proxy)["MESH_ADMIN_PORT"]!["value"]);
+        Assert.Equal(15090, (long)proxy["readinessProbe"]!["httpGet"]!["port"]!);
+        Assert.Equal(15090, (long)proxy["startupProbe"]!["httpGet"]!["port"]!);
+        Assert.Equal(2000, (long)proxy["securityContext"]!["runAsUser"]!);
+        Assert.Equal(["init-iptables", "--proxy-uid", "2000", "--outbound-port", "15001", "--inbound-port", "15006", "--exclude-inbound-ports", "15090"], Strings(init["args"]));
+        var version = (string)JsonNode.Parse((string)patched.Annotations()["mesh.io/status"]!)!["version"]!;
+        Assert.NotEqual(defaultVersion, version);
+    }
+
+    [Fact]
     public async Task Labelled_namespace_injects_a_bare_pod_creating_annotations_init_containers_and_volumes()
     {
         await using var server = await WebhookServer.StartAsync();
