@@ -101,6 +101,7 @@ internal sealed class AdmissionStatus
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    PropertyNameCaseInsensitive = false)]
+    // A key given twice could be read one way here and another way by the API server applying the patch.
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(AdmissionReview))]
 internal sealed partial class AdmissionJsonContext : JsonSerializerContext;

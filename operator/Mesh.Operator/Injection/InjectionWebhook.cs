@@ -130,6 +130,11 @@ internal sealed class InjectionWebhook
         {
             return (null, $"body is not a JSON AdmissionReview: {e.Message}");
         }
+        catch (ArgumentException e)
+        {
+            // JsonObject reports a repeated key (rejected: AllowDuplicateProperties = false) as an ArgumentException.
+            return (null, $"body is not a JSON AdmissionReview: {e.Message}");
+        }
 
         return review switch
         {

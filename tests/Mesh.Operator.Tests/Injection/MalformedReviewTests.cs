@@ -18,6 +18,8 @@ public sealed class MalformedReviewTests
         { "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":\"Pod\"},\"operation\":\"CREATE\"}}", "request.object is missing" },
         { "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"u\",\"object\":[1]}}", "not a JSON AdmissionReview" },
         { "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":7}}", "not a JSON AdmissionReview" },
+        { "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":\"Pod\"},\"operation\":\"CREATE\",\"object\":{\"spec\":{},\"spec\":{}}}}", "not a JSON AdmissionReview" },
+        { new string('[', 200) + new string(']', 200), "not a JSON AdmissionReview" },
     };
 
     [Theory]
