@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Mesh.Operator.Injection;
+
+/// <summary>
+/// A pod's override annotations, checked: a malformed value denies the pod with a message naming the annotation,
+/// because silently injecting something other than what the user asked for is worse than refusing.
+/// </summary>
+internal sealed record ProxyOverrides(
+    string? Cpu,
+    string? Memory,
+    string? LogLevel,
+    string? ExcludeInboundPorts,
+    string? ExcludeOutboundPorts,
+    string? ExcludeOutboundIpRanges)
+{
+    public static ProxyOverrides Read(JsonObject? annotations, out string? error)
+    {
+        error = null;
+        var cpu = Get(annotations, InjectionAnnotations.ProxyCpu);
+        var memory = Get(annotations, InjectionAnnotations.ProxyMemory);
+        var logLevel = Get(annotations, InjectionAnnotations.ProxyLogLevel);
+        var inbound = Get(annotations, InjectionAnnotations.ExcludeInboundPorts);
+        var outbound = Get(annotations, InjectionAnnotations.ExcludeOutboundPorts);
+        var ranges = Get(annotations, InjectionAnnotations.ExcludeOutboundIpRanges);
+
+        if (cpu is not null && !Quantity.IsValid(cpu))
+        {
+            error = Invalid(InjectionAnnotations.ProxyCpu, cpu, "a Kubernetes quantity such as 200m or 1");
+        }
+        else if (memory is not null && !Quantity.IsValid(memory))
+        {
+            error = Invalid(InjectionAnnotations.ProxyMemory, memory, "a Kubernetes quantity such as 256Mi");
+        }
+        else if (logLevel is not null && (logLevel.Length == 0 || !logLevel.All(char.IsAsciiLetter)))
+        {
+            error = Invalid(InjectionAnnotations.ProxyLogLevel, logLevel, "a log level such as debug or warning");
+        }
+        else if (inbound is not null && !TryNormalize(inbound, IsPort, out inbound))
+        {
+            error = Invalid(InjectionAnnotations.ExcludeInboundPorts, Get(annotations, InjectionAnnotations.ExcludeInboundPorts)!, "comma-separated ports 1-65535");
+        }
+        else if (outbound is not null && !TryNormalize(outbound, IsPort, out outbound))
+        {
+            error = Invalid(InjectionAnnotations.ExcludeOutboundPorts, Get(annotations, InjectionAnnotations.ExcludeOutboundPorts)!, "comma-separated ports 1-65535");
+        }
+        else if (ranges is not null && !TryNormalize(ranges, IsCidr, out ranges))
+        {
+            error = Invalid(InjectionAnnotations.ExcludeOutboundIpRanges, Get(annotations, InjectionAnnotations.ExcludeOutboundIpRanges)!, "comma-separated CIDRs such as 10.0.0.0/8");
+        }
+
+        return new(cpu, memory, logLevel, inbound, outbound, ranges);
+    }
+
+    private static string Invalid(string annotation, string value, string expected)
+        => $"annotation {annotation}: \"{value}\" is not {expected}";
+
+    private static string? Get(JsonObject? annotations, string key)
+        => annotations?[key] is JsonValue value && value.TryGetValue(out string? text) ? text.Trim() : null;
+
+    private static bool IsPort(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535;
+
+    private static bool IsCidr(string text) => IPNetwork.TryParse(text, out _);
+
+    // An empty annotation means "nothing excluded"; otherwise every item must parse, and the list is passed on
+    // without blanks so the init container's argument parser sees exactly what was checked here.
+    private static bool TryNormalize(string list, Func<string, bool> isValid, out string? normalized)
+    {
+        var items = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        normalized = items.Length == 0 ? null : string.Join(',', items);
+        return items.All(isValid);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Mesh.Operator.Injection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Operator.Tests.Injection;
+
+/// <summary>The webhook on a real Kestrel socket (127.0.0.1, ephemeral port), plain HTTP, with settable namespace labels.</summary>
+internal sealed class WebhookServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly MeterListener _listener = new();
+    private readonly List<(string Result, string Reason)> _recorded = [];
+
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _labels;
+
+    private WebhookServer(WebApplication app, HttpClient client, Dictionary<string, IReadOnlyDictionary<string, string>> labels)
+    {
+        _app = app;
+        _labels = labels;
+        Client = client;
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "mesh_injection_total")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string? result = null, reason = null;
+            foreach (var tag in tags)
+            {
+                result = tag.Key == "result" ? tag.Value as string : result;
+                reason = tag.Key == "reason" ? tag.Value as string : reason;
+            }
+
+            lock (_recorded)
+            {
+                _recorded.Add((result!, reason!));
+            }
+        });
+        _listener.Start();
+    }
+
+    public HttpClient Client { get; }
+
+    public IReadOnlyList<(string Result, string Reason)> Recorded
+    {
+        get
+        {
+            lock (_recorded)
+            {
+                return [.. _recorded];
+            }
+        }
+    }
+
+    public static async Task<WebhookServer> StartAsync(Action<InjectionOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var labels = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+        builder.Services.AddSingleton<INamespaceLabels>(new DictionaryNamespaceLabels(labels));
+        builder.Services.AddInjectionWebhook(configure);
+        var app = builder.Build();
+        app.MapInjectionWebhook();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new WebhookServer(app, new HttpClient { BaseAddress = new Uri(address) }, labels);
+    }
+
+    /// <summary>Set before the review is posted; the webhook reads it per request.</summary>
+    public void LabelNamespace(string name, string key, string value) => _labels[name] = new Dictionary<string, string> { [key] = value };
+
+    public Task<HttpResponseMessage> PostAsync(string body, string contentType = "application/json")
+        => Client.PostAsync("/inject", new StringContent(body, Encoding.UTF8, contentType));
+
+    /// <summary>Posts a review that must succeed and returns the response review.</summary>
+    public async Task<JsonObject> ReviewAsync(JsonObject review)
+    {
+        using var response = await PostAsync(review.ToJsonString());
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Dispose();
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed class DictionaryNamespaceLabels(Dictionary<string, IReadOnlyDictionary<string, string>> labels) : INamespaceLabels
+    {
+        public ValueTask<IReadOnlyDictionary<string, string>?> GetLabelsAsync(string namespaceName, CancellationToken cancellationToken)
+            => ValueTask.FromResult(labels.TryGetValue(namespaceName, out var found) ? found : null);
+    }
+}
