@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Mesh.Kubernetes.Models;
 
 namespace Mesh.Kubernetes;
 
@@ -15,6 +16,8 @@ public static class KubernetesJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             PropertyNameCaseInsensitive = false,
         };
+        // metav1.Time is RFC 3339 in UTC ("2008-01-01T01:01:01Z"), not .NET's "+00:00" form.
+        options.Converters.Add(new KubernetesTimeConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

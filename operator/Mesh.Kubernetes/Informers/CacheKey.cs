@@ -1,0 +1,20 @@
+using Mesh.Kubernetes.Models;
+
+namespace Mesh.Kubernetes.Informers;
+
+/// <summary>client-go's cache key: "namespace/name" for namespaced objects, "name" for cluster-scoped ones.</summary>
+public static class CacheKey
+{
+    public static string For(string? @namespace, string name)
+        => string.IsNullOrEmpty(@namespace) ? name : string.Concat(@namespace, "/", name);
+
+    public static string Of(IKubernetesObject obj)
+        => For(obj.Metadata.Namespace, obj.Metadata.Name ?? throw new ArgumentException("The object has no metadata.name.", nameof(obj)));
+
+    /// <summary>Splits a key back into namespace (null when cluster-scoped) and name.</summary>
+    public static (string? Namespace, string Name) Split(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (null, key) : (key[..slash], key[(slash + 1)..]);
+    }
+}

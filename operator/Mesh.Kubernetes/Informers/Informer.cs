@@ -1,0 +1,242 @@
+using System.Collections.Immutable;
+using Mesh.Kubernetes.Client;
+using Mesh.Kubernetes.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Kubernetes.Informers;
+
+/// <summary>
+/// client-go's reflector: list (first at resourceVersion "0", the cache of the API server), then watch from the
+/// list's version; a closed watch is resumed from the last version seen (BOOKMARKs advance it); a 410 Expired
+/// forces a relist at the last version, and if that list is expired too, at "" (a quorum read). Failures back off.
+/// </summary>
+internal sealed partial class Informer<T> : IInformer<T>
+    where T : class, IKubernetesObject
+{
+    private readonly IKubernetesClient _client;
+    private readonly ResourceType _type;
+    private readonly InformerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly InformerCache<T> _cache;
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly KeyValuePair<string, object?> _resourceTag;
+    private string? _lastSyncResourceVersion;
+    private bool _lastSyncResourceVersionUnavailable;
+    private long _watchErrors;
+    private long _lists;
+    private int _running;
+
+    public Informer(IKubernetesClient client, ResourceType type, InformerOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _client = client;
+        _type = type;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _cache = new InformerCache<T>(logger);
+        _resourceTag = new("resource", type.Plural);
+    }
+
+    public bool HasSynced => _synced.Task.IsCompleted;
+
+    public ImmutableDictionary<string, T> Snapshot => _cache.State.Items;
+
+    /// <summary>Watch ERROR events and failed requests so far.</summary>
+    internal long WatchErrors => Interlocked.Read(ref _watchErrors);
+
+    /// <summary>Completed lists so far, the first one included.</summary>
+    internal long Lists => Interlocked.Read(ref _lists);
+
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
+
+    public T? Get(string? @namespace, string name) => _cache.State.Items.GetValueOrDefault(CacheKey.For(@namespace, name));
+
+    public ImmutableDictionary<string, T> InNamespace(string @namespace)
+        => _cache.State.ByNamespace.GetValueOrDefault(@namespace) ?? ImmutableDictionary<string, T>.Empty;
+
+    public IDisposable AddHandler(IResourceEventHandler<T> handler) => _cache.AddHandler(handler);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException("The informer is already running.");
+        }
+
+        var resync = _options.ResyncPeriod > TimeSpan.Zero ? ResyncAsync(cancellationToken) : Task.CompletedTask;
+        var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff);
+        var needList = true;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (needList)
+                {
+                    await ListAsync(cancellationToken);
+                    needList = false;
+                }
+
+                var outcome = await WatchAsync(backoff, cancellationToken);
+                if (outcome == WatchOutcome.Expired)
+                {
+                    needList = true;
+                }
+                else if (outcome == WatchOutcome.Failed)
+                {
+                    needList = true;
+                    await Task.Delay(backoff.Next(), _timeProvider, cancellationToken);
+                }
+                else if (outcome == WatchOutcome.ClosedEmpty)
+                {
+                    // A server that closes every watch at once must not be hammered.
+                    await Task.Delay(backoff.Next(), _timeProvider, cancellationToken);
+                }
+            }
+            catch (KubernetesException e) when (e.IsResourceExpired && !cancellationToken.IsCancellationRequested)
+            {
+                CountError();
+                LogExpired(_logger, _type.Plural, e.Status.Message);
+                if (needList)
+                {
+                    // Even the list's version is gone: the next list reads the latest state.
+                    _lastSyncResourceVersionUnavailable = true;
+                }
+
+                needList = true;
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: whatever the aborted request threw.
+                break;
+            }
+            catch (Exception e)
+            {
+                CountError();
+                var delay = backoff.Next();
+                LogFailed(_logger, e, _type.Plural, needList ? "list" : "watch", delay.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(delay, _timeProvider, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        try
+        {
+            await resync;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task ListAsync(CancellationToken cancellationToken)
+    {
+        var resourceVersion = _lastSyncResourceVersionUnavailable ? "" : _lastSyncResourceVersion ?? "0";
+        var list = await _client.ListAllAsync<T>(_type, _options.Namespace, new ListOptions
+        {
+            ResourceVersion = resourceVersion,
+            Limit = _options.PageSize,
+            LabelSelector = _options.LabelSelector,
+            FieldSelector = _options.FieldSelector,
+        }, cancellationToken);
+        _cache.Replace(list.Items);
+        _lastSyncResourceVersion = list.ResourceVersion;
+        _lastSyncResourceVersionUnavailable = false;
+        Interlocked.Increment(ref _lists);
+        InformerMetrics.Relists.Add(1, _resourceTag);
+        LogListed(_logger, _type.Plural, list.Items.Count, list.ResourceVersion);
+        _synced.TrySetResult();
+    }
+
+    private async Task<WatchOutcome> WatchAsync(Backoff backoff, CancellationToken cancellationToken)
+    {
+        var spread = _options.MaxWatchTimeout - _options.MinWatchTimeout;
+        var options = new WatchOptions
+        {
+            ResourceVersion = _lastSyncResourceVersion,
+            AllowBookmarks = true,
+            Timeout = _options.MinWatchTimeout + (spread * Random.Shared.NextDouble()),
+            LabelSelector = _options.LabelSelector,
+            FieldSelector = _options.FieldSelector,
+        };
+
+        var received = false;
+        await foreach (var e in _client.WatchAsync<T>(_type, _options.Namespace, options, cancellationToken))
+        {
+            if (e.Type == WatchEventType.Error)
+            {
+                CountError();
+                var expired = e.Status?.Code == 410 || e.Status?.Reason is "Expired" or "Gone";
+                LogErrorEvent(_logger, _type.Plural, e.Status?.Code, e.Status?.Reason, e.Status?.Message);
+                return expired ? WatchOutcome.Expired : WatchOutcome.Failed;
+            }
+
+            var obj = e.Object!;
+            switch (e.Type)
+            {
+                case WatchEventType.Added:
+                case WatchEventType.Modified:
+                    _cache.Upsert(obj);
+                    break;
+                case WatchEventType.Deleted:
+                    _cache.Remove(obj);
+                    break;
+            }
+
+            if (!string.IsNullOrEmpty(obj.Metadata.ResourceVersion))
+            {
+                _lastSyncResourceVersion = obj.Metadata.ResourceVersion;
+            }
+
+            if (!received)
+            {
+                received = true;
+                backoff.Reset();
+            }
+        }
+
+        return received ? WatchOutcome.Closed : WatchOutcome.ClosedEmpty;
+    }
+
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ResyncPeriod, _timeProvider);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            _cache.Resync();
+        }
+    }
+
+    private void CountError()
+    {
+        Interlocked.Increment(ref _watchErrors);
+        InformerMetrics.WatchErrors.Add(1, _resourceTag);
+    }
+
+    private enum WatchOutcome
+    {
+        Closed,
+        ClosedEmpty,
+        Expired,
+        Failed,
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
+    private static partial void LogListed(ILogger logger, string resource, int count, string? resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watch of {Resource} expired ({Message}); relisting")]
+    private static partial void LogExpired(ILogger logger, string resource, string? message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} sent an ERROR event: {Code} {Reason}: {Message}")]
+    private static partial void LogErrorEvent(ILogger logger, string resource, int? code, string? reason, string? message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Operation} of {Resource} failed; retrying in {DelayMs} ms")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string resource, string operation, double delayMs);
+}
