@@ -4,6 +4,7 @@ using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Diagnostics;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Sources;
+using Mesh.Operator.StatusWriting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -54,7 +55,8 @@ public static class OperatorHost
         }
         else
         {
-            throw new NotSupportedException("--source kube is not available yet; use --source dir:PATH.");
+            services.AddKubeSource();
+            services.AddStatusWriter();
         }
 
         services.AddSingleton<IReconcileResultSink, ProblemLogSink>();
