@@ -31,6 +31,7 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
     private readonly List<Task> _running = [];
     private CancellationTokenSource? _linked;
     private long _changes;
+    private int _disposed;
     private volatile BuiltSnapshot _built = new(-1, MeshSnapshot.Empty);
     private volatile bool _synced;
 
@@ -162,8 +163,14 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
     private static ImmutableArray<T> Ordered<T>(ImmutableDictionary<string, T> cache) =>
         [.. cache.OrderBy(entry => entry.Key, StringComparer.Ordinal).Select(entry => entry.Value)];
 
+    // Idempotent: the container disposes the one instance under each interface it is registered as.
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         try
         {
