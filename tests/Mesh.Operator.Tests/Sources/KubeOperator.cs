@@ -1,3 +1,4 @@
+using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.LeaderElection;
 using Mesh.Operator.Hosting;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.Operator.Tests.Sources;
 
-/// <summary>The real operator host with <c>--source kube</c> against a <see cref="FakeKube"/>, on ephemeral loopback ports.</summary>
+/// <summary>The real operator host with <c>--source kube</c> against an API server (a <see cref="FakeKube"/>), on ephemeral loopback ports.</summary>
 internal sealed class KubeOperator : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -32,13 +33,15 @@ internal sealed class KubeOperator : IAsyncDisposable
     public ILeaderElector Elector => _app.Services.GetRequiredService<ILeaderElector>();
 
     /// <summary>Starts the operator as candidate <paramref name="identity"/> for the <c>mesh-operator</c> Lease in mesh-system.</summary>
-    public static async Task<KubeOperator> StartAsync(FakeKube kube, string identity = "operator-0")
+    public static Task<KubeOperator> StartAsync(FakeKube kube, string identity = "operator-0") => StartAsync(kube.Configuration, identity);
+
+    public static async Task<KubeOperator> StartAsync(KubernetesClientConfiguration configuration, string identity = "operator-0")
     {
         var app = OperatorHost.Build(
             new OperatorOptions { Source = "kube", GrpcPort = 0, HttpPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
             services =>
             {
-                services.AddSingleton(kube.Configuration);
+                services.AddSingleton(configuration);
                 services.AddSingleton(new LeaderElectionOptions
                 {
                     LeaseName = "mesh-operator",
