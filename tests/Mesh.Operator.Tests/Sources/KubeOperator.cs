@@ -33,9 +33,11 @@ internal sealed class KubeOperator : IAsyncDisposable
     public ILeaderElector Elector => _app.Services.GetRequiredService<ILeaderElector>();
 
     /// <summary>Starts the operator as candidate <paramref name="identity"/> for the <c>mesh-operator</c> Lease in mesh-system.</summary>
-    public static Task<KubeOperator> StartAsync(FakeKube kube, string identity = "operator-0") => StartAsync(kube.Configuration, identity);
+    /// <param name="beforeStart">Runs on the built services before the host starts, e.g. to attach a metrics listener.</param>
+    public static Task<KubeOperator> StartAsync(FakeKube kube, string identity = "operator-0", Action<IServiceProvider>? beforeStart = null) =>
+        StartAsync(kube.Configuration, identity, beforeStart);
 
-    public static async Task<KubeOperator> StartAsync(KubernetesClientConfiguration configuration, string identity = "operator-0")
+    public static async Task<KubeOperator> StartAsync(KubernetesClientConfiguration configuration, string identity = "operator-0", Action<IServiceProvider>? beforeStart = null)
     {
         var app = OperatorHost.Build(
             new OperatorOptions { Source = "kube", GrpcPort = 0, HttpPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
@@ -54,6 +56,7 @@ internal sealed class KubeOperator : IAsyncDisposable
                 services.Configure<KubeSourceOptions>(o => o.Informer = new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(500) });
                 services.Configure<ReconcileOptions>(o => o.DebounceQuiet = TimeSpan.FromMilliseconds(20));
             });
+        beforeStart?.Invoke(app.Services);
         await app.StartAsync();
         return new KubeOperator(app);
     }

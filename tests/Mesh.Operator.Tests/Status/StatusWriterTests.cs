@@ -102,14 +102,30 @@ public sealed class StatusWriterTests : IAsyncLifetime
     public async Task AFailingWrite_IsRetriedAndCounted_WhileTheOthersAreWritten()
     {
         _kube.Server.InjectFailures(3, 409, match: r => r.Method == "PATCH" && r.Path.EndsWith("virtualservices/reviews/status", StringComparison.Ordinal));
-        await using var op = await KubeOperator.StartAsync(_kube);
-        using var errors = new ReconcileErrorCounter(op.Services.GetRequiredService<IMeterFactory>());
+        ReconcileErrorCounter? counter = null;
+        await using var op = await KubeOperator.StartAsync(_kube, beforeStart: services => counter = new ReconcileErrorCounter(services.GetRequiredService<IMeterFactory>()));
+        using var errors = counter!;
 
         await Eventually.AssertAsync(() => MeshResourcesWithConditions() == 4, "every status is written, the failing one after its retries");
 
         Assert.Equal(4, PatchesOf("virtualservices/reviews"));
         Assert.Equal(1, PatchesOf("destinationrules/reviews"));
         Assert.Equal(3, errors.Status);
+    }
+
+    [Fact]
+    public async Task AWriteToADeletedObject_IsDroppedWithoutCountingAnError()
+    {
+        _kube.Server.InjectFailures(1, 404, match: r => r.Method == "PATCH" && r.Path.EndsWith("workloadentries/vm-1/status", StringComparison.Ordinal));
+        ReconcileErrorCounter? counter = null;
+        await using var op = await KubeOperator.StartAsync(_kube, beforeStart: services => counter = new ReconcileErrorCounter(services.GetRequiredService<IMeterFactory>()));
+        using var errors = counter!;
+
+        await Eventually.AssertAsync(
+            () => PatchesOf("workloadentries/vm-1") >= 1 && MeshResourcesWithConditions() >= 3,
+            "the 404 was answered and the other statuses are written");
+
+        Assert.Equal(0, errors.Status);
     }
 
     private int LeaseReads() => _kube.Server.Requests.Count(r => r.Path.Contains("/leases", StringComparison.Ordinal));
