@@ -66,8 +66,9 @@ public sealed class KubeSourceTests : IAsyncLifetime
 
         _kube.Create(MeshResourceTypes.VirtualService, FakeKube.VirtualService("ratings", """["ratings"]""", host: "ratings"));
 
-        await Eventually.AssertAsync(() => _source.Current.VirtualServices.Any(v => v.Metadata.Name == "ratings"), "the new VirtualService is in Current");
-        Assert.True(Volatile.Read(ref changes) > 0);
+        await Eventually.AssertAsync(
+            () => _source.Current.VirtualServices.Any(v => v.Metadata.Name == "ratings") && Volatile.Read(ref changes) > 0,
+            "the new VirtualService is in Current and Changed was raised");
         Assert.DoesNotContain(before.VirtualServices, v => v.Metadata.Name == "ratings");
 
         _kube.Server.Store.Delete(ResourceType.Pod, "default", "reviews-1", precondition: null);
@@ -84,7 +85,7 @@ public sealed class KubeSourceTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var acceptLoop = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            while (true)
             {
                 using var socket = await listener.AcceptSocketAsync(stop.Token);
                 Interlocked.Increment(ref attempts);
