@@ -4,6 +4,7 @@ using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.Models;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.Resources;
+using Mesh.Operator.StatusWriting;
 using Mesh.Operator.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

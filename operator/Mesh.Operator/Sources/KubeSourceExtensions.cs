@@ -1,4 +1,5 @@
 using Mesh.Kubernetes;
+using Mesh.Operator.StatusWriting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.Operator.Sources;

@@ -7,7 +7,6 @@ using Mesh.Kubernetes.Models;
 using Mesh.Kubernetes.Queue;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Resources;
-using Mesh.Operator.Sources;
 using Mesh.Operator.Telemetry;
 using Mesh.Operator.Validation;
 using Microsoft.Extensions.Hosting;

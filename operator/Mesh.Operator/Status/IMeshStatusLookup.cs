@@ -1,7 +1,7 @@
 using Mesh.Kubernetes.Models;
 using Mesh.Operator.Validation;
 
-namespace Mesh.Operator.Sources;
+namespace Mesh.Operator.StatusWriting;
 
 /// <summary>Reads the status a mesh resource has on the API server now, as far as the local cache knows.</summary>
 internal interface IMeshStatusLookup
