@@ -99,6 +99,33 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithTwoReplicas_BothAreReady_AndTheSecondWritesOnceTheLeaderStops()
+    {
+        var first = await KubeOperator.StartAsync(_kube, identity: "operator-a");
+        KubeOperator? started = null;
+        try
+        {
+            await Eventually.AssertAsync(() => MeshResourcesWithConditions() == 4 && first.Elector.IsLeader, "the first replica leads and writes");
+            started = await KubeOperator.StartAsync(_kube, identity: "operator-b");
+            await started.Services.GetRequiredService<MeshReconciler>().FirstPublished.WithTimeout("the second replica's first compile");
+            Assert.False(started.Elector.IsLeader);
+        }
+        finally
+        {
+            // Stopping releases the lease, so the second replica takes over without waiting for it to expire.
+            await first.DisposeAsync();
+        }
+
+        await using var second = started;
+
+        _kube.Create(MeshResourceTypes.VirtualService, FakeKube.VirtualService("after-failover", "[]"));
+
+        await Eventually.AssertAsync(() => Conditions("after-failover").Count > 0, "the new leader writes the new resource's status");
+        Assert.True(second.Elector.IsLeader);
+        Assert.Equal("False", Conditions("after-failover").Single(c => c.Type == "Accepted").Status);
+    }
+
+    [Fact]
     public async Task AFailingWrite_IsRetriedAndCounted_WhileTheOthersAreWritten()
     {
         _kube.Server.InjectFailures(3, 409, match: r => r.Method == "PATCH" && r.Path.EndsWith("virtualservices/reviews/status", StringComparison.Ordinal));
