@@ -16,9 +16,12 @@ internal static class RunCommand
         var webhookPort = new Option<int>("--webhook-port") { Description = "Admission webhook port (HTTPS).", DefaultValueFactory = _ => defaults.WebhookPort };
         var rootNamespace = new Option<string>("--root-namespace") { Description = "Namespace whose MeshPolicies apply mesh-wide.", DefaultValueFactory = _ => defaults.RootNamespace };
         var listenAddress = new Option<string?>("--listen-address") { Description = "Address to bind (default 0.0.0.0 with kube, 127.0.0.1 with dir:)." };
+        var webhookCert = new Option<string?>("--webhook-cert-file") { Description = "Webhook serving certificate (PEM); the webhook is served only with one." };
+        var webhookKey = new Option<string?>("--webhook-key-file") { Description = "Private key of the webhook certificate (PEM)." };
+        var injectionTemplate = new Option<string?>("--injection-template") { Description = "JSON or YAML file overriding the injection template's defaults." };
         var logLevel = new Option<string>("--log-level") { Description = "Verbose, Debug, Information, Warning or Error.", DefaultValueFactory = _ => defaults.LogLevel };
 
-        var command = new Command("run", "Run the control plane.") { source, grpcPort, httpPort, webhookPort, rootNamespace, listenAddress, logLevel };
+        var command = new Command("run", "Run the control plane.") { source, grpcPort, httpPort, webhookPort, rootNamespace, listenAddress, webhookCert, webhookKey, injectionTemplate, logLevel };
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new OperatorOptions
@@ -30,13 +33,16 @@ internal static class RunCommand
                 RootNamespace = result.GetValue(rootNamespace)!,
                 ListenAddress = result.GetValue(listenAddress),
                 LogLevel = result.GetValue(logLevel)!,
+                WebhookCertFile = result.GetValue(webhookCert),
+                WebhookKeyFile = result.GetValue(webhookKey),
+                InjectionTemplate = result.GetValue(injectionTemplate),
             };
             WebApplication app;
             try
             {
                 app = OperatorHost.Build(options);
             }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException)
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException or InvalidDataException)
             {
                 await error.WriteLineAsync($"mesh-operator run: {ex.Message}");
                 return MeshCli.UsageExitCode;

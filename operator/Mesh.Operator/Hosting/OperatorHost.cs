@@ -1,10 +1,14 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Mesh.Api.Grpc;
 using Mesh.Api.Telemetry;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Diagnostics;
+using Mesh.Operator.Injection;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Sources;
+using Mesh.Operator.StatusWriting;
 using Mesh.Operator.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,6 +33,12 @@ public static class OperatorHost
 
         var builder = WebApplication.CreateSlimBuilder();
         ConfigureLogging(builder, options.LogLevel);
+        var webhookCertificate = LoadWebhookCertificate(options);
+        if (options.InjectionTemplate is { } templateFile)
+        {
+            // Read once now so that a bad template is a usage error at start, not a failure at the first admission.
+            InjectionTemplate.Load(templateFile);
+        }
 
         var listeners = new OperatorListeners();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -43,6 +53,15 @@ public static class OperatorHost
                 listen.Protocols = HttpProtocols.Http1;
                 listeners.Http = listen;
             });
+            if (webhookCertificate is not null)
+            {
+                kestrel.Listen(listenAddress, options.WebhookPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(webhookCertificate);
+                    listeners.Webhook = listen;
+                });
+            }
         });
 
         var services = builder.Services;
@@ -56,7 +75,8 @@ public static class OperatorHost
         }
         else
         {
-            throw new NotSupportedException("--source kube is not available yet; use --source dir:PATH.");
+            services.AddKubeSource();
+            services.AddStatusWriter();
         }
 
         services.AddSingleton(provider =>
@@ -66,6 +86,14 @@ public static class OperatorHost
             var operatorMeter = provider.GetRequiredService<OperatorMetrics>().Meter;
             return new PrometheusExporter(meter => ReferenceEquals(meter, operatorMeter) || meter.Name == "Mesh.Kubernetes");
         });
+        services.AddInjectionWebhook(injection =>
+        {
+            if (options.InjectionTemplate is { } template)
+            {
+                InjectionTemplate.LoadInto(template, injection);
+            }
+        });
+        services.AddSingleton<INamespaceLabels, SourceNamespaceLabels>();
         services.AddSingleton<IReconcileResultSink, ProblemLogSink>();
         services.AddSingleton<MeshReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<MeshReconciler>());
@@ -81,12 +109,41 @@ public static class OperatorHost
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.HttpPort,
             http => http.UseRouting().UseEndpoints(endpoints => endpoints.MapOperatorDiagnostics()));
+        app.UseWhen(
+            context => webhookCertificate is not null && context.Connection.LocalPort == listeners.WebhookPort,
+            webhook => webhook.UseRouting().UseEndpoints(endpoints => endpoints.MapInjectionWebhook()));
         app.Run(context =>
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });
         return app;
+    }
+
+    /// <summary>
+    /// The webhook's serving certificate from PEM files (cert-manager's tls.crt and tls.key). Without them the webhook
+    /// port is not served.
+    /// </summary>
+    private static X509Certificate2? LoadWebhookCertificate(OperatorOptions options)
+    {
+        if (options.WebhookCertFile is null && options.WebhookKeyFile is null)
+        {
+            return null;
+        }
+
+        if (options.WebhookCertFile is null || options.WebhookKeyFile is null)
+        {
+            throw new ArgumentException("--webhook-cert-file and --webhook-key-file go together.");
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(options.WebhookCertFile, options.WebhookKeyFile);
+        }
+        catch (Exception ex) when (ex is IOException or CryptographicException)
+        {
+            throw new ArgumentException($"--webhook-cert-file/--webhook-key-file: {ex.Message}", ex);
+        }
     }
 
     private static void ConfigureLogging(WebApplicationBuilder builder, string level)

@@ -10,9 +10,14 @@ public sealed class OperatorListeners
 
     internal ListenOptions? Http { get; set; }
 
+    internal ListenOptions? Webhook { get; set; }
+
     public int GrpcPort => Port(Grpc);
 
     public int HttpPort => Port(Http);
+
+    /// <summary>0 when the webhook is not served (no certificate given).</summary>
+    public int WebhookPort => Port(Webhook);
 
     private static int Port(ListenOptions? options) => (options?.EndPoint as IPEndPoint)?.Port ?? 0;
 }

@@ -15,6 +15,15 @@ public sealed class OperatorOptions
     /// <summary>The mutating admission webhook (HTTPS). Default 15017.</summary>
     public int WebhookPort { get; set; } = 15017;
 
+    /// <summary>The webhook's serving certificate, PEM (e.g. cert-manager's tls.crt). The webhook is served only with one.</summary>
+    public string? WebhookCertFile { get; set; }
+
+    /// <summary>The private key of <see cref="WebhookCertFile"/>, PEM (e.g. tls.key).</summary>
+    public string? WebhookKeyFile { get; set; }
+
+    /// <summary>A JSON or YAML file overriding the injection template's defaults (a mounted ConfigMap). Null: defaults.</summary>
+    public string? InjectionTemplate { get; set; }
+
     /// <summary>The namespace whose MeshPolicies apply to the whole mesh. Default <c>mesh-system</c>.</summary>
     public string RootNamespace { get; set; } = "mesh-system";
 

@@ -1,0 +1,192 @@
+using System.Collections.Immutable;
+using Mesh.Kubernetes.Client;
+using Mesh.Kubernetes.Informers;
+using Mesh.Kubernetes.Models;
+using Mesh.Operator.Compiler;
+using Mesh.Operator.Resources;
+using Mesh.Operator.StatusWriting;
+using Mesh.Operator.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Operator.Sources;
+
+/// <summary>
+/// The <c>kube</c> source: one informer per type the compiler reads (the four mesh.io resources, Services,
+/// EndpointSlices, Pods, Namespaces), across all namespaces. An unreachable API server is retried with backoff by
+/// the informers, so <see cref="StartAsync"/> waits rather than fails and <see cref="HasSynced"/> stays false.
+/// </summary>
+internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
+{
+    private readonly IInformer<VirtualService> _virtualServices;
+    private readonly IInformer<DestinationRule> _destinationRules;
+    private readonly IInformer<MeshPolicy> _meshPolicies;
+    private readonly IInformer<WorkloadEntry> _workloadEntries;
+    private readonly IInformer<Service> _services;
+    private readonly IInformer<EndpointSlice> _endpointSlices;
+    private readonly IInformer<Pod> _pods;
+    private readonly IInformer<Kubernetes.Models.Namespace> _namespaces;
+    private readonly Lock _buildGate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ILogger<KubeSource> _logger;
+    private readonly List<Task> _running = [];
+    private CancellationTokenSource? _linked;
+    private long _changes;
+    private int _disposed;
+    private volatile BuiltSnapshot _built = new(-1, MeshSnapshot.Empty);
+    private volatile bool _synced;
+
+    public KubeSource(IKubernetesClient client, IOptions<KubeSourceOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        var informerOptions = options.Value.Informer;
+        _logger = loggerFactory.CreateLogger<KubeSource>();
+        _virtualServices = Create<VirtualService>(MeshResourceTypes.VirtualService);
+        _destinationRules = Create<DestinationRule>(MeshResourceTypes.DestinationRule);
+        _meshPolicies = Create<MeshPolicy>(MeshResourceTypes.MeshPolicy);
+        _workloadEntries = Create<WorkloadEntry>(MeshResourceTypes.WorkloadEntry);
+        _services = Create<Service>(ResourceType.Service);
+        _endpointSlices = Create<EndpointSlice>(ResourceType.EndpointSlice);
+        _pods = Create<Pod>(ResourceType.Pod);
+        _namespaces = Create<Kubernetes.Models.Namespace>(ResourceType.Namespace);
+
+        IInformer<T> Create<T>(ResourceType type)
+            where T : class, IKubernetesObject
+        {
+            var informer = InformerFactory.Create<T>(client, type, informerOptions, timeProvider, loggerFactory);
+            informer.AddHandler(ResourceEventHandler<T>.ForAny(_ => OnChange()));
+            return informer;
+        }
+    }
+
+    public string Description => "kube";
+
+    public bool HasSynced => _synced;
+
+    /// <summary>
+    /// Built on first read after a change rather than on every event: a burst of pod events costs one rebuild per
+    /// (debounced) reconcile, not one per event.
+    /// </summary>
+    public MeshSnapshot Current => _synced ? Build() : MeshSnapshot.Empty;
+
+    public IReadOnlyList<SourceProblem> Problems => [];
+
+    public event Action? Changed;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, cancellationToken);
+        var stopping = _linked.Token;
+        _running.Add(_virtualServices.RunAsync(stopping));
+        _running.Add(_destinationRules.RunAsync(stopping));
+        _running.Add(_meshPolicies.RunAsync(stopping));
+        _running.Add(_workloadEntries.RunAsync(stopping));
+        _running.Add(_services.RunAsync(stopping));
+        _running.Add(_endpointSlices.RunAsync(stopping));
+        _running.Add(_pods.RunAsync(stopping));
+        _running.Add(_namespaces.RunAsync(stopping));
+
+        await Task.WhenAll(
+            _virtualServices.WaitForSyncAsync(stopping),
+            _destinationRules.WaitForSyncAsync(stopping),
+            _meshPolicies.WaitForSyncAsync(stopping),
+            _workloadEntries.WaitForSyncAsync(stopping),
+            _services.WaitForSyncAsync(stopping),
+            _endpointSlices.WaitForSyncAsync(stopping),
+            _pods.WaitForSyncAsync(stopping),
+            _namespaces.WaitForSyncAsync(stopping));
+        _synced = true;
+        LogSynced(Build().All().Count());
+    }
+
+    public bool TryGetStatus(ResourceRef resource, out CachedStatus status)
+    {
+        IKubernetesObject? found = resource.Kind switch
+        {
+            nameof(VirtualService) => _virtualServices.Get(resource.Namespace, resource.Name),
+            nameof(DestinationRule) => _destinationRules.Get(resource.Namespace, resource.Name),
+            nameof(MeshPolicy) => _meshPolicies.Get(resource.Namespace, resource.Name),
+            nameof(WorkloadEntry) => _workloadEntries.Get(resource.Namespace, resource.Name),
+            _ => null,
+        };
+        var conditions = found switch
+        {
+            VirtualService r => r.Status?.Conditions,
+            DestinationRule r => r.Status?.Conditions,
+            MeshPolicy r => r.Status?.Conditions,
+            WorkloadEntry r => r.Status?.Conditions,
+            _ => null,
+        };
+        status = new CachedStatus(conditions ?? [], found?.Metadata.ResourceVersion);
+        return found is not null;
+    }
+
+    // Runs on an informer's loop: only count the change; the snapshot is built when read.
+    private void OnChange()
+    {
+        Interlocked.Increment(ref _changes);
+        if (_synced)
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    private MeshSnapshot Build()
+    {
+        var built = _built;
+        var changes = Interlocked.Read(ref _changes);
+        if (built.Changes == changes)
+        {
+            return built.Snapshot;
+        }
+
+        lock (_buildGate)
+        {
+            changes = Interlocked.Read(ref _changes);
+            if (_built.Changes != changes)
+            {
+                // Counting first and reading the caches after means a change racing with this build is either in it
+                // or leaves the count ahead, so the next read rebuilds.
+                _built = new BuiltSnapshot(changes, new MeshSnapshot(
+                    Ordered(_virtualServices.Snapshot),
+                    Ordered(_destinationRules.Snapshot),
+                    Ordered(_meshPolicies.Snapshot),
+                    Ordered(_workloadEntries.Snapshot),
+                    Ordered(_services.Snapshot),
+                    Ordered(_endpointSlices.Snapshot),
+                    Ordered(_pods.Snapshot),
+                    Ordered(_namespaces.Snapshot)));
+            }
+
+            return _built.Snapshot;
+        }
+    }
+
+    private static ImmutableArray<T> Ordered<T>(ImmutableDictionary<string, T> cache) =>
+        [.. cache.OrderBy(entry => entry.Key, StringComparer.Ordinal).Select(entry => entry.Value)];
+
+    // Idempotent: the container disposes the one instance under each interface it is registered as.
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_running);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _linked?.Dispose();
+        _stop.Dispose();
+    }
+
+    private sealed record BuiltSnapshot(long Changes, MeshSnapshot Snapshot);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kubernetes caches synced: {Count} objects")]
+    private partial void LogSynced(int count);
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Mesh.Api.Grpc;
+using Mesh.Api.V1;
+using Mesh.Operator.Resources;
+using Mesh.Operator.Tests.ConfigServer;
+using Mesh.Testing;
+
+namespace Mesh.Operator.Tests.Sources;
+
+/// <summary>The operator host with <c>--source kube</c> end to end: fake API server in, a proxy's config stream out.</summary>
+public sealed class KubeModeTests
+{
+    private const string ReviewsHost = "reviews.default.svc.cluster.local";
+
+    [Fact]
+    public async Task BecomesReady_AndStreamsTheServersVirtualServiceToAProxy_AndThenItsEdits()
+    {
+        await using var kube = await FakeKube.StartAsync();
+        kube.SeedOneOfEach();
+        await using var op = await KubeOperator.StartAsync(kube);
+        using var http = new HttpClient { BaseAddress = op.HttpAddress };
+        using var channel = GrpcChannel.ForAddress(op.GrpcAddress);
+
+        await Eventually.AssertAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "/readyz turns 200 once synced");
+        using var proxy = await FakeProxyStream.OpenAsync(channel, FakeProxyStream.Hello("default/productpage-1"));
+        var first = await proxy.ReceiveAsync();
+        await proxy.AckAsync(first);
+        Assert.Equal(["all"], RouteNames(first.Config));
+
+        kube.Server.Store.Patch(MeshResourceTypes.VirtualService, "default", "reviews", current =>
+        {
+            current!["spec"]!["http"]![0]!["name"] = "edited";
+            return current;
+        }, status: false, createIfMissing: false);
+
+        var second = await proxy.ReceiveAsync();
+        Assert.NotEqual(first.VersionInfo, second.VersionInfo);
+        Assert.Equal(["edited"], RouteNames(second.Config));
+    }
+
+    [Fact]
+    public async Task AnUnreachableApiServer_StartsTheHost_ButReadyzStaysUnavailable()
+    {
+        var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+
+        await using var op = await KubeOperator.StartAsync(new Mesh.Kubernetes.Config.KubernetesClientConfiguration { Server = new Uri($"http://127.0.0.1:{port}") });
+        using var http = new HttpClient { BaseAddress = op.HttpAddress };
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        var ready = await http.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("has not synced", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(op.Source.HasSynced);
+    }
+
+    private static string[] RouteNames(ProxyConfig config) =>
+        [.. config.VirtualHosts.Single(host => host.Domains.Contains(ReviewsHost)).Routes.Select(route => route.Name)];
+}

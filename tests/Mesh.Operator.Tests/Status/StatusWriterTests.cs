@@ -1,0 +1,212 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mesh.Kubernetes;
+using Mesh.Kubernetes.Client;
+using Mesh.Kubernetes.Models;
+using Mesh.Operator.Reconcile;
+using Mesh.Operator.Resources;
+using Mesh.Operator.Telemetry;
+using Mesh.Operator.Tests.Sources;
+using Mesh.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mesh.Operator.Tests.StatusWriting;
+
+public sealed class StatusWriterTests : IAsyncLifetime
+{
+    private FakeKube _kube = null!;
+
+    public async Task InitializeAsync()
+    {
+        _kube = await FakeKube.StartAsync();
+        _kube.SeedOneOfEach();
+    }
+
+    public async Task DisposeAsync() => await _kube.DisposeAsync();
+
+    [Fact]
+    public async Task AValidVirtualServiceIsAccepted_AndAnInvalidOneIsNotWithTheFieldPath()
+    {
+        _kube.Create(MeshResourceTypes.VirtualService, FakeKube.VirtualService("broken", "[]"));
+        await using var op = await KubeOperator.StartAsync(_kube);
+
+        await Eventually.AssertAsync(() => Conditions("reviews").Count > 0 && Conditions("broken").Count > 0, "both VirtualServices get conditions");
+
+        var valid = Conditions("reviews");
+        Assert.Equal(("True", "Accepted", 1L), Summary(valid, "Accepted"));
+        Assert.Equal(("True", "ResolvedRefs", 1L), Summary(valid, "ResolvedRefs"));
+        Assert.All(valid, c => Assert.NotNull(c.LastTransitionTime));
+
+        var invalid = Conditions("broken");
+        Assert.Equal(("False", "Invalid", 1L), Summary(invalid, "Accepted"));
+        Assert.Contains("spec.hosts: at least one host is required", invalid.Single(c => c.Type == "Accepted").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnchangedConditions_AreNotWrittenAgain_AndAnUnchangedStatusKeepsItsTransitionTime()
+    {
+        await using var op = await KubeOperator.StartAsync(_kube);
+        await Eventually.AssertAsync(() => MeshResourcesWithConditions() == 4, "all four mesh resources get conditions");
+        var firstTransition = Conditions("reviews").Single(c => c.Type == "Accepted").LastTransitionTime;
+
+        // A new resource makes the operator reconcile everything again; once its status is written, that
+        // reconcile has also judged the others.
+        _kube.Create(MeshResourceTypes.VirtualService, FakeKube.VirtualService("second", """["reviews-canary"]"""));
+        await Eventually.AssertAsync(() => Conditions("second").Count > 0, "the new VirtualService gets conditions");
+
+        Assert.Equal(1, PatchesOf("virtualservices/reviews"));
+        Assert.Equal(1, PatchesOf("destinationrules/reviews"));
+        Assert.Equal(5, _kube.StatusPatches);
+
+        // A spec change (generation 2) that stays valid moves observedGeneration but not lastTransitionTime.
+        _kube.Server.Store.Patch(MeshResourceTypes.VirtualService, "default", "reviews", current =>
+        {
+            current!["spec"]!["hosts"] = new JsonArray("reviews", "reviews.default.svc.cluster.local");
+            return current;
+        }, status: false, createIfMissing: false);
+        await Eventually.AssertAsync(() => Conditions("reviews").All(c => c.ObservedGeneration == 2), "observedGeneration follows the spec");
+        Assert.Equal(firstTransition, Conditions("reviews").Single(c => c.Type == "Accepted").LastTransitionTime);
+    }
+
+    [Fact]
+    public async Task AReplicaThatDoesNotLead_WritesNothing_UntilItLeads()
+    {
+        var now = DateTimeOffset.UtcNow;
+        _kube.Create(ResourceType.Lease, JsonSerializer.Serialize(
+            new Lease
+            {
+                Metadata = new ObjectMeta { Name = "mesh-operator", Namespace = "mesh-system" },
+                Spec = new LeaseSpec { HolderIdentity = "another-replica", LeaseDurationSeconds = 3600, AcquireTime = now, RenewTime = now },
+            },
+            KubernetesJson.Options));
+        await using var op = await KubeOperator.StartAsync(_kube);
+        await op.Services.GetRequiredService<MeshReconciler>().FirstPublished.WithTimeout("the first compile");
+        var leaseReadsAfterCompile = LeaseReads();
+
+        await Eventually.AssertAsync(() => LeaseReads() >= leaseReadsAfterCompile + 3, "the replica keeps trying for the lease");
+        Assert.False(op.Elector.IsLeader);
+        Assert.Equal(0, _kube.StatusPatches);
+
+        _kube.Server.Store.Patch(ResourceType.Lease, "mesh-system", "mesh-operator", current =>
+        {
+            current!["spec"]!["holderIdentity"] = null;
+            return current;
+        }, status: false, createIfMissing: false);
+
+        await Eventually.AssertAsync(() => MeshResourcesWithConditions() == 4, "once leading, the replica writes every status");
+        Assert.True(op.Elector.IsLeader);
+    }
+
+    [Fact]
+    public async Task WithTwoReplicas_BothAreReady_AndTheSecondWritesOnceTheLeaderStops()
+    {
+        var first = await KubeOperator.StartAsync(_kube, identity: "operator-a");
+        KubeOperator? started = null;
+        try
+        {
+            await Eventually.AssertAsync(() => MeshResourcesWithConditions() == 4 && first.Elector.IsLeader, "the first replica leads and writes");
+            started = await KubeOperator.StartAsync(_kube, identity: "operator-b");
+            await started.Services.GetRequiredService<MeshReconciler>().FirstPublished.WithTimeout("the second replica's first compile");
+            Assert.False(started.Elector.IsLeader);
+        }
+        finally
+        {
+            // Stopping releases the lease, so the second replica takes over without waiting for it to expire.
+            await first.DisposeAsync();
+        }
+
+        await using var second = started;
+
+        _kube.Create(MeshResourceTypes.VirtualService, FakeKube.VirtualService("after-failover", "[]"));
+
+        await Eventually.AssertAsync(() => Conditions("after-failover").Count > 0, "the new leader writes the new resource's status");
+        Assert.True(second.Elector.IsLeader);
+        Assert.Equal("False", Conditions("after-failover").Single(c => c.Type == "Accepted").Status);
+    }
+
+    [Fact]
+    public async Task AFailingWrite_IsRetriedAndCounted_WhileTheOthersAreWritten()
+    {
+        _kube.Server.InjectFailures(3, 409, match: r => r.Method == "PATCH" && r.Path.EndsWith("virtualservices/reviews/status", StringComparison.Ordinal));
+        ReconcileErrorCounter? counter = null;
+        await using var op = await KubeOperator.StartAsync(_kube, beforeStart: services => counter = new ReconcileErrorCounter(services.GetRequiredService<IMeterFactory>()));
+        using var errors = counter!;
+
+        await Eventually.AssertAsync(() => MeshResourcesWithConditions() == 4, "every status is written, the failing one after its retries");
+
+        Assert.Equal(4, PatchesOf("virtualservices/reviews"));
+        Assert.Equal(1, PatchesOf("destinationrules/reviews"));
+        Assert.Equal(3, errors.Status);
+    }
+
+    [Fact]
+    public async Task AWriteToADeletedObject_IsDroppedWithoutCountingAnError()
+    {
+        _kube.Server.InjectFailures(1, 404, match: r => r.Method == "PATCH" && r.Path.EndsWith("workloadentries/vm-1/status", StringComparison.Ordinal));
+        ReconcileErrorCounter? counter = null;
+        await using var op = await KubeOperator.StartAsync(_kube, beforeStart: services => counter = new ReconcileErrorCounter(services.GetRequiredService<IMeterFactory>()));
+        using var errors = counter!;
+
+        await Eventually.AssertAsync(
+            () => PatchesOf("workloadentries/vm-1") >= 1 && MeshResourcesWithConditions() >= 3,
+            "the 404 was answered and the other statuses are written");
+
+        Assert.Equal(0, errors.Status);
+    }
+
+    private int LeaseReads() => _kube.Server.Requests.Count(r => r.Path.Contains("/leases", StringComparison.Ordinal));
+
+    private int PatchesOf(string pathEnd) =>
+        _kube.Server.Requests.Count(r => r.Method == "PATCH" && r.Path.EndsWith(pathEnd + "/status", StringComparison.Ordinal));
+
+    private List<Condition> Conditions(string virtualService) => ConditionsOf(MeshResourceTypes.VirtualService, virtualService);
+
+    private List<Condition> ConditionsOf(ResourceType type, string name) =>
+        _kube.Get(type, "default", name)["status"]?["conditions"]?.Deserialize<List<Condition>>(KubernetesJson.Options) ?? [];
+
+    private int MeshResourcesWithConditions() =>
+        (ConditionsOf(MeshResourceTypes.VirtualService, "reviews").Count > 0 ? 1 : 0)
+        + (ConditionsOf(MeshResourceTypes.DestinationRule, "reviews").Count > 0 ? 1 : 0)
+        + (ConditionsOf(MeshResourceTypes.MeshPolicy, "strict").Count > 0 ? 1 : 0)
+        + (ConditionsOf(MeshResourceTypes.WorkloadEntry, "vm-1").Count > 0 ? 1 : 0);
+
+    private static (string Status, string Reason, long? ObservedGeneration) Summary(List<Condition> conditions, string type)
+    {
+        var condition = conditions.Single(c => c.Type == type);
+        return (condition.Status, condition.Reason, condition.ObservedGeneration);
+    }
+
+    /// <summary>Counts <c>mesh_reconcile_errors_total{stage="status"}</c> of one operator (its meter factory).</summary>
+    private sealed class ReconcileErrorCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private int _status;
+
+        public ReconcileErrorCounter(IMeterFactory factory)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == OperatorMetrics.MeterName && instrument.Meter.Scope == factory && instrument.Name == "mesh_reconcile_errors_total")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: "stage", Value: "status" })
+                    {
+                        Interlocked.Add(ref _status, (int)value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public int Status => Volatile.Read(ref _status);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
