@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Google.Protobuf;
+using Mesh.Api.Telemetry;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
-using Mesh.Api.Telemetry;
 using Mesh.Proxy.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;

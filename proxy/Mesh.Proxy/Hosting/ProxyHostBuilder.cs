@@ -1,4 +1,5 @@
 using System.Net;
+using Mesh.Api.Telemetry;
 using Mesh.Proxy.Admin;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Config;
@@ -6,7 +7,6 @@ using Mesh.Proxy.Forwarding;
 using Mesh.Proxy.Inbound;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
-using Mesh.Api.Telemetry;
 using Mesh.Proxy.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
