@@ -1,18 +1,15 @@
 namespace Mesh.Testing;
 
 /// <summary>
-/// A clock that moves only when a test says so: timers fire, in due order, inside <see cref="Advance"/>. Lets
-/// time-dependent behaviour (debounce, backoff, leases, ejection) be tested without sleeping.
+/// A clock that moves only when a test advances it, so time-dependent behaviour (debounce, backoff, leases,
+/// ejection) is tested without sleeping. Timers fire in due order during <see cref="Advance"/>;
+/// <see cref="WaitForTimersAsync"/> lets a test wait until the code under test is idle on its timers.
 /// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
-    private DateTimeOffset _now;
-
-    public ManualTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
@@ -26,25 +23,32 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
-    /// <summary>Timers currently armed; tests wait on this to know the code under test is waiting.</summary>
-    public int ActiveTimers
+    /// <summary>The delays of the armed timers, relative to now, soonest first.</summary>
+    public IReadOnlyList<TimeSpan> PendingDelays
     {
         get
         {
             lock (_gate)
             {
-                return _timers.Count(timer => timer.DueAt is not null);
+                return _timers.Select(t => t.Due - _now).Order().ToList();
             }
         }
     }
 
-    public void Advance(TimeSpan delta)
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
+        var timer = new ManualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    /// <summary>Moves the clock forward, firing every timer that falls due on the way at its due time.</summary>
+    public void Advance(TimeSpan by)
+    {
         DateTimeOffset target;
         lock (_gate)
         {
-            target = _now + delta;
+            target = _now + by;
         }
 
         while (true)
@@ -52,54 +56,57 @@ public sealed class ManualTimeProvider : TimeProvider
             ManualTimer? next;
             lock (_gate)
             {
-                next = _timers
-                    .Where(timer => timer.DueAt is { } due && due <= target)
-                    .OrderBy(timer => timer.DueAt)
-                    .FirstOrDefault();
+                next = _timers.Where(t => t.Due <= target).MinBy(t => t.Due);
                 if (next is null)
                 {
                     _now = target;
                     return;
                 }
 
-                _now = next.DueAt!.Value;
-                next.Rearm();
+                _now = next.Due > _now ? next.Due : _now;
+                _timers.Remove(next);
+                if (next.Period > TimeSpan.Zero)
+                {
+                    next.Due = _now + next.Period;
+                    _timers.Add(next);
+                }
             }
 
             next.Fire();
         }
     }
 
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    /// <summary>Waits (in real time, bounded) until at least <paramref name="count"/> timers are armed.</summary>
+    public async Task WaitForTimersAsync(int count, TimeSpan? deadline = null)
     {
-        var timer = new ManualTimer(this, callback, state);
-        lock (_gate)
+        using var cts = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(30));
+        while (PendingDelays.Count < count)
         {
-            _timers.Add(timer);
+            await Task.Delay(5, cts.Token);
         }
-
-        timer.Change(dueTime, period);
-        return timer;
     }
 
     private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
-        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+        public DateTimeOffset Due { get; set; }
 
-        public DateTimeOffset? DueAt { get; private set; }
+        public TimeSpan Period { get; private set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             lock (owner._gate)
             {
-                _period = period;
-                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
-                return true;
+                owner._timers.Remove(this);
+                Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    Due = owner._now + dueTime;
+                    owner._timers.Add(this);
+                }
             }
-        }
 
-        // Called under the owner's lock.
-        public void Rearm() => DueAt = _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero ? null : DueAt + _period;
+            return true;
+        }
 
         public void Fire() => callback(state);
 
@@ -107,7 +114,6 @@ public sealed class ManualTimeProvider : TimeProvider
         {
             lock (owner._gate)
             {
-                DueAt = null;
                 owner._timers.Remove(this);
             }
         }

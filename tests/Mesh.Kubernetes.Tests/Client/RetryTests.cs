@@ -2,6 +2,7 @@ using System.Net;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Kubernetes.Tests.Client;
 

@@ -2,6 +2,7 @@ using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Kubernetes.Tests.Informers;
 

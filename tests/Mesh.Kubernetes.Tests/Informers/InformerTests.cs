@@ -1,6 +1,7 @@
 using System.Globalization;
 using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Kubernetes.Tests.Informers;
 

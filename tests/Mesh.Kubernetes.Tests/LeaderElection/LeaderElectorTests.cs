@@ -2,6 +2,7 @@ using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.LeaderElection;
 using Mesh.Kubernetes.Models;
 using Mesh.Kubernetes.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Kubernetes.Tests.LeaderElection;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Mesh.Kubernetes.Queue;
 using Mesh.Kubernetes.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Kubernetes.Tests.Queue;
 

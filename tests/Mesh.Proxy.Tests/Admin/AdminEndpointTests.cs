@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Proxy.Tests.Admin;
 
@@ -63,7 +64,7 @@ public sealed class AdminEndpointTests
         using var response = await proxy.Admin.PostAsync("/quitquitquit", null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await Eventually.TrueAsync(() => Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested), "the host begins stopping");
+        await Eventually.AssertAsync(() => Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested), "the host begins stopping");
     }
 
     [Fact]
@@ -72,10 +73,10 @@ public sealed class AdminEndpointTests
         await using var backend = await TestBackend.StartAsync("b");
         await using var proxy = await ProxyUnderTest.StartAsync(ConfigFactory.Simple(backend), o => o.DrainTimeout = TimeSpan.FromSeconds(10));
         var inFlight = proxy.GetAsync("reviews", "/", m => m.Headers.Add("x-delay-ms", "1500"));
-        await Eventually.TrueAsync(() => Task.FromResult(backend.RequestCount == 1), "the slow request reaches the backend");
+        await Eventually.AssertAsync(() => Task.FromResult(backend.RequestCount == 1), "the slow request reaches the backend");
 
         var stopping = proxy.StopAsync();
-        await Eventually.TrueAsync(async () => (await proxy.Admin.GetAsync("/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, "ready turns 503 while draining");
+        await Eventually.AssertAsync(async () => (await proxy.Admin.GetAsync("/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, "ready turns 503 while draining");
 
         using var response = await inFlight;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -1,6 +1,7 @@
 using System.Net;
 using Mesh.Api.V1;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Proxy.Tests.Config;
 
@@ -68,7 +69,7 @@ public sealed class ConfigApplierTests
         for (var swap = 0; swap < 20; swap++)
         {
             var target = swap % 2 == 0 ? b : a;
-            await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref sent) >= (swap + 1) * Total / 22), "load progresses between swaps", TimeSpan.FromSeconds(60));
+            await Eventually.AssertAsync(() => Task.FromResult(Volatile.Read(ref sent) >= (swap + 1) * Total / 22), "load progresses between swaps", TimeSpan.FromSeconds(60));
             Assert.True(proxy.Applier.Apply($"v{swap + 2}", ConfigFactory.Simple(target)).Accepted);
         }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Mesh.Api.V1;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Proxy.Tests.Forwarding;
 
@@ -197,7 +198,7 @@ public sealed class RouteActionTests
                 Assert.Equal("reviews-v1", response.Headers.GetValues("x-backend").Single());
             }
 
-            await Eventually.TrueAsync(() => Task.FromResult(mirror.RequestCount == 10), "all 10 requests are mirrored");
+            await Eventually.AssertAsync(() => Task.FromResult(mirror.RequestCount == 10), "all 10 requests are mirrored");
             var copy = mirror.Received.First();
             Assert.Equal("reviews-shadow:9080", copy.Headers["host"]);
             Assert.StartsWith("payload", copy.Body);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Proxy.Tests.Hosting;
 
@@ -37,18 +38,18 @@ public sealed class ProxyProcessTests
         try
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            await Eventually.TrueAsync(async () => await TryStatusAsync(client, $"http://127.0.0.1:{admin}/ready") == HttpStatusCode.OK, "the proxy reports ready", TimeSpan.FromSeconds(30));
+            await Eventually.AssertAsync(async () => await TryStatusAsync(client, $"http://127.0.0.1:{admin}/ready") == HttpStatusCode.OK, "the proxy reports ready", TimeSpan.FromSeconds(30));
             Assert.Equal("v1", await BackendAsync(client, outbound));
 
             await WriteConfigAsync(file, "file-2", v2);
-            await Eventually.TrueAsync(async () => await BackendAsync(client, outbound) == "v2", "the changed file is applied");
+            await Eventually.AssertAsync(async () => await BackendAsync(client, outbound) == "v2", "the changed file is applied");
 
             await File.WriteAllTextAsync(file, "{ not json");
-            await Eventually.TrueAsync(() => Task.FromResult(stderr.Any(l => l.Contains("rejected", StringComparison.Ordinal))), "the bad file is logged as rejected");
+            await Eventually.AssertAsync(() => Task.FromResult(stderr.Any(l => l.Contains("rejected", StringComparison.Ordinal))), "the bad file is logged as rejected");
             Assert.Equal("v2", await BackendAsync(client, outbound));
             Assert.Contains("file-2", await client.GetStringAsync($"http://127.0.0.1:{admin}/config_dump"));
 
-            await Eventually.TrueAsync(() => Task.FromResult(stdout.Any(l => l.Contains("\"response_code\":200", StringComparison.Ordinal))), "an access-log line is written");
+            await Eventually.AssertAsync(() => Task.FromResult(stdout.Any(l => l.Contains("\"response_code\":200", StringComparison.Ordinal))), "an access-log line is written");
 
             using var quit = await client.PostAsync($"http://127.0.0.1:{admin}/quitquitquit", null);
             Assert.Equal(HttpStatusCode.OK, quit.StatusCode);

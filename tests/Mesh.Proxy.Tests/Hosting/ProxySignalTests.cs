@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Proxy.Tests.Hosting;
 
@@ -34,12 +35,12 @@ public sealed class ProxySignalTests
         try
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-            await Eventually.TrueAsync(async () => await ReadyAsync(client, admin), "the proxy reports ready", TimeSpan.FromSeconds(30));
+            await Eventually.AssertAsync(async () => await ReadyAsync(client, admin), "the proxy reports ready", TimeSpan.FromSeconds(30));
             using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{outbound}/");
             request.Headers.Host = "reviews";
             request.Headers.Add("x-delay-ms", "1500");
             var inFlight = client.SendAsync(request);
-            await Eventually.TrueAsync(() => Task.FromResult(backend.RequestCount == 1), "the slow request reaches the backend");
+            await Eventually.AssertAsync(() => Task.FromResult(backend.RequestCount == 1), "the slow request reaches the backend");
 
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {

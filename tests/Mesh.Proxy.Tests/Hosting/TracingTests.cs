@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -42,7 +43,7 @@ public sealed class TracingTests
         Assert.NotEqual(CallerSpan, forwarded[2]);
         var traceIdBytes = Convert.FromHexString(TraceId);
         var spanIdBytes = Convert.FromHexString(forwarded[2]);
-        await Eventually.TrueAsync(
+        await Eventually.AssertAsync(
             () => Task.FromResult(exports.Any(e => e.AsSpan().IndexOf(traceIdBytes) >= 0 && e.AsSpan().IndexOf(spanIdBytes) >= 0)),
             "the collector receives the proxy's span (its trace id and span id in the OTLP protobuf)");
     }

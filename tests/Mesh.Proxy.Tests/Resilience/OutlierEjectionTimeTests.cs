@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Mesh.Api.V1;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.Proxy.Tests.Resilience;

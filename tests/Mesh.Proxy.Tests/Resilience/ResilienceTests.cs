@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Mesh.Api.V1;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Proxy.Tests.Resilience;
 
@@ -100,7 +101,7 @@ public sealed class ResilienceTests
         await using var proxy = await ProxyUnderTest.StartAsync(config);
 
         var held = Enumerable.Range(0, 2).Select(_ => proxy.GetAsync("reviews", "/", m => m.Headers.Add("x-delay-ms", "3000"))).ToArray();
-        await Eventually.TrueAsync(async () => await ActiveRequestsAsync(proxy) == 2, "one request holds the connection and one waits for it");
+        await Eventually.AssertAsync(async () => await ActiveRequestsAsync(proxy) == 2, "one request holds the connection and one waits for it");
 
         using var rejected = await proxy.GetAsync("reviews");
 

@@ -1,5 +1,6 @@
 using Mesh.Proxy.Resilience;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing;
 
 namespace Mesh.Proxy.Tests.Resilience;
 

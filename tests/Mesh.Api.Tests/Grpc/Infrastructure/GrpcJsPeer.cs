@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Mesh.Testing;
 
 namespace Mesh.Api.Tests.Grpc.Infrastructure;
 
@@ -56,7 +57,7 @@ internal static class GrpcJsPeer
 
     internal static Process Start(string script, params string[] arguments)
     {
-        var directory = RepositoryPaths.GrpcJsPeer;
+        var directory = RepositoryPaths.Combine("tests", "Mesh.Api.Tests", "peers", "grpc-js");
         if (!Directory.Exists(Path.Combine(directory, "node_modules", "@grpc", "grpc-js")))
         {
             throw new InvalidOperationException($"@grpc/grpc-js is not installed: run `npm ci` in {directory} (build/test.sh does).");

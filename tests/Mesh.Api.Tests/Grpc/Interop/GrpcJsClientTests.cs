@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Mesh.Api.Grpc;
 using Mesh.Api.Tests.Grpc.Infrastructure;
+using Mesh.Testing;
 
 namespace Mesh.Api.Tests.Grpc.Interop;
 
@@ -66,8 +67,8 @@ public sealed class GrpcJsClientTests : IAsyncLifetime
         var result = await GrpcJsPeer.RunClientAsync(_server.Target, "deadline");
 
         Assert.Equal((int)StatusCode.DeadlineExceeded, result.GetProperty("code").GetInt32());
-        await Eventually.AssertAsync(() => _server.Echo.CancelledCalls == 1, Settle, "the handler's token fires at the grpc-timeout deadline");
-        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, Settle, "the call is released");
+        await Eventually.AssertAsync(() => _server.Echo.CancelledCalls == 1, "the handler's token fires at the grpc-timeout deadline", Settle);
+        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, "the call is released", Settle);
     }
 
     [Fact]
@@ -76,8 +77,8 @@ public sealed class GrpcJsClientTests : IAsyncLifetime
         var result = await GrpcJsPeer.RunClientAsync(_server.Target, "cancel-bidi");
 
         Assert.Equal((int)StatusCode.Cancelled, result.GetProperty("code").GetInt32());
-        await Eventually.AssertAsync(() => _server.Echo.CancelledCalls == 1, Settle, "RST_STREAM from grpc-js cancels the handler");
-        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, Settle, "the cancelled call is released");
+        await Eventually.AssertAsync(() => _server.Echo.CancelledCalls == 1, "RST_STREAM from grpc-js cancels the handler", Settle);
+        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, "the cancelled call is released", Settle);
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class GrpcJsClientTests : IAsyncLifetime
         var result = await GrpcJsPeer.RunClientAsync(_server.Target, "oversized-request");
 
         Assert.Equal((int)StatusCode.ResourceExhausted, result.GetProperty("code").GetInt32());
-        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, Settle, "the rejected call is released");
+        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, "the rejected call is released", Settle);
     }
 
     [Fact]

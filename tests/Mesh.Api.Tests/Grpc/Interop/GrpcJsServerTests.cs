@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Mesh.Api.Grpc;
 using Mesh.Api.Tests.Echo.V1;
 using Mesh.Api.Tests.Grpc.Infrastructure;
+using Mesh.Testing;
 
 namespace Mesh.Api.Tests.Grpc.Interop;
 
@@ -30,7 +31,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
     {
         using var call = _channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Message = "hi", Payload = ByteString.CopyFrom(1, 2, 3) }, new CallOptions(Headers: RequestMetadata()));
 
-        var reply = await call.ResponseAsync.WithTimeout(CallTimeout, "unary call");
+        var reply = await call.ResponseAsync.WithTimeout("unary call", CallTimeout);
 
         Assert.Equal("hi", reply.Message);
         Assert.Equal([1, 2, 3], reply.Payload.ToByteArray());
@@ -44,7 +45,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
     {
         using var call = _channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new EchoRequest { Message = "s", ReplyCount = 5 });
 
-        var replies = await ReadAllAsync(call.ResponseStream).WithTimeout(CallTimeout, "server stream");
+        var replies = await ReadAllAsync(call.ResponseStream).WithTimeout("server stream", CallTimeout);
 
         Assert.Equal([0, 1, 2, 3, 4], replies.Select(r => r.Index));
         Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
@@ -60,7 +61,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
         }
 
         await call.RequestStream.CompleteAsync();
-        var reply = await call.ResponseAsync.WithTimeout(CallTimeout, "client stream");
+        var reply = await call.ResponseAsync.WithTimeout("client stream", CallTimeout);
 
         Assert.Equal(4, reply.ReceivedCount);
         Assert.Equal(1111, reply.ReceivedBytes);
@@ -71,18 +72,18 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
     public async Task Bidi_PingPongsEmptySmallMultiFrameAndOneMebibyteMessages()
     {
         using var call = _channel.AsyncDuplexStreamingCall(EchoMethods.Bidi, new CallOptions(Headers: RequestMetadata()));
-        AssertEchoed(await call.ResponseHeadersAsync.WithTimeout(CallTimeout, "response headers before any request message"));
+        AssertEchoed(await call.ResponseHeadersAsync.WithTimeout("response headers before any request message", CallTimeout));
 
         foreach (var size in new[] { 0, 10, 100_000, 1024 * 1024 })
         {
             var payload = EchoService.Pattern(size);
             await call.RequestStream.WriteAsync(new EchoRequest { Message = $"p{size}", Payload = payload });
-            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout(CallTimeout, $"echo of {size} bytes"));
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout($"echo of {size} bytes", CallTimeout));
             Assert.Equal(payload, call.ResponseStream.Current.Payload);
         }
 
         await call.RequestStream.CompleteAsync();
-        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout(CallTimeout, "end of stream"));
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout("end of stream", CallTimeout));
         Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
         AssertEchoed(call.GetTrailers());
     }
@@ -95,7 +96,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
             new EchoRequest { Message = "slow", DelayMs = 10_000 },
             new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(1500)));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout(CallTimeout, "deadline"));
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout("deadline", CallTimeout));
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.Equal(StatusCode.DeadlineExceeded, call.GetStatus().StatusCode);
@@ -107,7 +108,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
     {
         var call = _channel.AsyncDuplexStreamingCall(EchoMethods.Bidi);
         await call.RequestStream.WriteAsync(new EchoRequest { Message = "first" });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout(CallTimeout, "first echo"));
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout("first echo", CallTimeout));
 
         call.Dispose();
 
@@ -120,11 +121,11 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
     {
         using var cancellation = new CancellationTokenSource();
         using var call = _channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new EchoRequest { ReplyCount = 100, DelayMs = 200 }, new CallOptions(CancellationToken: cancellation.Token));
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout(CallTimeout, "first reply"));
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout("first reply", CallTimeout));
 
         await cancellation.CancelAsync();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout(CallTimeout, "cancelled read"));
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout("cancelled read", CallTimeout));
         Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         await _server.WaitForLineAsync(line => line.Contains("\"cancelled\"", StringComparison.Ordinal) && line.Contains("ServerStream", StringComparison.Ordinal), CallTimeout);
     }
@@ -134,7 +135,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
     {
         using var call = _channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { FailCode = (int)StatusCode.FailedPrecondition, FailMessage = "résumé ✓ 失败" }, new CallOptions(Headers: RequestMetadata()));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout(CallTimeout, "failing call"));
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout("failing call", CallTimeout));
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Equal("résumé ✓ 失败", error.Status.Detail);
@@ -147,7 +148,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
         var missing = new Method<EchoRequest, EchoReply>(MethodType.Unary, EchoMethods.ServiceName, "Nope", EchoMethods.Unary.RequestMarshaller, EchoMethods.Unary.ResponseMarshaller);
         using var call = _channel.AsyncUnaryCall(missing, new EchoRequest());
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout(CallTimeout, "unknown method"));
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout("unknown method", CallTimeout));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }
@@ -157,7 +158,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
     {
         using var call = _channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Payload = ByteString.CopyFrom(new byte[5 * 1024 * 1024]) });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout(CallTimeout, "oversized request"));
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout("oversized request", CallTimeout));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }
@@ -167,7 +168,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
     {
         using var call = _channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { ReplySize = 5 * 1024 * 1024 });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout(CallTimeout, "oversized response"));
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout("oversized response", CallTimeout));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }
@@ -178,7 +179,7 @@ public sealed class GrpcJsServerTests : IAsyncLifetime
         using var limited = GrpcChannel.ForAddress(_server.Address, new GrpcChannelOptions { MaxSendMessageSize = 1024 });
         using var call = limited.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Payload = ByteString.CopyFrom(new byte[2048]) });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout(CallTimeout, "oversized request"));
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WithTimeout("oversized request", CallTimeout));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }

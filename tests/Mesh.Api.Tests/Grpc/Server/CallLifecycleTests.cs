@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Mesh.Api.Grpc;
 using Mesh.Api.Tests.Echo.V1;
 using Mesh.Api.Tests.Grpc.Infrastructure;
+using Mesh.Testing;
 using Microsoft.AspNetCore.Builder;
 
 namespace Mesh.Api.Tests.Grpc.Server;
@@ -31,7 +32,7 @@ public sealed class CallLifecycleTests
         using var doomed = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = handler });
         var call = doomed.AsyncDuplexStreamingCall(EchoMethods.Bidi);
         await call.RequestStream.WriteAsync(new EchoRequest { Message = "hello" });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout(Settle, "first echo"));
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout("first echo", Settle));
         Assert.Equal(1, server.ActiveCalls);
 
         // The TCP connection goes away under the open stream, as when a client process dies. Shutdown sends the
@@ -39,8 +40,8 @@ public sealed class CallLifecycleTests
         socket!.Shutdown(SocketShutdown.Both);
         socket.Close(0);
 
-        await Eventually.AssertAsync(() => server.Echo.CancelledCalls == 1, Settle, "the handler sees the connection loss");
-        await Eventually.AssertAsync(() => server.ActiveCalls == 0, Settle, "the abandoned call is released");
+        await Eventually.AssertAsync(() => server.Echo.CancelledCalls == 1, "the handler sees the connection loss", Settle);
+        await Eventually.AssertAsync(() => server.ActiveCalls == 0, "the abandoned call is released", Settle);
         using var channel = GrpcChannel.ForAddress(server.Address);
         Assert.Equal("next", (await channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Message = "next" })).Message);
     }
@@ -123,9 +124,9 @@ public sealed class CallLifecycleTests
             }));
         }
 
-        await Task.WhenAll(calls).WithTimeout(TimeSpan.FromSeconds(30), "80 mixed calls");
+        await Task.WhenAll(calls).WithTimeout("80 mixed calls", TimeSpan.FromSeconds(30));
 
-        await Eventually.AssertAsync(() => server.ActiveCalls == 0, Settle, "every call is released");
+        await Eventually.AssertAsync(() => server.ActiveCalls == 0, "every call is released", Settle);
     }
 
     private static async Task Swallow(Func<Task> call)

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Mesh.Api.Grpc;
 using Mesh.Api.Tests.Echo.V1;
 using Mesh.Api.Tests.Grpc.Infrastructure;
+using Mesh.Testing;
 
 namespace Mesh.Api.Tests.Grpc.Server;
 
@@ -44,6 +45,6 @@ public sealed class GrpcServerOptionsTests
 
         Assert.Equal(StatusCode.ResourceExhausted, unary.StatusCode);
         Assert.Equal(StatusCode.ResourceExhausted, streamed.StatusCode);
-        await Eventually.AssertAsync(() => server.ActiveCalls == 0, TimeSpan.FromSeconds(10), "failed calls are released");
+        await Eventually.AssertAsync(() => server.ActiveCalls == 0, "failed calls are released", TimeSpan.FromSeconds(10));
     }
 }

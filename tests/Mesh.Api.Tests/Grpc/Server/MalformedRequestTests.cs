@@ -2,6 +2,7 @@ using System.Net;
 using Mesh.Api.Grpc;
 using Mesh.Api.Tests.Echo.V1;
 using Mesh.Api.Tests.Grpc.Infrastructure;
+using Mesh.Testing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Mesh.Api.Tests.Grpc.Server;
@@ -85,7 +86,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
 
         Assert.Equal((int)StatusCode.Internal, code);
         Assert.Contains("Incomplete message", message, StringComparison.Ordinal);
-        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, Settle, "the failed call is released");
+        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, "the failed call is released", Settle);
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         using var request = RawH2c.Request(_server.Address, EchoMethods.Bidi.FullName, content);
 
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var (code, _) = await RawH2c.ReadStatusAsync(response).WithTimeout(Settle, "the status");
+        var (code, _) = await RawH2c.ReadStatusAsync(response).WithTimeout("the status", Settle);
 
         Assert.Equal((int)StatusCode.ResourceExhausted, code);
     }
@@ -152,7 +153,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("grpc-timeout", timeout);
 
         using var response = await _client.SendAsync(request);
-        var (code, _) = await RawH2c.ReadStatusAsync(response).WithTimeout(Settle, "the deadline");
+        var (code, _) = await RawH2c.ReadStatusAsync(response).WithTimeout("the deadline", Settle);
 
         Assert.Equal((int)StatusCode.DeadlineExceeded, code);
     }
@@ -166,10 +167,10 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("grpc-timeout", "500m");
 
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var (code, _) = await RawH2c.ReadStatusAsync(response).WithTimeout(Settle, "the deadline");
+        var (code, _) = await RawH2c.ReadStatusAsync(response).WithTimeout("the deadline", Settle);
 
         Assert.Equal((int)StatusCode.DeadlineExceeded, code);
-        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, Settle, "the stalled call is released");
+        await Eventually.AssertAsync(() => _server.ActiveCalls == 0, "the stalled call is released", Settle);
     }
 
     [Fact]
