@@ -6,18 +6,12 @@ namespace Mesh.Proxy.Balancing;
 internal sealed class WeightedEndpoints
 {
     private readonly EndpointRuntime[] _endpoints;
-    private readonly long[] _cumulative;
+    private readonly CumulativeWeights _weights;
 
     public WeightedEndpoints(EndpointRuntime[] endpoints)
     {
         _endpoints = endpoints;
-        _cumulative = new long[endpoints.Length];
-        long sum = 0;
-        for (var i = 0; i < endpoints.Length; i++)
-        {
-            sum += endpoints[i].Weight;
-            _cumulative[i] = sum;
-        }
+        _weights = new CumulativeWeights(endpoints.Length, i => endpoints[i].Weight);
     }
 
     public EndpointRuntime[] Endpoints => _endpoints;
@@ -57,15 +51,5 @@ internal sealed class WeightedEndpoints
         return _endpoints[start % _endpoints.Length];
     }
 
-    private EndpointRuntime Draw()
-    {
-        if (_endpoints.Length == 1)
-        {
-            return _endpoints[0];
-        }
-
-        var ticket = Random.Shared.NextInt64(_cumulative[^1]);
-        var index = Array.BinarySearch(_cumulative, ticket + 1);
-        return _endpoints[index >= 0 ? index : ~index];
-    }
+    private EndpointRuntime Draw() => _endpoints[_weights.PickIndex()];
 }

@@ -1,3 +1,4 @@
+using Mesh.Proxy.Balancing;
 using Mesh.Proxy.Clusters;
 
 namespace Mesh.Proxy.Routing;
@@ -6,33 +7,17 @@ namespace Mesh.Proxy.Routing;
 internal sealed class WeightedDestinations
 {
     private readonly WeightedDestination[] _destinations;
-    private readonly long[] _cumulative;
+    private readonly CumulativeWeights _weights;
 
     public WeightedDestinations(WeightedDestination[] destinations)
     {
         _destinations = destinations;
-        _cumulative = new long[destinations.Length];
-        long sum = 0;
-        for (var i = 0; i < destinations.Length; i++)
-        {
-            sum += destinations[i].Weight;
-            _cumulative[i] = sum;
-        }
+        _weights = new CumulativeWeights(destinations.Length, i => destinations[i].Weight);
     }
 
     public IReadOnlyList<WeightedDestination> All => _destinations;
 
-    public WeightedDestination Pick()
-    {
-        if (_destinations.Length == 1)
-        {
-            return _destinations[0];
-        }
-
-        var ticket = Random.Shared.NextInt64(_cumulative[^1]);
-        var index = Array.BinarySearch(_cumulative, ticket + 1);
-        return _destinations[index >= 0 ? index : ~index];
-    }
+    public WeightedDestination Pick() => _destinations[_weights.PickIndex()];
 }
 
 internal sealed record WeightedDestination(ClusterRuntime Cluster, uint Weight, HeaderOperations Headers);

@@ -4,6 +4,7 @@ using Mesh.Api.Grpc;
 using Mesh.Api.V1;
 using Mesh.Operator.Tests.ConfigServer;
 using Mesh.Testing;
+using Mesh.Testing.Manifests;
 using Mesh.Testing.Operator;
 
 namespace Mesh.Operator.Tests.Hosting;
@@ -14,36 +15,6 @@ namespace Mesh.Operator.Tests.Hosting;
 /// </summary>
 public sealed class LocalModeTests : IAsyncLifetime
 {
-    private const string ReviewsHost = "reviews.default.svc.cluster.local";
-
-    private const string Services = """
-        apiVersion: v1
-        kind: Service
-        metadata: { name: reviews, namespace: default }
-        spec:
-          selector: { app: reviews }
-          ports: [{ name: http, port: 9080 }]
-        ---
-        apiVersion: mesh.io/v1alpha1
-        kind: WorkloadEntry
-        metadata: { name: reviews-v1, namespace: default }
-        spec: { address: 127.0.0.1, ports: { http: 19084 }, labels: { app: reviews, version: v1 } }
-        ---
-        apiVersion: mesh.io/v1alpha1
-        kind: WorkloadEntry
-        metadata: { name: reviews-v2, namespace: default }
-        spec: { address: 127.0.0.1, ports: { http: 19085 }, labels: { app: reviews, version: v2 } }
-        ---
-        apiVersion: mesh.io/v1alpha1
-        kind: DestinationRule
-        metadata: { name: reviews, namespace: default }
-        spec:
-          host: reviews
-          subsets:
-            - { name: v1, labels: { version: v1 } }
-            - { name: v2, labels: { version: v2 } }
-        """;
-
     private LocalOperator _operator = null!;
     private GrpcChannel _channel = null!;
     private HttpClient _http = null!;
@@ -52,8 +23,8 @@ public sealed class LocalModeTests : IAsyncLifetime
     {
         _operator = await LocalOperator.StartAsync(new Dictionary<string, string>
         {
-            ["services.yaml"] = Services,
-            ["reviews-vs.yaml"] = Split(80, 20),
+            ["services.yaml"] = ReviewsManifests.Services(19084, 19085),
+            ["reviews-vs.yaml"] = ReviewsManifests.Split(80, 20),
         });
         _channel = GrpcChannel.ForAddress(_operator.GrpcAddress);
         _http = new HttpClient { BaseAddress = _operator.HttpAddress };
@@ -90,7 +61,7 @@ public sealed class LocalModeTests : IAsyncLifetime
         var first = await proxy.ReceiveAsync();
         await proxy.AckAsync(first);
 
-        await _operator.WriteAsync("reviews-vs.yaml", Split(50, 50));
+        await _operator.WriteAsync("reviews-vs.yaml", ReviewsManifests.Split(50, 50));
 
         var second = await proxy.ReceiveAsync();
         Assert.NotEqual(first.VersionInfo, second.VersionInfo);
@@ -152,21 +123,8 @@ public sealed class LocalModeTests : IAsyncLifetime
         Assert.Contains("/debug/proxies", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private static string Split(int v1, int v2) => $$"""
-        apiVersion: mesh.io/v1alpha1
-        kind: VirtualService
-        metadata: { name: reviews, namespace: default }
-        spec:
-          hosts: [reviews]
-          http:
-            - name: split
-              route:
-                - { destination: { host: reviews, subset: v1 }, weight: {{v1}} }
-                - { destination: { host: reviews, subset: v2 }, weight: {{v2}} }
-        """;
-
     private static uint[] Weights(ProxyConfig config) =>
-        [.. config.VirtualHosts.Single(host => host.Name == ReviewsHost)
+        [.. config.VirtualHosts.Single(host => host.Name == ReviewsManifests.Host)
             .Routes.Single(route => route.Name == "split")
             .Forward.Destinations.Select(destination => destination.Weight)];
 

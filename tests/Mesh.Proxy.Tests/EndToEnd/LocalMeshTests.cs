@@ -1,5 +1,6 @@
 using System.Net;
 using Mesh.Proxy.Tests.Fixtures;
+using Mesh.Testing.Manifests;
 using Mesh.Testing.Operator;
 using Eventually = Mesh.Testing.Eventually;
 
@@ -21,8 +22,8 @@ public sealed class LocalMeshTests : IAsyncLifetime
         _v2 = await TestBackend.StartAsync("reviews-v2");
         _operator = await LocalOperator.StartAsync(new Dictionary<string, string>
         {
-            ["reviews.yaml"] = Reviews(_v1.Port, _v2.Port),
-            ["reviews-vs.yaml"] = Split(100, 0),
+            ["reviews.yaml"] = ReviewsManifests.Services(_v1.Port, _v2.Port),
+            ["reviews-vs.yaml"] = ReviewsManifests.Split(100, 0),
         });
     }
 
@@ -39,7 +40,7 @@ public sealed class LocalMeshTests : IAsyncLifetime
         await using var proxy = await StartProxyAsync(_operator);
         await Eventually.AssertAsync(async () => await ServedByAsync(proxy) == "reviews-v1", "the proxy routes to v1 from its first config");
 
-        await _operator.WriteAsync("reviews-vs.yaml", Split(0, 100));
+        await _operator.WriteAsync("reviews-vs.yaml", ReviewsManifests.Split(0, 100));
 
         await Eventually.AssertAsync(async () => await ServedByAsync(proxy) == "reviews-v2", "the proxy routes to v2 after the edit");
         for (var i = 0; i < 20; i++)
@@ -63,7 +64,7 @@ public sealed class LocalMeshTests : IAsyncLifetime
             Assert.Equal("reviews-v1", await ServedByAsync(proxy));
         }
 
-        await File.WriteAllTextAsync(Path.Combine(directory, "reviews-vs.yaml"), Split(0, 100));
+        await File.WriteAllTextAsync(Path.Combine(directory, "reviews-vs.yaml"), ReviewsManifests.Split(0, 100));
         _operator = await LocalOperator.StartAsync(directory, grpcPort, ownsDirectory: true);
 
         await Eventually.AssertAsync(async () => await ServedByAsync(proxy) == "reviews-v2", "the reconnected proxy takes the new config", TimeSpan.FromSeconds(30));
@@ -87,46 +88,4 @@ public sealed class LocalMeshTests : IAsyncLifetime
         }
 
         return response.Headers.TryGetValues("x-backend", out var backend) ? backend.Single() : "no x-backend header";
-    }
-
-    private static string Reviews(int v1Port, int v2Port) => $$"""
-        apiVersion: v1
-        kind: Service
-        metadata: { name: reviews, namespace: default }
-        spec:
-          selector: { app: reviews }
-          ports: [{ name: http, port: 9080 }]
-        ---
-        apiVersion: mesh.io/v1alpha1
-        kind: WorkloadEntry
-        metadata: { name: reviews-v1, namespace: default }
-        spec: { address: 127.0.0.1, ports: { http: {{v1Port}} }, labels: { app: reviews, version: v1 } }
-        ---
-        apiVersion: mesh.io/v1alpha1
-        kind: WorkloadEntry
-        metadata: { name: reviews-v2, namespace: default }
-        spec: { address: 127.0.0.1, ports: { http: {{v2Port}} }, labels: { app: reviews, version: v2 } }
-        ---
-        apiVersion: mesh.io/v1alpha1
-        kind: DestinationRule
-        metadata: { name: reviews, namespace: default }
-        spec:
-          host: reviews
-          subsets:
-            - { name: v1, labels: { version: v1 } }
-            - { name: v2, labels: { version: v2 } }
-        """;
-
-    private static string Split(int v1, int v2) => $$"""
-        apiVersion: mesh.io/v1alpha1
-        kind: VirtualService
-        metadata: { name: reviews, namespace: default }
-        spec:
-          hosts: [reviews]
-          http:
-            - name: split
-              route:
-                - { destination: { host: reviews, subset: v1 }, weight: {{v1}} }
-                - { destination: { host: reviews, subset: v2 }, weight: {{v2}} }
-        """;
-}
+    }}
