@@ -88,4 +88,5 @@ public sealed class LocalMeshTests : IAsyncLifetime
         }
 
         return response.Headers.TryGetValues("x-backend", out var backend) ? backend.Single() : "no x-backend header";
-    }}
+    }
+}
