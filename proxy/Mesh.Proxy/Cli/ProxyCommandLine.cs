@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Mesh.Proxy.Capture;
 using Mesh.Proxy.Hosting;
 
 namespace Mesh.Proxy.Cli;
@@ -20,6 +21,7 @@ internal static class ProxyCommandLine
         flags.AddTo(root);
         root.SetAction((result, ct) => RunAsync(flags.Bind(result), ct));
         root.Subcommands.Add(run);
+        root.Subcommands.Add(InitIptablesCommand.Create());
         return root;
     }
 
