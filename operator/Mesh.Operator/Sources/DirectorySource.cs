@@ -20,6 +20,7 @@ internal sealed partial class DirectorySource : IResourceSource
     private readonly ILogger<DirectorySource> _logger;
     private readonly SemaphoreSlim _scanLock = new(1, 1);
     private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ((DateTime Modified, long Length) Stamp, DateTimeOffset Since)> _unsettled = new(StringComparer.Ordinal);
     private FileSystemWatcher? _watcher;
     private ITimer? _pollTimer;
     private ITimer? _settleTimer;
@@ -70,8 +71,7 @@ internal sealed partial class DirectorySource : IResourceSource
         _pollTimer = _timeProvider.CreateTimer(_ => TriggerScan(), null, _options.PollInterval, _options.PollInterval);
     }
 
-    // A save is often a truncate followed by writes, each raising an event; reading in between would see an empty or
-    // partial file. Scanning only once the events pause for the settle delay reads the finished file.
+    // A save is often a truncate followed by writes, each raising an event: scan once they pause.
     private void OnFileSystemEvent(object sender, FileSystemEventArgs e) =>
         _settleTimer?.Change(_options.SettleDelay, Timeout.InfiniteTimeSpan);
 
@@ -109,6 +109,7 @@ internal sealed partial class DirectorySource : IResourceSource
             foreach (var gone in _files.Keys.Where(path => !seen.Contains(path)).ToList())
             {
                 _files.Remove(gone);
+                _unsettled.Remove(gone);
                 LogFileRemoved(gone);
                 changed = true;
             }
@@ -145,6 +146,12 @@ internal sealed partial class DirectorySource : IResourceSource
         var stamp = (info.LastWriteTimeUtc, info.Exists ? info.Length : -1);
         if (_files.TryGetValue(path, out var known) && known.Stamp == stamp)
         {
+            _unsettled.Remove(path);
+            return false;
+        }
+
+        if (_synced && !HasSettled(path, stamp))
+        {
             return false;
         }
 
@@ -174,6 +181,31 @@ internal sealed partial class DirectorySource : IResourceSource
         _files[path] = new FileState(stamp, [.. loaded.Resources.Select(resource => resource.Object)], []);
         LogFileLoaded(path, loaded.Resources.Count);
         return true;
+    }
+
+    /// <summary>
+    /// A changed file is read only once it has kept the same size and modification time for the settle delay: a save
+    /// is often a truncate followed by writes, and reading in between would take an empty or partial file for the new
+    /// version (and then keep it as the last good one). Until then the scan is repeated after the delay.
+    /// </summary>
+    private bool HasSettled(string path, (DateTime Modified, long Length) stamp)
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (_unsettled.TryGetValue(path, out var seen) && seen.Stamp == stamp)
+        {
+            if (now - seen.Since >= _options.SettleDelay)
+            {
+                _unsettled.Remove(path);
+                return true;
+            }
+        }
+        else
+        {
+            _unsettled[path] = (stamp, now);
+        }
+
+        _settleTimer?.Change(_options.SettleDelay, Timeout.InfiniteTimeSpan);
+        return false;
     }
 
     private void Publish()
