@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Mesh.Proxy.Tests.Fixtures;
 using Mesh.Testing;
 
@@ -17,28 +15,15 @@ public sealed class ProxyProcessTests
         var dir = Directory.CreateTempSubdirectory("mesh-proxy-test");
         var file = Path.Combine(dir.FullName, "config.json");
         await WriteConfigAsync(file, "file-1", v1);
-        var (outbound, admin) = (FreePort(), FreePort());
-
-        var dll = Path.Combine(AppContext.BaseDirectory, "mesh-proxy.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { dll, "run", "--config-file", file, "--inbound-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--access-log" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["MESH_OUTBOUND_PORT"] = outbound.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["MESH_ADMIN_PORT"] = admin.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var process = Process.Start(start)!;
-        var stdout = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { stdout.Enqueue(e.Data); } };
-        var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { stderr.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (outbound, admin) = (ProxyProcess.FreePort(), ProxyProcess.FreePort());
+        using var process = ProxyProcess.Start(
+            ["run", "--config-file", file, "--inbound-port", ProxyProcess.Text(ProxyProcess.FreePort()), "--access-log"],
+            new Dictionary<string, string> { ["MESH_OUTBOUND_PORT"] = ProxyProcess.Text(outbound), ["MESH_ADMIN_PORT"] = ProxyProcess.Text(admin) });
+        var (stdout, stderr) = (process.Stdout, process.Stderr);
         try
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            await Eventually.AssertAsync(async () => await TryStatusAsync(client, $"http://127.0.0.1:{admin}/ready") == HttpStatusCode.OK, "the proxy reports ready", TimeSpan.FromSeconds(30));
+            await ProxyProcess.WaitReadyAsync(client, admin);
             Assert.Equal("v1", await BackendAsync(client, outbound));
 
             await WriteConfigAsync(file, "file-2", v2);
@@ -53,16 +38,10 @@ public sealed class ProxyProcessTests
 
             using var quit = await client.PostAsync($"http://127.0.0.1:{admin}/quitquitquit", null);
             Assert.Equal(HttpStatusCode.OK, quit.StatusCode);
-            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
-            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
             dir.Delete(recursive: true);
         }
     }
@@ -75,19 +54,6 @@ public sealed class ProxyProcessTests
         return response.Headers.TryGetValues("x-backend", out var values) ? values.Single() : response.StatusCode.ToString();
     }
 
-    private static async Task<HttpStatusCode?> TryStatusAsync(HttpClient client, string url)
-    {
-        try
-        {
-            using var response = await client.GetAsync(url);
-            return response.StatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-    }
-
     private static Task WriteConfigAsync(string file, string version, TestBackend backend)
     {
         var json = $"{{\"version\":\"{version}\",\"config\":{Google.Protobuf.JsonFormatter.Default.Format(ConfigFactory.Simple(backend))}}}";
@@ -95,12 +61,5 @@ public sealed class ProxyProcessTests
         File.WriteAllText(temp, json);
         File.Move(temp, file, overwrite: true);
         return Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

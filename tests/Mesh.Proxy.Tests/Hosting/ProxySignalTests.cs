@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Mesh.Proxy.Tests.Fixtures;
 using Mesh.Testing;
 
@@ -16,70 +15,34 @@ public sealed class ProxySignalTests
         var dir = Directory.CreateTempSubdirectory("mesh-proxy-sigterm");
         var file = Path.Combine(dir.FullName, "config.json");
         await File.WriteAllTextAsync(file, $"{{\"version\":\"s1\",\"config\":{Google.Protobuf.JsonFormatter.Default.Format(ConfigFactory.Simple(backend))}}}");
-        var (outbound, inbound, admin) = (FreePort(), FreePort(), FreePort());
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                Path.Combine(AppContext.BaseDirectory, "mesh-proxy.dll"), "--config-file", file, "--drain-timeout", "10s",
-                "--outbound-port", $"{outbound}", "--inbound-port", $"{inbound}", "--admin-port", $"{admin}",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (outbound, inbound, admin) = (ProxyProcess.FreePort(), ProxyProcess.FreePort(), ProxyProcess.FreePort());
+        using var process = ProxyProcess.Start(
+        [
+            "--config-file", file, "--drain-timeout", "10s",
+            "--outbound-port", ProxyProcess.Text(outbound), "--inbound-port", ProxyProcess.Text(inbound), "--admin-port", ProxyProcess.Text(admin),
+        ]);
         try
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-            await Eventually.AssertAsync(async () => await ReadyAsync(client, admin), "the proxy reports ready", TimeSpan.FromSeconds(30));
+            await ProxyProcess.WaitReadyAsync(client, admin);
             using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{outbound}/");
             request.Headers.Host = "reviews";
             request.Headers.Add("x-delay-ms", "1500");
             var inFlight = client.SendAsync(request);
             await Eventually.AssertAsync(() => Task.FromResult(backend.RequestCount == 1), "the slow request reaches the backend");
 
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            using (var kill = Process.Start("kill", ["-TERM", ProxyProcess.Text(process.Id)]))
             {
                 await kill.WaitForExitAsync();
             }
 
             using var response = await inFlight;
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
-            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
             dir.Delete(recursive: true);
         }
-    }
-
-    private static async Task<bool> ReadyAsync(HttpClient client, int admin)
-    {
-        try
-        {
-            using var response = await client.GetAsync($"http://127.0.0.1:{admin}/ready");
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Mesh.Testing;
+
+namespace Mesh.Proxy.Tests.Fixtures;
+
+/// <summary>
+/// The built <c>mesh-proxy</c> executable as a child process, with its output lines captured; killed on dispose if the
+/// test did not make it exit.
+/// </summary>
+public sealed class ProxyProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ProxyProcess(Process process) => _process = process;
+
+    public ConcurrentQueue<string> Stdout { get; } = new();
+
+    public ConcurrentQueue<string> Stderr { get; } = new();
+
+    public int Id => _process.Id;
+
+    public static ProxyProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mesh-proxy.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var proxy = new ProxyProcess(Process.Start(start)!);
+        proxy._process.OutputDataReceived += (_, e) => Capture(proxy.Stdout, e.Data);
+        proxy._process.ErrorDataReceived += (_, e) => Capture(proxy.Stderr, e.Data);
+        proxy._process.BeginOutputReadLine();
+        proxy._process.BeginErrorReadLine();
+        return proxy;
+    }
+
+    /// <summary>A loopback port free right now, for a listener the child process will bind.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Waits until the admin listener answers <c>/ready</c> with 200.</summary>
+    public static Task WaitReadyAsync(HttpClient client, int adminPort) => Eventually.AssertAsync(
+        async () =>
+        {
+            try
+            {
+                using var response = await client.GetAsync($"http://127.0.0.1:{adminPort}/ready");
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        },
+        "the proxy reports ready",
+        TimeSpan.FromSeconds(30));
+
+    /// <summary>Waits (bounded) for the process to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Capture(ConcurrentQueue<string> lines, string? line)
+    {
+        if (line is not null)
+        {
+            lines.Enqueue(line);
+        }
+    }
+}
