@@ -67,7 +67,7 @@ internal sealed class UpstreamClientCache : IDisposable
         }
     }
 
-    private static SocketsHttpHandler CreateHandler(UpstreamSettings settings, UpstreamClient client) => new()
+    internal static SocketsHttpHandler CreateHandler(UpstreamSettings settings, UpstreamClient client) => new()
     {
         // As YARP's own client factory: a proxy forwards exactly what it receives.
         UseProxy = false,

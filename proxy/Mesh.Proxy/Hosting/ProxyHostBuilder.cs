@@ -1,6 +1,7 @@
 using System.Net;
 using Mesh.Api.Telemetry;
 using Mesh.Proxy.Admin;
+using Mesh.Proxy.Capture;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Config;
 using Mesh.Proxy.Forwarding;
@@ -69,6 +70,7 @@ public static class ProxyHostBuilder
         services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<MirrorSender>();
         services.AddSingleton<UpstreamSender>();
+        services.AddSingleton<PassthroughSender>();
         services.AddSingleton<OutboundProxyMiddleware>();
         services.AddSingleton<InboundProxyMiddleware>();
         services.AddSingleton<AdminMiddleware>();
@@ -122,6 +124,7 @@ public static class ProxyHostBuilder
             kestrel.Listen(bindAddress, options.OutboundPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(OriginalDestinationDetection.Middleware);
                 listen.Use(next => H2cPrefaceDetection.Middleware(next, () => drain.IsDraining));
                 endpoints.Outbound = listen;
             });
