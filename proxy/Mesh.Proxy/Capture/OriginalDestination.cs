@@ -8,7 +8,7 @@ namespace Mesh.Proxy.Capture;
 /// <summary>
 /// Reads the pre-NAT destination of a connection iptables REDIRECTed: netfilter's <c>SO_ORIGINAL_DST</c>
 /// (<c>getsockopt(SOL_IP, 80)</c>, and <c>IP6T_SO_ORIGINAL_DST</c> on <c>SOL_IPV6</c>, also 80), which answers a
-/// <c>sockaddr_in</c> / <c>sockaddr_in6</c> from the connection-tracking entry. Linux only.
+/// <c>sockaddr_in</c> / <c>sockaddr_in6</c> from the connection-tracking entry. Linux only (P/Invoke into libc).
 /// </summary>
 internal static class OriginalDestination
 {
@@ -59,15 +59,14 @@ internal static class OriginalDestination
 
     private static IPEndPoint? TryGet(Socket socket, int level, Span<byte> buffer)
     {
-        try
-        {
-            var length = socket.GetRawSocketOption(level, SoOriginalDst, buffer);
-            return Parse(buffer[..length]);
-        }
-        catch (SocketException)
-        {
-            // ENOENT: no NAT entry, the connection was not redirected (or conntrack is not loaded).
-            return null;
-        }
+        // Called directly rather than through Socket.GetRawSocketOption, which throws on failure: every connection
+        // that was not redirected (local mode, explicit proxy) fails with ENOENT and must stay cheap.
+        var length = (uint)buffer.Length;
+        return GetSockOpt(socket.SafeHandle, level, SoOriginalDst, ref MemoryMarshal.GetReference(buffer), ref length) == 0
+            ? Parse(buffer[..(int)Math.Min(length, (uint)buffer.Length)])
+            : null;
     }
+
+    [DllImport("libc", EntryPoint = "getsockopt")]
+    private static extern int GetSockOpt(SafeSocketHandle socket, int level, int optionName, ref byte optionValue, ref uint optionLength);
 }
