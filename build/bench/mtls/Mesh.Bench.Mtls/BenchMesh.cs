@@ -8,10 +8,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Endpoint = Mesh.Api.V1.Endpoint;
-using Route = Mesh.Api.V1.Route;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Endpoint = Mesh.Api.V1.Endpoint;
+using Route = Mesh.Api.V1.Route;
 
 namespace Mesh.Bench.Mtls;
 
