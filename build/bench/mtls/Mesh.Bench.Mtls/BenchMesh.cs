@@ -22,6 +22,9 @@ namespace Mesh.Bench.Mtls;
 internal sealed class BenchMesh : IAsyncDisposable
 {
     public const string Host = "reviews.default.svc.cluster.local";
+    /// <summary>Connections per hop: the harness's client and the client sidecar's cluster.</summary>
+    public const int MaxConnections = 64;
+
     private const string ServerPrincipal = "cluster.local/ns/default/sa/reviews";
 
     private readonly List<WebApplication> _apps = [];
@@ -44,6 +47,10 @@ internal sealed class BenchMesh : IAsyncDisposable
 
         var server = await mesh.StartSidecarAsync(mesh.BackendPort, ServerPrincipal, new ProxyConfig { Inbound = new InboundConfig { MtlsMode = MtlsMode.Strict } });
         var cluster = new Cluster { Name = $"outbound|9080||{Host}", ServiceHost = Host, Port = 9080, Tls = new ClientTls { Mode = ClientTls.Types.Mode.MeshMutual } };
+
+        // Bounded as a production DestinationRule would be: under overload requests queue (and the queueing shows
+        // in the latency) instead of opening one TLS connection each.
+        cluster.ConnectionPool = new ConnectionPool { MaxConnections = MaxConnections };
         cluster.Endpoints.Add(new Endpoint { Address = "127.0.0.1", Port = (uint)server.GetRequiredService<ListenerEndpoints>().InboundPort, Identity = ServerPrincipal, InMesh = true });
         var route = new Route { Name = "default", Forward = new RouteForward() };
         route.Forward.Destinations.Add(new WeightedDestination { Cluster = cluster.Name, Weight = 100 });

@@ -9,16 +9,16 @@ var warmup = Option(args, "--warmup", 5);
 var rounds = Option(args, "--rounds", 2);
 
 await using var mesh = await BenchMesh.StartAsync();
-using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = BenchMesh.MaxConnections })
 {
     Timeout = TimeSpan.FromSeconds(30),
 };
 var direct = new Uri($"http://127.0.0.1:{mesh.BackendPort}/");
 var twoHops = new Uri($"http://127.0.0.1:{mesh.ClientOutboundPort}/");
 
-Console.WriteLine($"warming up: 16 callers x 200 requests, then {warmup} s per path at {rate}/s ...");
-await OpenLoopLoad.WarmAsync(client, direct, null, 16, 200, CancellationToken.None);
-await OpenLoopLoad.WarmAsync(client, twoHops, BenchMesh.Host, 16, 200, CancellationToken.None);
+Console.WriteLine($"warming up: 16 callers x 100 requests, then {warmup} s per path at {rate}/s ...");
+await OpenLoopLoad.WarmAsync(client, direct, null, 16, 100, CancellationToken.None);
+await OpenLoopLoad.WarmAsync(client, twoHops, BenchMesh.Host, 16, 100, CancellationToken.None);
 await OpenLoopLoad.RunAsync(client, direct, null, rate, TimeSpan.FromSeconds(warmup), CancellationToken.None);
 await OpenLoopLoad.RunAsync(client, twoHops, BenchMesh.Host, rate, TimeSpan.FromSeconds(warmup), CancellationToken.None);
 
