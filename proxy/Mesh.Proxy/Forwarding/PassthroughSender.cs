@@ -32,7 +32,7 @@ internal sealed partial class PassthroughSender : IDisposable
         _forwarder = forwarder;
         _logger = logger;
         var settings = new UpstreamSettings(ClusterName, ClusterBuilder.DefaultConnectTimeout, 0, TimeSpan.FromMinutes(1));
-        _client = new UpstreamClient(settings.Key, client => UpstreamClientCache.CreateHandler(settings, client));
+        _client = new UpstreamClient(settings.Key, client => UpstreamClientCache.CreateHandler(settings, client, tls: null));
     }
 
     public async Task ForwardAsync(HttpContext context, string destinationPrefix, Activity? activity, ForwardOutcome outcome)

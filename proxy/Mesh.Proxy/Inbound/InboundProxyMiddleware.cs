@@ -3,6 +3,7 @@ using Mesh.Proxy.Forwarding;
 using Mesh.Proxy.Hosting;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Telemetry;
+using Mesh.Proxy.Tls;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -70,10 +71,19 @@ internal sealed class InboundProxyMiddleware : IDisposable
 
     private sealed class InboundTransformer(System.Diagnostics.Activity? activity) : HttpTransformer
     {
+        private const string ForwardedClientCertHeader = "x-forwarded-client-cert";
+
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+
+            // Envoy's SANITIZE_SET: the app learns the mTLS peer from the proxy, never from what a client claims.
+            proxyRequest.Headers.Remove(ForwardedClientCertHeader);
+            if (httpContext.Features.Get<IMeshTlsConnectionFeature>() is { } mtls)
+            {
+                proxyRequest.Headers.TryAddWithoutValidation(ForwardedClientCertHeader, mtls.ForwardedClientCert);
+            }
             ProxyTracing.Inject(activity, proxyRequest);
         }
     }
