@@ -92,6 +92,12 @@ internal sealed class FileCertificateSource : IHostedService, IDisposable
     public void Dispose()
     {
         _poll?.Dispose();
+        StopWatching();
+    }
+
+    /// <summary>Ends the directory watch, leaving the poll (what remains on volumes without file-system events).</summary>
+    internal void StopWatching()
+    {
         foreach (var watcher in _watchers)
         {
             watcher.Dispose();
