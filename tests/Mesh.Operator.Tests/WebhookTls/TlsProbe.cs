@@ -35,7 +35,7 @@ internal static class TlsProbe
         await using var tls = new SslStream(tcp.GetStream());
         try
         {
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = targetHost,
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
@@ -44,7 +44,7 @@ internal static class TlsProbe
                     {
                         return false;
                     }
-    
+
                     using var chain = new X509Chain();
                     chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                     chain.ChainPolicy.CustomTrustStore.Add(authority);
