@@ -12,7 +12,7 @@ public sealed partial class ChartTemplateTests
         var chart = ChartFiles.ReadPlain(Path.Combine(ChartFiles.Root, "Chart.yaml")).Single();
 
         Assert.Equal(("v2", "mesh"), ((string?)chart["apiVersion"], (string?)chart["name"]));
-        Assert.Equal(2, (int?)ChartFiles.Values["operator"]!["replicas"]);
+        Assert.Equal(2, (long?)ChartFiles.Values["operator"]!["replicas"]);
         Assert.Equal("Fail", (string?)ChartFiles.Values["webhook"]!["failurePolicy"]);
     }
 
@@ -78,12 +78,12 @@ public sealed partial class ChartTemplateTests
         var container = pod["containers"]![0]!;
         var security = container["securityContext"]!;
 
-        Assert.Equal((true, 65532), ((bool?)security["runAsNonRoot"], (int?)security["runAsUser"]));
+        Assert.Equal((true, 65532), ((bool?)security["runAsNonRoot"], (long?)security["runAsUser"]));
         Assert.Equal((false, true), ((bool?)security["allowPrivilegeEscalation"], (bool?)security["readOnlyRootFilesystem"]));
         Assert.Equal(["ALL"], security["capabilities"]!["drop"]!.AsArray().Select(c => (string?)c));
         Assert.Equal("RuntimeDefault", (string?)security["seccompProfile"]!["type"]);
-        Assert.Equal(("/healthz", 15014), ((string?)container["livenessProbe"]!["httpGet"]!["path"], (int?)container["livenessProbe"]!["httpGet"]!["port"]));
-        Assert.Equal(("/readyz", 15014), ((string?)container["readinessProbe"]!["httpGet"]!["path"], (int?)container["readinessProbe"]!["httpGet"]!["port"]));
+        Assert.Equal(("/healthz", 15014), ((string?)container["livenessProbe"]!["httpGet"]!["path"], (long?)container["livenessProbe"]!["httpGet"]!["port"]));
+        Assert.Equal(("/readyz", 15014), ((string?)container["readinessProbe"]!["httpGet"]!["path"], (long?)container["readinessProbe"]!["httpGet"]!["port"]));
         Assert.Equal("kubernetes.io/hostname", (string?)pod["affinity"]!["podAntiAffinity"]!["preferredDuringSchedulingIgnoredDuringExecution"]![0]!["podAffinityTerm"]!["topologyKey"]);
         var env = container["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["valueFrom"]?["fieldRef"]?["fieldPath"]);
         Assert.Equal("metadata.namespace", env["POD_NAMESPACE"]);
@@ -111,7 +111,7 @@ public sealed partial class ChartTemplateTests
     public void The_service_exposes_grpc_monitoring_and_the_webhook_on_443()
     {
         var ports = ChartFiles.Single("service.yaml", "Service")["spec"]!["ports"]!.AsArray()
-            .Select(p => ((string?)p!["name"], (int?)p["port"], (int?)p["targetPort"]));
+            .Select(p => ((string?)p!["name"], (long?)p["port"], (long?)p["targetPort"]));
 
         Assert.Equal([("grpc", 15010, 15010), ("http-monitoring", 15014, 15014), ("webhook", 443, 15017)], ports);
         Assert.Equal("mesh-operator", (string?)ChartFiles.Single("service.yaml", "Service")["metadata"]!["name"]);
@@ -126,11 +126,12 @@ public sealed partial class ChartTemplateTests
         Assert.Equal("mesh-sidecar-injector", (string?)configuration["metadata"]!["name"]);
         Assert.Equal(["CREATE"], webhook["rules"]![0]!["operations"]!.AsArray().Select(o => (string?)o));
         Assert.Equal(["pods"], webhook["rules"]![0]!["resources"]!.AsArray().Select(o => (string?)o));
-        Assert.Equal(("None", "IfNeeded", 10), ((string?)webhook["sideEffects"], (string?)webhook["reinvocationPolicy"], (int?)webhook["timeoutSeconds"]));
+        Assert.Equal(("None", "IfNeeded"), ((string?)webhook["sideEffects"], (string?)webhook["reinvocationPolicy"]));
+        Assert.Equal(10, (long?)ChartFiles.Values["webhook"]!["timeoutSeconds"]);
         Assert.Equal(["v1"], webhook["admissionReviewVersions"]!.AsArray().Select(o => (string?)o));
         Assert.Equal(ChartFiles.Placeholder, (string?)webhook["failurePolicy"]);
         Assert.Equal("", (string?)webhook["clientConfig"]!["caBundle"]);
-        Assert.Equal(("mesh-operator", "/inject", 443), ((string?)webhook["clientConfig"]!["service"]!["name"], (string?)webhook["clientConfig"]!["service"]!["path"], (int?)webhook["clientConfig"]!["service"]!["port"]));
+        Assert.Equal(("mesh-operator", "/inject", 443), ((string?)webhook["clientConfig"]!["service"]!["name"], (string?)webhook["clientConfig"]!["service"]!["path"], (long?)webhook["clientConfig"]!["service"]!["port"]));
         var excluded = webhook["namespaceSelector"]!["matchExpressions"]!.AsArray()
             .Single(e => (string?)e!["key"] == "kubernetes.io/metadata.name" && (string?)e["operator"] == "NotIn")!["values"]!.AsArray().Select(v => (string?)v);
         Assert.Equal([ChartFiles.Placeholder, "kube-system"], excluded);
@@ -142,7 +143,7 @@ public sealed partial class ChartTemplateTests
     [Fact]
     public void The_disruption_budget_keeps_one_operator()
     {
-        Assert.Equal(1, (int?)ChartFiles.Values["podDisruptionBudget"]!["minAvailable"]);
+        Assert.Equal(1, (long?)ChartFiles.Values["podDisruptionBudget"]!["minAvailable"]);
         Assert.Equal(ChartFiles.Placeholder, (string?)ChartFiles.Single("poddisruptionbudget.yaml", "PodDisruptionBudget")["spec"]!["minAvailable"]);
     }
 
