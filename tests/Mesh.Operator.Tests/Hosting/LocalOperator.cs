@@ -27,6 +27,12 @@ internal sealed class LocalOperator : IAsyncDisposable
 
     public string Directory { get; }
 
+    /// <summary>The CA directory (root CA and bootstrap token), beside the manifest directory so a successor reuses it.</summary>
+    public string CaDirectory => CaDirectoryOf(Directory);
+
+    /// <summary>The bootstrap token proxies present to this operator for certificates.</summary>
+    public string BootstrapTokenFile => Path.Combine(CaDirectory, "bootstrap-token");
+
     public Uri GrpcAddress { get; }
 
     public Uri HttpAddress { get; }
@@ -49,7 +55,7 @@ internal sealed class LocalOperator : IAsyncDisposable
     public static async Task<LocalOperator> StartAsync(string directory, int grpcPort, bool ownsDirectory = false)
     {
         var app = OperatorHost.Build(
-            new OperatorOptions { Source = "dir:" + directory, GrpcPort = grpcPort, HttpPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
+            new OperatorOptions { Source = "dir:" + directory, GrpcPort = grpcPort, HttpPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning", CaDirectory = CaDirectoryOf(directory) },
             services => services.Configure<DirectorySourceOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(200)));
         await app.StartAsync();
         return new LocalOperator(app, directory, ownsDirectory);
@@ -71,6 +77,12 @@ internal sealed class LocalOperator : IAsyncDisposable
         if (_ownsDirectory)
         {
             System.IO.Directory.Delete(Directory, recursive: true);
+            if (System.IO.Directory.Exists(CaDirectory))
+            {
+                System.IO.Directory.Delete(CaDirectory, recursive: true);
+            }
         }
     }
+
+    private static string CaDirectoryOf(string directory) => Path.TrimEndingDirectorySeparator(directory) + ".ca";
 }
