@@ -59,6 +59,9 @@ internal sealed class CaKeyMaterial : IDisposable
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(roots);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+            // Only the structure is checked here; validity in time is the issuer's own (leaves never outlive it).
+            chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
             if (!chain.Build(issuer))
             {
                 throw new CryptographicException("the CA certificate does not chain to the given roots: "

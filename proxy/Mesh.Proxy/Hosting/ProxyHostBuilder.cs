@@ -4,6 +4,7 @@ using Mesh.Proxy.Admin;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Config;
 using Mesh.Proxy.Forwarding;
+using Mesh.Proxy.Identity;
 using Mesh.Proxy.Inbound;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
@@ -84,6 +85,14 @@ public static class ProxyHostBuilder
         {
             services.AddOptions<StreamConfigSourceOptions>();
             services.AddSingleton<IProxyConfigSource, StreamConfigSource>();
+            services.AddOptions<WorkloadCertificateOptions>();
+            services.AddSingleton<OperatorCertificateSource>();
+            services.AddSingleton<IWorkloadCertificateSource>(sp => sp.GetRequiredService<OperatorCertificateSource>());
+            services.AddHostedService(sp => sp.GetRequiredService<OperatorCertificateSource>());
+        }
+        else
+        {
+            services.AddSingleton<IWorkloadCertificateSource, NoWorkloadCertificateSource>();
         }
 
         if (options.AccessLog)

@@ -39,7 +39,8 @@ internal sealed class LocalOperator : IAsyncDisposable
 
     public IResourceSource Source => _app.Services.GetRequiredService<IResourceSource>();
 
-    public static async Task<LocalOperator> StartAsync(IReadOnlyDictionary<string, string> files)
+    /// <param name="time">The operator's clock (tests of certificate rotation share one with the proxy). Null: the system's.</param>
+    public static async Task<LocalOperator> StartAsync(IReadOnlyDictionary<string, string> files, TimeProvider? time = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "mesh-operator-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -48,15 +49,22 @@ internal sealed class LocalOperator : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(directory, name), text);
         }
 
-        return await StartAsync(directory, grpcPort: 0, ownsDirectory: true);
+        return await StartAsync(directory, grpcPort: 0, ownsDirectory: true, time);
     }
 
     /// <summary>Starts an operator on an existing directory, e.g. a second one on the port a stopped one used.</summary>
-    public static async Task<LocalOperator> StartAsync(string directory, int grpcPort, bool ownsDirectory = false)
+    public static async Task<LocalOperator> StartAsync(string directory, int grpcPort, bool ownsDirectory = false, TimeProvider? time = null)
     {
         var app = OperatorHost.Build(
             new OperatorOptions { Source = "dir:" + directory, GrpcPort = grpcPort, HttpPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning", CaDirectory = CaDirectoryOf(directory) },
-            services => services.Configure<DirectorySourceOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(200)));
+            services =>
+            {
+                services.Configure<DirectorySourceOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(200));
+                if (time is not null)
+                {
+                    services.AddSingleton(time);
+                }
+            });
         await app.StartAsync();
         return new LocalOperator(app, directory, ownsDirectory);
     }
