@@ -76,7 +76,11 @@ internal sealed partial class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid("1.3.6.1.5.5.7.3.1", "serverAuth"), new Oid("1.3.6.1.5.5.7.3.2", "clientAuth")], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        if (issuer.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any())
+        {
+            // A provided CA may lack the key identifier; chain building then matches by name alone.
+            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        }
 
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
