@@ -121,8 +121,13 @@ public sealed class CertificateAuthorityTests : IDisposable
     [Fact]
     public async Task ProvidedIntermediate_SignsLeaves_ChainCarriesIt_AndTheBundleIsTheRoot()
     {
-        var (rootPem, rootKeyPem) = RootCertificateFactory.Create(_time.GetUtcNow(), TimeSpan.FromDays(365), "cluster.local");
-        using var root = X509Certificate2.CreateFromPem(rootPem, rootKeyPem);
+        // An organisation's root, which (unlike the mesh's own, path length 0) may sign intermediates.
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var rootRequest = new CertificateRequest("CN=Corp Root", rootKey, HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var root = rootRequest.CreateSelfSigned(_time.GetUtcNow().AddMinutes(-1), _time.GetUtcNow().AddDays(365));
+        var rootPem = root.ExportCertificatePem();
         using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=Mesh Intermediate", intermediateKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
