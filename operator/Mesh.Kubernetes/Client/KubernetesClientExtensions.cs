@@ -36,4 +36,22 @@ public static class KubernetesClientExtensions
             next = next with { Continue = page.Continue, ResourceVersion = null };
         }
     }
+
+    /// <summary>
+    /// Asks the API server who <paramref name="token"/> belongs to (a TokenReview create; needs RBAC
+    /// <c>create</c> on <c>tokenreviews.authentication.k8s.io</c>). An invalid token is not an error: the returned
+    /// status says <c>authenticated: false</c>.
+    /// </summary>
+    public static async Task<TokenReviewStatus> ReviewTokenAsync(
+        this IKubernetesClient client,
+        string token,
+        IReadOnlyList<string>? audiences,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        var review = new TokenReview { Spec = new TokenReviewSpec { Token = token, Audiences = audiences?.ToList() } };
+        var answered = await client.CreateAsync(ResourceType.TokenReview, review, cancellationToken);
+        return answered.Status ?? new TokenReviewStatus { Authenticated = false, Error = "the API server returned no status" };
+    }
 }

@@ -20,6 +20,12 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     /// <summary>Core v1 Namespace (cluster-scoped).</summary>
     public static ResourceType Namespace { get; } = new("", "v1", "namespaces", "Namespace", Namespaced: false);
 
+    /// <summary>Core v1 Secret.</summary>
+    public static ResourceType Secret { get; } = new("", "v1", "secrets", "Secret", Namespaced: true);
+
+    /// <summary><c>authentication.k8s.io/v1</c> TokenReview (cluster-scoped, create only).</summary>
+    public static ResourceType TokenReview { get; } = new("authentication.k8s.io", "v1", "tokenreviews", "TokenReview", Namespaced: false);
+
     /// <summary><c>discovery.k8s.io/v1</c> EndpointSlice.</summary>
     public static ResourceType EndpointSlice { get; } = new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", Namespaced: true);
 

@@ -23,9 +23,15 @@ internal static class RunCommand
         var webhookSecret = new Option<string>("--webhook-secret") { Description = "Secret holding the self-managed webhook CA and certificate.", DefaultValueFactory = _ => defaults.WebhookSecret };
         var @namespace = new Option<string?>("--namespace") { Description = "The operator's namespace (default: POD_NAMESPACE, the service account's namespace, mesh-system)." };
         var injectionTemplate = new Option<string?>("--injection-template") { Description = "JSON or YAML file overriding the injection template's defaults." };
+        var caDir = new Option<string?>("--ca-dir") { Description = "Local mode: directory of the generated root CA and bootstrap token (default .mesh/ca)." };
+        var caCert = new Option<string?>("--ca-cert-file") { Description = "A provided CA certificate (e.g. an intermediate), PEM, used instead of a generated root." };
+        var caKey = new Option<string?>("--ca-key-file") { Description = "Private key of --ca-cert-file, PEM." };
+        var caRoot = new Option<string?>("--ca-root-file") { Description = "Root certificate(s) --ca-cert-file chains to, PEM: the proxies' trust bundle." };
+        var bootstrapToken = new Option<string?>("--bootstrap-token-file") { Description = "Local mode: the token proxies present for certificates (default: generated into --ca-dir)." };
+        var trustDomain = new Option<string>("--trust-domain") { Description = "SPIFFE trust domain of workload identities.", DefaultValueFactory = _ => defaults.TrustDomain };
         var logLevel = new Option<string>("--log-level") { Description = "Verbose, Debug, Information, Warning or Error.", DefaultValueFactory = _ => defaults.LogLevel };
 
-        var command = new Command("run", "Run the control plane.") { source, grpcPort, httpPort, webhookPort, rootNamespace, listenAddress, webhookCert, webhookKey, webhookService, webhookConfiguration, webhookSecret, @namespace, injectionTemplate, logLevel };
+        var command = new Command("run", "Run the control plane.") { source, grpcPort, httpPort, webhookPort, rootNamespace, listenAddress, webhookCert, webhookKey, webhookService, webhookConfiguration, webhookSecret, @namespace, injectionTemplate, caDir, caCert, caKey, caRoot, bootstrapToken, trustDomain, logLevel };
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new OperatorOptions
@@ -44,6 +50,12 @@ internal static class RunCommand
                 WebhookSecret = result.GetValue(webhookSecret)!,
                 Namespace = result.GetValue(@namespace),
                 InjectionTemplate = result.GetValue(injectionTemplate),
+                CaDirectory = result.GetValue(caDir),
+                CaCertFile = result.GetValue(caCert),
+                CaKeyFile = result.GetValue(caKey),
+                CaRootFile = result.GetValue(caRoot),
+                BootstrapTokenFile = result.GetValue(bootstrapToken),
+                TrustDomain = result.GetValue(trustDomain)!,
             };
             WebApplication app;
             try

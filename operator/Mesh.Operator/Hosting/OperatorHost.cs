@@ -3,6 +3,7 @@ using Mesh.Api.Grpc;
 using Mesh.Api.Telemetry;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Diagnostics;
+using Mesh.Operator.Identity;
 using Mesh.Operator.Injection;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Sources;
@@ -98,6 +99,15 @@ public static class OperatorHost
                 InjectionTemplate.LoadInto(template, injection);
             }
         });
+        services.AddWorkloadIdentity(new IdentitySetup(
+            LocalMode: source.IsDirectory,
+            Namespace: OperatorNamespace.Resolve(options.Namespace),
+            CaDirectory: Path.GetFullPath(options.CaDirectory ?? Path.Combine(".mesh", "ca")),
+            CaCertificateFile: options.CaCertFile,
+            CaKeyFile: options.CaKeyFile,
+            CaRootFile: options.CaRootFile,
+            BootstrapTokenFile: options.BootstrapTokenFile,
+            TrustDomain: options.TrustDomain));
         services.AddSingleton<INamespaceLabels, SourceNamespaceLabels>();
         services.AddSingleton<IReconcileResultSink, ProblemLogSink>();
         services.AddSingleton<MeshReconciler>();
@@ -110,7 +120,11 @@ public static class OperatorHost
         app.Services.GetRequiredService<PrometheusExporter>();
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.GrpcPort,
-            grpc => grpc.UseRouting().UseEndpoints(endpoints => endpoints.MapConfigDiscovery()));
+            grpc => grpc.UseRouting().UseEndpoints(endpoints =>
+            {
+                endpoints.MapConfigDiscovery();
+                endpoints.MapCertificateSigning();
+            }));
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.HttpPort,
             http => http.UseRouting().UseEndpoints(endpoints => endpoints.MapOperatorDiagnostics()));

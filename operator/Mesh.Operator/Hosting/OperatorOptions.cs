@@ -34,7 +34,7 @@ public sealed class OperatorOptions
     public string WebhookSecret { get; set; } = "mesh-webhook-tls";
 
     /// <summary>
-    /// The operator's namespace (of the webhook Service and Secret). Null: <c>POD_NAMESPACE</c>, else the service
+    /// The operator's namespace (of the webhook Service and Secret, and the CA Secret <c>mesh-ca</c>). Null: <c>POD_NAMESPACE</c>, else the service
     /// account's namespace file, else <c>mesh-system</c>.
     /// </summary>
     public string? Namespace { get; set; }
@@ -53,6 +53,24 @@ public sealed class OperatorOptions
 
     /// <summary>Minimum log level: Verbose, Debug, Information, Warning, Error. Default Information.</summary>
     public string LogLevel { get; set; } = "Information";
+
+    /// <summary>Local mode: where the generated root CA (and bootstrap token) is kept. Null: <c>.mesh/ca</c> under the current directory.</summary>
+    public string? CaDirectory { get; set; }
+
+    /// <summary>A provided CA certificate (e.g. an intermediate), PEM; used instead of a generated root. Needs <see cref="CaKeyFile"/>.</summary>
+    public string? CaCertFile { get; set; }
+
+    /// <summary>The private key of <see cref="CaCertFile"/>, PEM.</summary>
+    public string? CaKeyFile { get; set; }
+
+    /// <summary>The root(s) <see cref="CaCertFile"/> chains to, PEM: the proxies' trust bundle. Null: the CA certificate is its own root.</summary>
+    public string? CaRootFile { get; set; }
+
+    /// <summary>Local mode: the file holding the token proxies present to get certificates. Null: generated into the CA directory.</summary>
+    public string? BootstrapTokenFile { get; set; }
+
+    /// <summary>The SPIFFE trust domain of workload identities. Default <c>cluster.local</c>.</summary>
+    public string TrustDomain { get; set; } = "cluster.local";
 
     /// <summary>True when running inside a Kubernetes pod.</summary>
     public static bool InCluster => Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 };

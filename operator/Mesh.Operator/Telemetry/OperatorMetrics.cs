@@ -15,6 +15,8 @@ internal sealed class OperatorMetrics : IDisposable
     private readonly Counter<long> _pushes;
     private readonly Histogram<double> _convergence;
     private readonly Counter<long> _reconcileErrors;
+    private readonly Counter<long> _certificatesIssued;
+    private readonly Counter<long> _certificateRejections;
 
     public OperatorMetrics(IMeterFactory meterFactory, ProxyRegistry registry)
     {
@@ -27,6 +29,9 @@ internal sealed class OperatorMetrics : IDisposable
             description: "From a change seen to every affected proxy's answer.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _reconcileErrors = _meter.CreateCounter<long>("mesh_reconcile_errors_total", description: "Failures while compiling or writing status.");
+        _certificatesIssued = _meter.CreateCounter<long>("mesh_certificates_issued_total", description: "Workload certificates signed by the mesh CA.");
+        _certificateRejections = _meter.CreateCounter<long>(
+            "mesh_certificate_rejections_total", description: "SignCertificate calls refused, by reason: unauthenticated, invalid, unavailable.");
     }
 
     public void PushSent() => _pushes.Add(1, new KeyValuePair<string, object?>("result", "sent"));
@@ -40,6 +45,10 @@ internal sealed class OperatorMetrics : IDisposable
     public void Converged(TimeSpan elapsed) => _convergence.Record(elapsed.TotalSeconds);
 
     public void ReconcileError(string stage) => _reconcileErrors.Add(1, new KeyValuePair<string, object?>("stage", stage));
+
+    public void CertificateIssued() => _certificatesIssued.Add(1);
+
+    public void CertificateRejected(string reason) => _certificateRejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Dispose() => _meter.Dispose();
 }

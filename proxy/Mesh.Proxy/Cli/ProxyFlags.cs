@@ -23,12 +23,14 @@ internal sealed class ProxyFlags
     public Option<string?> ConfigFile { get; } = NullableStringOption("--config-file", "Static config file, watched and reloaded.");
     public Option<bool> AccessLog { get; } = BoolOption("--access-log", "Write a JSON access-log line per request.");
     public Option<Uri?> OtlpEndpoint { get; } = UriOption("--otlp-endpoint", "OTLP/HTTP collector for spans, http://HOST:4318.");
+    public Option<string> TokenFile { get; } = StringOption("--token-file", "Kube mode: service-account token presented for the workload certificate, re-read each time.", Defaults.TokenFile);
+    public Option<string?> BootstrapTokenFile { get; } = NullableStringOption("--bootstrap-token-file", "Local mode: the operator's bootstrap token file (or env MESH_BOOTSTRAP_TOKEN with the token).");
     public Option<TimeSpan> DrainTimeout { get; } = DurationOption("--drain-timeout", "Grace period for in-flight requests on SIGTERM (e.g. 5s).", Defaults.DrainTimeout);
 
     private IEnumerable<Option> All =>
     [
         DiscoveryAddress, NodeId, Namespace, Labels, ServiceAccount, OutboundPort, InboundPort, AppPort, AdminPort,
-        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, DrainTimeout,
+        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, DrainTimeout, TokenFile, BootstrapTokenFile,
     ];
 
     public void AddTo(Command command)
@@ -80,6 +82,11 @@ internal sealed class ProxyFlags
             AccessLog = result.GetValue(AccessLog),
             OtlpEndpoint = result.GetValue(OtlpEndpoint),
             DrainTimeout = result.GetValue(DrainTimeout),
+            TokenFile = result.GetValue(TokenFile)!,
+            BootstrapTokenFile = result.GetValue(BootstrapTokenFile),
+
+            // Environment only: a token on the command line would be visible to every user in the process list.
+            BootstrapToken = FromEnvironment("--bootstrap-token"),
         };
     }
 

@@ -94,6 +94,14 @@ public static class ProxyHostBuilder
         {
             services.AddOptions<StreamConfigSourceOptions>();
             services.AddSingleton<IProxyConfigSource, StreamConfigSource>();
+            services.AddOptions<WorkloadCertificateOptions>();
+            services.AddSingleton<OperatorCertificateSource>();
+            services.AddSingleton<IWorkloadCertificateSource>(sp => sp.GetRequiredService<OperatorCertificateSource>());
+            services.AddHostedService(sp => sp.GetRequiredService<OperatorCertificateSource>());
+        }
+        else
+        {
+            services.AddSingleton<IWorkloadCertificateSource, NoWorkloadCertificateSource>();
         }
 
         if (options.AccessLog)
@@ -119,10 +127,8 @@ public static class ProxyHostBuilder
                 .Build());
         }
 
+        // Last, so that a test's own registrations (a certificate source, say) win.
         configureServices?.Invoke(services);
-
-        // After every other registration, so that an issuing source (control plane CA, tests) wins.
-        services.TryAddSingleton<IWorkloadCertificateSource, NullWorkloadCertificateSource>();
 
         ListenerEndpoints? endpoints = null;
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

@@ -51,6 +51,18 @@ public sealed class ProxyOptions
     /// <summary>How long in-flight requests may take to finish after SIGTERM. Default 5 s (Istio's drain duration).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Kube mode: the service-account token presented for a workload certificate, re-read on every request (the
+    /// kubelet rotates it). Default the pod's mounted token.
+    /// </summary>
+    public string TokenFile { get; set; } = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+    /// <summary>Local mode: a file holding the operator's bootstrap token (the operator writes it into its CA directory). Null: none.</summary>
+    public string? BootstrapTokenFile { get; set; }
+
+    /// <summary>Local mode: the bootstrap token itself (environment <c>MESH_BOOTSTRAP_TOKEN</c> only, never a flag). Null: none.</summary>
+    public string? BootstrapToken { get; set; }
+
     /// <summary>The workload name used as the <c>source_workload</c> metric label: the <c>app</c> label, else the node id.</summary>
     public string SourceWorkload => Labels.TryGetValue("app", out var app) && app.Length > 0 ? app : NodeId;
 }

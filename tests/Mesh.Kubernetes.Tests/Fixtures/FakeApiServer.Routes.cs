@@ -11,6 +11,12 @@ internal sealed partial class FakeApiServer
 {
     private async Task RouteAsync(HttpContext context, FakeRequest recorded)
     {
+        if (IsTokenReview(recorded))
+        {
+            await ReviewTokenAsync(context);
+            return;
+        }
+
         var (type, ns, name, status) = ParsePath(recorded.Path);
         var request = context.Request;
         switch (request.Method, name)

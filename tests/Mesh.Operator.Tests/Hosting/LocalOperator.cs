@@ -27,13 +27,20 @@ internal sealed class LocalOperator : IAsyncDisposable
 
     public string Directory { get; }
 
+    /// <summary>The CA directory (root CA and bootstrap token), beside the manifest directory so a successor reuses it.</summary>
+    public string CaDirectory => CaDirectoryOf(Directory);
+
+    /// <summary>The bootstrap token proxies present to this operator for certificates.</summary>
+    public string BootstrapTokenFile => Path.Combine(CaDirectory, "bootstrap-token");
+
     public Uri GrpcAddress { get; }
 
     public Uri HttpAddress { get; }
 
     public IResourceSource Source => _app.Services.GetRequiredService<IResourceSource>();
 
-    public static async Task<LocalOperator> StartAsync(IReadOnlyDictionary<string, string> files)
+    /// <param name="time">The operator's clock (tests of certificate rotation share one with the proxy). Null: the system's.</param>
+    public static async Task<LocalOperator> StartAsync(IReadOnlyDictionary<string, string> files, TimeProvider? time = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "mesh-operator-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -42,15 +49,22 @@ internal sealed class LocalOperator : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(directory, name), text);
         }
 
-        return await StartAsync(directory, grpcPort: 0, ownsDirectory: true);
+        return await StartAsync(directory, grpcPort: 0, ownsDirectory: true, time);
     }
 
     /// <summary>Starts an operator on an existing directory, e.g. a second one on the port a stopped one used.</summary>
-    public static async Task<LocalOperator> StartAsync(string directory, int grpcPort, bool ownsDirectory = false)
+    public static async Task<LocalOperator> StartAsync(string directory, int grpcPort, bool ownsDirectory = false, TimeProvider? time = null)
     {
         var app = OperatorHost.Build(
-            new OperatorOptions { Source = "dir:" + directory, GrpcPort = grpcPort, HttpPort = 0, WebhookPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
-            services => services.Configure<DirectorySourceOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(200)));
+            new OperatorOptions { Source = "dir:" + directory, GrpcPort = grpcPort, HttpPort = 0, WebhookPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning", CaDirectory = CaDirectoryOf(directory) },
+            services =>
+            {
+                services.Configure<DirectorySourceOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(200));
+                if (time is not null)
+                {
+                    services.AddSingleton(time);
+                }
+            });
         await app.StartAsync();
         return new LocalOperator(app, directory, ownsDirectory);
     }
@@ -71,6 +85,12 @@ internal sealed class LocalOperator : IAsyncDisposable
         if (_ownsDirectory)
         {
             System.IO.Directory.Delete(Directory, recursive: true);
+            if (System.IO.Directory.Exists(CaDirectory))
+            {
+                System.IO.Directory.Delete(CaDirectory, recursive: true);
+            }
         }
     }
+
+    private static string CaDirectoryOf(string directory) => Path.TrimEndingDirectorySeparator(directory) + ".ca";
 }

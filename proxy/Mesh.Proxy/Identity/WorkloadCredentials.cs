@@ -1,0 +1,43 @@
+using Mesh.Api.Grpc;
+using Mesh.Proxy.Hosting;
+
+namespace Mesh.Proxy.Identity;
+
+/// <summary>
+/// What the proxy proves itself with: in local mode the operator's bootstrap token plus the identity it claims; in
+/// kube mode the pod's service-account token, read afresh for every request because the kubelet rotates it.
+/// </summary>
+internal sealed class WorkloadCredentials(ProxyOptions options)
+{
+    /// <summary>Metadata entries the operator's local mode reads the claimed identity from.</summary>
+    public const string NamespaceHeader = "mesh-namespace";
+    public const string ServiceAccountHeader = "mesh-service-account";
+
+    /// <exception cref="IOException">The token file cannot be read or is empty.</exception>
+    public async Task<Metadata> CreateMetadataAsync(CancellationToken cancellationToken)
+    {
+        var token = options.BootstrapToken
+            ?? await ReadTokenAsync(options.BootstrapTokenFile ?? options.TokenFile, cancellationToken);
+        return new Metadata
+        {
+            { "authorization", "Bearer " + token },
+            { NamespaceHeader, options.Namespace },
+            { ServiceAccountHeader, options.ServiceAccount },
+        };
+    }
+
+    private static async Task<string> ReadTokenAsync(string path, CancellationToken cancellationToken)
+    {
+        string token;
+        try
+        {
+            token = (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new IOException($"the token file {path} cannot be read: {ex.Message}", ex);
+        }
+
+        return token.Length > 0 ? token : throw new IOException($"the token file {path} is empty");
+    }
+}
