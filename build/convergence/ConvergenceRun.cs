@@ -26,11 +26,21 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
     {
         _mesh.WriteAll();
         Print($"mesh: {options.Services} services, {options.Proxies} proxies, {options.Namespaces} namespaces; manifests in {manifests}");
+        Print($"proxies: {options.Connections} channels (HTTP/2 connections, more if a server caps streams per connection), stream window {options.StreamWindowKiB} KiB; load average {LoadAverage()}");
         await using var op = await OperatorProcess.StartAsync(options.Operator, manifests, TimeSpan.FromMinutes(3), cancellationToken);
         PrintMemory(op, "operator ready, no proxies");
 
         var channels = Enumerable.Range(0, options.Connections)
-            .Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{op.GrpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = null }))
+            .Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{op.GrpcPort}", new GrpcChannelOptions
+            {
+                MaxReceiveMessageSize = null,
+                HttpHandler = new SocketsHttpHandler
+                {
+                    EnableMultipleHttp2Connections = true,
+                    InitialHttp2StreamWindowSize = options.StreamWindowKiB * 1024,
+                    PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                },
+            }))
             .ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var proxies = Enumerable.Range(0, options.Proxies).Select(j => new SimulatedProxy(j, Node(j), channels[j % channels.Count], _acks.Writer)).ToList();
@@ -45,9 +55,9 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         for (var round = 1; round <= options.Rounds; round++)
         {
             var service = (round * 7) % options.Services;
-            await ChangeAsync(proxies, $"weights of svc-{service} (all proxies)", "all", [.. proxies.Select(p => p.Index)], () => _mesh.WriteService(service, 80 - (5 * round)), cancellationToken);
+            await ChangeAsync(op, proxies, $"weights of svc-{service} (all proxies)", "all", [.. proxies.Select(p => p.Index)], () => _mesh.WriteService(service, 80 - (5 * round)), cancellationToken);
             var inNs0 = proxies.Where(p => _mesh.NamespaceOfProxy(p.Index) == "ns-0").Select(p => p.Index).ToHashSet();
-            await ChangeAsync(proxies, "rate limit of ns-0 (its proxies)", "subset", inNs0, () => _mesh.WriteNamespacePolicy(100 + round), cancellationToken);
+            await ChangeAsync(op, proxies, "rate limit of ns-0 (its proxies)", "subset", inNs0, () => _mesh.WriteNamespacePolicy(100 + round), cancellationToken);
         }
 
         Print("");
@@ -57,15 +67,18 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         }
 
         PrintMemory(op, "at the end");
+        Print($"load average {LoadAverage()}");
         Print($"reconnects: {proxies.Sum(p => p.Reconnects)}{(proxies.FirstOrDefault(p => p.LastError is not null) is { } failed ? "; e.g. " + failed.LastError : "")}");
 
+        // The operator goes first, so that it does not log the proxies' streams being reset as failures.
+        await op.DisposeAsync();
         await stop.CancelAsync();
         await Task.WhenAll(running);
         channels.ForEach(c => c.Dispose());
         return initial.Acked.Count == options.Proxies ? 0 : 1;
     }
 
-    private async Task ChangeAsync(List<SimulatedProxy> proxies, string what, string kind, HashSet<int> expected, Action write, CancellationToken cancellationToken)
+    private async Task ChangeAsync(OperatorProcess op, List<SimulatedProxy> proxies, string what, string kind, HashSet<int> expected, Action write, CancellationToken cancellationToken)
     {
         // Let the previous change's debounce and stragglers pass, so that each measurement starts from a quiet mesh.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
@@ -74,6 +87,7 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         }
 
         var before = proxies.Select(p => p.AckedVersion).ToArray();
+        var (operatorCpu, harnessCpu) = (op.CpuTime, Environment.CpuUsage.TotalTime);
         var written = Stopwatch.GetTimestamp();
         write();
         var result = await CollectAsync(proxies, expected, written, ChangeTimeout, cancellationToken, before);
@@ -85,7 +99,8 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
 
         samples.AddRange(latencies);
         var unexpected = result.Acked.Keys.Count(p => !expected.Contains(p));
-        Print($"{what}: affected {latencies.Count}/{expected.Count} ACKed, {unexpected} others pushed; {new LatencySummary(latencies)}");
+        Print($"{what}: affected {latencies.Count}/{expected.Count} ACKed, {unexpected} others pushed; {new LatencySummary(latencies)}; " +
+              $"CPU used meanwhile (incl. the {Grace.TotalSeconds} s grace): operator {(op.CpuTime - operatorCpu).TotalSeconds:F1} s, harness {(Environment.CpuUsage.TotalTime - harnessCpu).TotalSeconds:F1} s");
     }
 
     /// <summary>
@@ -151,6 +166,9 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         node.Labels.Add("version", _mesh.ProxyVersion(proxy));
         return node;
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static void PrintMemory(OperatorProcess op, string when)
     {

@@ -3,11 +3,11 @@ using System.Globalization;
 namespace Mesh.Convergence;
 
 /// <summary>Command line of the harness; every flag has a default so that a bare run measures the issue's first goal.</summary>
-internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces, int Connections, int Rounds, string Operator, bool KeepManifests)
+internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces, int Connections, int Rounds, int StreamWindowKiB, string Operator, bool KeepManifests)
 {
     public const string Usage = """
         usage: Mesh.Convergence [--proxies 1000] [--services PROXIES/2] [--namespaces SERVICES/10] [--connections PROXIES/100]
-                                [--rounds 3] [--operator PATH-TO-mesh-operator] [--keep]
+                                [--rounds 3] [--stream-window-kib 64] [--operator PATH-TO-mesh-operator] [--keep]
         """;
 
     public static HarnessOptions Parse(string[] args, string repositoryRoot)
@@ -30,7 +30,7 @@ internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces,
             }
         }
 
-        var unknown = values.Keys.Except(["proxies", "services", "namespaces", "connections", "rounds", "operator"]).ToList();
+        var unknown = values.Keys.Except(["proxies", "services", "namespaces", "connections", "rounds", "stream-window-kib", "operator"]).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"unknown flag --{unknown[0]}");
@@ -41,9 +41,12 @@ internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces,
         var namespaces = Int(values, "namespaces", Math.Max(1, services / 10));
         var connections = Int(values, "connections", Math.Max(1, (proxies + 99) / 100));
         var rounds = Int(values, "rounds", 3);
+
+        // The client's initial HTTP/2 stream window, what a proxy's own GrpcChannel uses by default (SocketsHttpHandler's).
+        var window = Int(values, "stream-window-kib", 64);
         var executable = values.GetValueOrDefault("operator")
             ?? Path.Combine(repositoryRoot, "operator", "Mesh.Operator", "bin", "Release", "net10.0", "mesh-operator");
-        return new HarnessOptions(services, proxies, namespaces, connections, rounds, executable, keep);
+        return new HarnessOptions(services, proxies, namespaces, connections, rounds, window, executable, keep);
     }
 
     private static int Int(Dictionary<string, string> values, string name, int fallback)

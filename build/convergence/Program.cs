@@ -30,6 +30,11 @@ try
 {
     return await new ConvergenceRun(options, manifests).RunAsync(cancel.Token);
 }
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("interrupted");
+    return 130;
+}
 finally
 {
     if (!options.KeepManifests)
