@@ -12,10 +12,10 @@ public sealed class ConfigServerOptions
     /// <summary>
     /// How many responses may be written at once over all streams. A response being written holds its whole config
     /// in the transport's buffers until the proxy has taken it, so this is what bounds the memory of a push to every
-    /// proxy (a 1 MB config to 2,000 proxies at once would hold 2 GB, twice); the pushes beyond it wait their turn,
-    /// which costs no throughput once the loopback or the network is saturated. Default 16.
+    /// proxy (a 1 MB config to 2,000 proxies at once would hold 2 GB, twice); the pushes beyond it wait their turn.
+    /// Default 4: with 2,000 proxies it took less CPU and memory than 16 at no cost in time (build/convergence).
     /// </summary>
-    public int MaxConcurrentWrites { get; set; } = 16;
+    public int MaxConcurrentWrites { get; set; } = 4;
 
     /// <summary>
     /// How long one response may take to be written before the proxy counts as too slow and is disconnected, so that
