@@ -17,6 +17,7 @@ public sealed class CompiledMesh
     private readonly IReadOnlyList<HostEntry> _hosts;
     private readonly IReadOnlyList<Cluster> _clusters;
     private readonly byte[] _clustersHash;
+    private readonly Lazy<byte[]> _clustersField;
     private readonly SelectorTable _selectors;
     private readonly InboundBuilder _inbound;
     private readonly ConcurrentDictionary<string, OutboundPart> _outbound = new(StringComparer.Ordinal);
@@ -34,6 +35,7 @@ public sealed class CompiledMesh
         _hosts = hosts;
         _clusters = clusters;
         _clustersHash = ContentHash.OfAll(clusters);
+        _clustersField = new Lazy<byte[]>(() => FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters), LazyThreadSafetyMode.ExecutionAndPublication);
         _selectors = selectors;
         _inbound = inbound;
         Results = results;
@@ -64,22 +66,32 @@ public sealed class CompiledMesh
             ContentHash.Of(inbound),
             Encoding.UTF8.GetBytes($"{_options.TrustDomain}|{(int)_options.OutboundTrafficPolicy}"),
         ]);
-        return new CompiledProxyConfig(Convert.ToHexStringLower(version)[..16], outbound.VirtualHosts, _clusters, inbound, _options);
+        return new CompiledProxyConfig(
+            Convert.ToHexStringLower(version)[..16],
+            outbound.VirtualHosts,
+            _clusters,
+            inbound,
+            _options,
+            new ProxyConfigParts(outbound.Fields, outbound.FieldsLength, _clustersField));
     }
 
     private OutboundPart BuildOutbound(string ns, int[] matched)
     {
         var hosts = new VirtualHost[_hosts.Count];
         var hashes = new byte[_hosts.Count][];
+        var fields = new byte[_hosts.Count][];
+        var length = 0L;
         for (var i = 0; i < _hosts.Count; i++)
         {
             var variant = _hosts[i].For(_hosts[i].Service.Namespace == ns, matched);
             hosts[i] = variant.Host;
             hashes[i] = variant.Hash;
+            fields[i] = variant.Field;
+            length += variant.Field.Length;
         }
 
-        return new OutboundPart(hosts, ContentHash.Combine(hashes));
+        return new OutboundPart(hosts, fields, length, ContentHash.Combine(hashes));
     }
 
-    private sealed record OutboundPart(VirtualHost[] VirtualHosts, byte[] Hash);
+    private sealed record OutboundPart(VirtualHost[] VirtualHosts, byte[][] Fields, long FieldsLength, byte[] Hash);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Mesh.Api.V1;
 
 namespace Mesh.Operator.Compiler;
@@ -65,7 +66,10 @@ internal sealed class HostEntry
             }
         }
 
-        return new HashedVirtualHost(host, ContentHash.Of(host));
+        // Hashing needs the serialization anyway; keeping it as ProxyConfig's field lets every proxy that sees this
+        // variant write it without serializing it again.
+        var field = FieldEncoding.Encode(ProxyConfig.VirtualHostsFieldNumber, host, out var prefixLength);
+        return new HashedVirtualHost(host, SHA256.HashData(field.AsSpan(prefixLength)), field);
     }
 
     // Every spelling, each bare (Host without a port) and with each service port.
@@ -96,4 +100,5 @@ internal sealed class HostEntry
     }
 }
 
-internal sealed record HashedVirtualHost(VirtualHost Host, byte[] Hash);
+/// <summary>A virtual host, the hash of its serialization, and its encoding as field 1 of ProxyConfig.</summary>
+internal sealed record HashedVirtualHost(VirtualHost Host, byte[] Hash, byte[] Field);

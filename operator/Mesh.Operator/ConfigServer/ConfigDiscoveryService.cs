@@ -22,6 +22,7 @@ internal sealed partial class ConfigDiscoveryService
     private readonly ConfigServerOptions _options;
     private readonly ILogger<ConfigDiscoveryService> _logger;
     private readonly CancellationToken _stopping;
+    private readonly SemaphoreSlim _writeSlots;
 
     public ConfigDiscoveryService(
         ConfigDistributor distributor,
@@ -41,11 +42,12 @@ internal sealed partial class ConfigDiscoveryService
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
+        _writeSlots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentWrites));
     }
 
     public async Task StreamConfigAsync(
         IAsyncStreamReader<ConfigRequest> requests,
-        IServerStreamWriter<ConfigResponse> responses,
+        IServerStreamWriter<ConfigResponseFrame> responses,
         ServerCallContext context)
     {
         if (!await requests.MoveNext(context.CancellationToken))
@@ -103,20 +105,34 @@ internal sealed partial class ConfigDiscoveryService
         }
     }
 
-    private async Task SendAsync(ProxyConnection connection, IServerStreamWriter<ConfigResponse> responses)
+    private async Task SendAsync(ProxyConnection connection, IServerStreamWriter<ConfigResponseFrame> responses)
     {
         try
         {
             await foreach (var push in connection.Pending.ReadAllAsync(connection.Aborted))
             {
-                var response = connection.PrepareResponse(push);
-                await responses.WriteAsync(response, connection.Aborted);
-                _metrics.PushSent();
-                LogSent(connection.Node.Id, response.VersionInfo, response.Nonce);
+                await _writeSlots.WaitAsync(connection.Aborted);
+                try
+                {
+                    var response = connection.PrepareResponse(push);
+                    await responses.WriteAsync(response, connection.Aborted).WaitAsync(_options.WriteTimeout, _timeProvider, connection.Aborted);
+                    _metrics.PushSent();
+                    LogSent(connection.Node.Id, response.VersionInfo, response.Nonce);
+                }
+                finally
+                {
+                    _writeSlots.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (connection.Aborted.IsCancellationRequested)
         {
+        }
+        catch (TimeoutException)
+        {
+            _metrics.PushDropped();
+            LogSlowWrite(connection.Node.Id, _options.WriteTimeout);
+            connection.Abort("the proxy did not take its config in time", resetStream: true);
         }
     }
 
@@ -164,6 +180,9 @@ internal sealed partial class ConfigDiscoveryService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy {ProxyId} rejected version {Version}: {Reason}")]
     private partial void LogNack(string proxyId, string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy {ProxyId} did not take its config within {Timeout}; disconnecting it so it reconnects for a fresh snapshot")]
+    private partial void LogSlowWrite(string proxyId, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Proxy {ProxyId} sent a stale nonce {Nonce}; ignored")]
     private partial void LogStale(string proxyId, string nonce);

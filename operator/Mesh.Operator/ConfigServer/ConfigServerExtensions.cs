@@ -1,5 +1,4 @@
 using Mesh.Api.Grpc;
-using Mesh.Api.V1;
 using Mesh.Operator.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -31,6 +30,6 @@ internal static class ConfigServerExtensions
     public static IEndpointConventionBuilder MapConfigDiscovery(this IEndpointRouteBuilder endpoints)
     {
         var service = endpoints.ServiceProvider.GetRequiredService<ConfigDiscoveryService>();
-        return endpoints.MapGrpcDuplexStreaming(ConfigDiscoveryMethods.StreamConfig, service.StreamConfigAsync);
+        return endpoints.MapGrpcDuplexStreaming(ConfigResponseFrame.StreamConfig, service.StreamConfigAsync);
     }
 }

@@ -88,19 +88,14 @@ internal sealed class ProxyConnection : IDisposable
     }
 
     /// <summary>Records that <paramref name="push"/> is about to be written and returns the response to write.</summary>
-    public ConfigResponse PrepareResponse(PendingPush push)
+    public ConfigResponseFrame PrepareResponse(PendingPush push)
     {
         lock (_gate)
         {
             _sentNonce = (++_nonceCounter).ToString(CultureInfo.InvariantCulture);
             _sentVersion = push.Config.Version;
             _sentGeneration = push.Generation;
-            return new ConfigResponse
-            {
-                VersionInfo = push.Config.Version,
-                Nonce = _sentNonce,
-                Config = push.Config.Config,
-            };
+            return new ConfigResponseFrame(push.Config.Version, _sentNonce, push.Config.Payload);
         }
     }
 

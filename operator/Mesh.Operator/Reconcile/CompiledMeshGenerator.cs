@@ -1,3 +1,4 @@
+using System.Buffers;
 using Mesh.Api.V1;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.ConfigServer;
@@ -12,6 +13,16 @@ internal sealed class CompiledMeshGenerator(CompiledMesh mesh) : IProxyConfigGen
     public VersionedProxyConfig Generate(Node node)
     {
         var compiled = Mesh.ConfigFor(node);
-        return new VersionedProxyConfig(compiled.Version, compiled.ToProxyConfig());
+        return new VersionedProxyConfig(compiled.Version, new CompiledPayload(compiled));
+    }
+
+    // Writes the config from the parts it shares with other proxies instead of serializing a message per push.
+    private sealed class CompiledPayload(CompiledProxyConfig config) : IProxyConfigPayload
+    {
+        public int Length => config.SerializedLength;
+
+        public void WriteTo(IBufferWriter<byte> destination) => config.WriteTo(destination);
+
+        public ProxyConfig ToMessage() => config.ToProxyConfig();
     }
 }

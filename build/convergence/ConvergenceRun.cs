@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using Mesh.Api.Grpc;
+using Mesh.Api.V1;
+
+namespace Mesh.Convergence;
+
+/// <summary>
+/// One run: the synthetic mesh, the operator, the simulated proxies, their initial convergence, then rounds of two
+/// changes each (a VirtualService's weights, which every proxy routes to, and a namespace's rate limit, which only
+/// that namespace's proxies carry), each timed per proxy from the file write to that proxy's ACK.
+/// </summary>
+internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
+{
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(120);
+
+    // After the expected proxies ACKed, how long to keep listening for pushes that should not have happened.
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1.5);
+
+    private readonly Channel<SimulatedProxy.Ack> _acks = Channel.CreateUnbounded<SimulatedProxy.Ack>();
+    private readonly SyntheticMeshWriter _mesh = new(manifests, options.Services, options.Proxies, options.Namespaces);
+    private readonly Dictionary<string, List<double>> _byKind = new(StringComparer.Ordinal);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        _mesh.WriteAll();
+        Print($"mesh: {options.Services} services, {options.Proxies} proxies, {options.Namespaces} namespaces; manifests in {manifests}");
+        Print($"proxies: {options.Connections} channels (HTTP/2 connections, more if a server caps streams per connection), stream window {options.StreamWindowKiB} KiB; load average {LoadAverage()}");
+        await using var op = await OperatorProcess.StartAsync(options.Operator, manifests, TimeSpan.FromMinutes(3), cancellationToken);
+        PrintMemory(op, "operator ready, no proxies");
+
+        var channels = Enumerable.Range(0, options.Connections)
+            .Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{op.GrpcPort}", new GrpcChannelOptions
+            {
+                MaxReceiveMessageSize = null,
+                HttpHandler = new SocketsHttpHandler
+                {
+                    EnableMultipleHttp2Connections = true,
+                    InitialHttp2StreamWindowSize = options.StreamWindowKiB * 1024,
+                    PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                },
+            }))
+            .ToList();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var proxies = Enumerable.Range(0, options.Proxies).Select(j => new SimulatedProxy(j, Node(j), channels[j % channels.Count], _acks.Writer)).ToList();
+
+        var started = Stopwatch.GetTimestamp();
+        var running = proxies.Select(p => Task.Run(() => p.RunAsync(stop.Token), CancellationToken.None)).ToList();
+        var initial = await CollectAsync(proxies, [.. proxies.Select(p => p.Index)], started, TimeSpan.FromMinutes(5), cancellationToken);
+        Print($"initial configs: {initial.Acked.Count}/{options.Proxies} proxies ACKed; last after {initial.Acked.Values.DefaultIfEmpty().Max():F0} ms; " +
+              $"config size {proxies.Average(p => p.LastResponseSize) / 1024 / 1024:F2} MiB on average");
+        PrintMemory(op, "after initial convergence");
+
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var service = (round * 7) % options.Services;
+            await ChangeAsync(op, proxies, $"weights of svc-{service} (all proxies)", "all", [.. proxies.Select(p => p.Index)], () => _mesh.WriteService(service, 80 - (5 * round)), cancellationToken);
+            var inNs0 = proxies.Where(p => _mesh.NamespaceOfProxy(p.Index) == "ns-0").Select(p => p.Index).ToHashSet();
+            await ChangeAsync(op, proxies, "rate limit of ns-0 (its proxies)", "subset", inNs0, () => _mesh.WriteNamespacePolicy(100 + round), cancellationToken);
+        }
+
+        Print("");
+        foreach (var (kind, samples) in _byKind)
+        {
+            Print($"summary {kind,-6}: {new LatencySummary(samples)}");
+        }
+
+        PrintMemory(op, "at the end");
+        Print($"load average {LoadAverage()}");
+        Print($"reconnects: {proxies.Sum(p => p.Reconnects)}{(proxies.FirstOrDefault(p => p.LastError is not null) is { } failed ? "; e.g. " + failed.LastError : "")}");
+
+        // The operator goes first, so that it does not log the proxies' streams being reset as failures.
+        await op.DisposeAsync();
+        await stop.CancelAsync();
+        await Task.WhenAll(running);
+        channels.ForEach(c => c.Dispose());
+        return initial.Acked.Count == options.Proxies ? 0 : 1;
+    }
+
+    private async Task ChangeAsync(OperatorProcess op, List<SimulatedProxy> proxies, string what, string kind, HashSet<int> expected, Action write, CancellationToken cancellationToken)
+    {
+        // Let the previous change's debounce and stragglers pass, so that each measurement starts from a quiet mesh.
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        while (_acks.Reader.TryRead(out _))
+        {
+        }
+
+        var before = proxies.Select(p => p.AckedVersion).ToArray();
+        var (operatorCpu, harnessCpu) = (op.CpuTime, Environment.CpuUsage.TotalTime);
+        var written = Stopwatch.GetTimestamp();
+        write();
+        var result = await CollectAsync(proxies, expected, written, ChangeTimeout, cancellationToken, before);
+        var latencies = result.Acked.Where(pair => expected.Contains(pair.Key)).Select(pair => pair.Value).ToList();
+        if (!_byKind.TryGetValue(kind, out var samples))
+        {
+            _byKind[kind] = samples = [];
+        }
+
+        samples.AddRange(latencies);
+        var unexpected = result.Acked.Keys.Count(p => !expected.Contains(p));
+        Print($"{what}: affected {latencies.Count}/{expected.Count} ACKed, {unexpected} others pushed; {new LatencySummary(latencies)}; " +
+              $"CPU used meanwhile (incl. the {Grace.TotalSeconds} s grace): operator {(op.CpuTime - operatorCpu).TotalSeconds:F1} s, harness {(Environment.CpuUsage.TotalTime - harnessCpu).TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// Reads ACKs until every proxy in <paramref name="expected"/> ACKed a version other than the one it had before
+    /// (<paramref name="before"/>), then a grace period more; returns per proxy the milliseconds from <paramref name="since"/>.
+    /// </summary>
+    private async Task<Collected> CollectAsync(
+        List<SimulatedProxy> proxies,
+        HashSet<int> expected,
+        long since,
+        TimeSpan timeout,
+        CancellationToken cancellationToken,
+        string[]? before = null)
+    {
+        var acked = new Dictionary<int, double>();
+        var waiting = new HashSet<int>(expected);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var graceStarted = false;
+        try
+        {
+            while (await _acks.Reader.WaitToReadAsync(deadline.Token))
+            {
+                while (_acks.Reader.TryRead(out var ack))
+                {
+                    if (ack.SentAt < since || (before is not null && ack.Version == before[ack.Proxy]) || acked.ContainsKey(ack.Proxy))
+                    {
+                        continue;
+                    }
+
+                    acked[ack.Proxy] = Stopwatch.GetElapsedTime(since, ack.SentAt).TotalMilliseconds;
+                    waiting.Remove(ack.Proxy);
+                }
+
+                if (waiting.Count == 0 && !graceStarted)
+                {
+                    graceStarted = true;
+                    deadline.CancelAfter(Grace);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        if (waiting.Count > 0)
+        {
+            Print($"  timed out: {waiting.Count} proxies did not ACK a new config within {timeout.TotalSeconds:F0} s (e.g. proxy {waiting.First()}, last error {proxies[waiting.First()].LastError ?? "none"})");
+        }
+
+        return new Collected(acked);
+    }
+
+    private Node Node(int proxy)
+    {
+        var node = new Node
+        {
+            Id = $"{_mesh.NamespaceOfProxy(proxy)}/{_mesh.ProxyName(proxy)}",
+            Namespace = _mesh.NamespaceOfProxy(proxy),
+            ServiceAccount = _mesh.ProxyApp(proxy),
+        };
+        node.Labels.Add("app", _mesh.ProxyApp(proxy));
+        node.Labels.Add("version", _mesh.ProxyVersion(proxy));
+        return node;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static void PrintMemory(OperatorProcess op, string when)
+    {
+        var (rss, peak) = op.Memory();
+        Print($"operator memory {when}: VmRSS {rss:F0} MiB, VmHWM {peak:F0} MiB");
+    }
+
+    private static void Print(string line) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {line}"));
+
+    private sealed record Collected(Dictionary<int, double> Acked);
+}

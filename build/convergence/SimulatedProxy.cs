@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Mesh.Api.Grpc;
+using Mesh.Api.V1;
+
+namespace Mesh.Convergence;
+
+/// <summary>
+/// One proxy's config stream without the proxy: it sends its node, answers every response with an ACK at once and
+/// reports the moment each ACK was handed to the transport. Like the real proxy it reconnects when the operator ends
+/// the stream, announcing the version it has.
+/// </summary>
+internal sealed class SimulatedProxy(int index, Node node, GrpcChannel channel, ChannelWriter<SimulatedProxy.Ack> acks)
+{
+    public int Index => index;
+
+    /// <summary>The version last ACKed ("" before the first config).</summary>
+    public string AckedVersion { get; private set; } = "";
+
+    public long LastResponseSize { get; private set; }
+
+    public int Reconnects { get; private set; }
+
+    public string? LastError { get; private set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await StreamAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is RpcException or HttpRequestException or IOException)
+            {
+                LastError = ex.Message;
+            }
+
+            Reconnects++;
+            await Task.Delay(TimeSpan.FromMilliseconds(100 + Random.Shared.Next(400)), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task StreamAsync(CancellationToken cancellationToken)
+    {
+        using var call = channel.AsyncDuplexStreamingCall(ResponseHeader.StreamConfig, new CallOptions(CancellationToken: cancellationToken));
+        await call.RequestStream.WriteAsync(new ConfigRequest { Node = node, VersionInfo = AckedVersion }, cancellationToken);
+        while (await call.ResponseStream.MoveNext(cancellationToken))
+        {
+            var response = call.ResponseStream.Current;
+            LastResponseSize = response.Size;
+            await call.RequestStream.WriteAsync(
+                new ConfigRequest { VersionInfo = response.Version, ResponseNonce = response.Nonce },
+                cancellationToken);
+            var sentAt = Stopwatch.GetTimestamp();
+            AckedVersion = response.Version;
+            acks.TryWrite(new Ack(index, response.Version, sentAt));
+        }
+    }
+
+    /// <summary>Proxy <paramref name="Proxy"/> ACKed <paramref name="Version"/> at Stopwatch timestamp <paramref name="SentAt"/>.</summary>
+    internal readonly record struct Ack(int Proxy, string Version, long SentAt);
+}

@@ -1,0 +1,65 @@
+using System.Buffers;
+using Google.Protobuf;
+using Mesh.Api.Grpc;
+using Mesh.Api.V1;
+
+namespace Mesh.Operator.ConfigServer;
+
+/// <summary>
+/// A ConfigResponse as the server writes it: version_info and nonce are encoded per response, the config (field 3)
+/// is written from its shared payload, so a push never serializes the config again. On the wire it is exactly a
+/// ConfigResponse; <see cref="StreamConfig"/> is <c>mesh.v1.ConfigDiscovery/StreamConfig</c> with this as its
+/// response type.
+/// </summary>
+internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IProxyConfigPayload Config)
+{
+    private static readonly uint ConfigTag = WireFormat.MakeTag(ConfigResponse.ConfigFieldNumber, WireFormat.WireType.LengthDelimited);
+
+    public static readonly Method<ConfigRequest, ConfigResponseFrame> StreamConfig = new(
+        MethodType.DuplexStreaming,
+        ConfigDiscoveryMethods.ServiceName,
+        ConfigDiscoveryMethods.StreamConfig.Name,
+        ConfigDiscoveryMethods.StreamConfig.RequestMarshaller,
+        new Marshaller<ConfigResponseFrame>(static frame => frame.CalculateSize(), static (frame, destination) => frame.WriteTo(destination), Parse));
+
+    public int CalculateSize() =>
+        Header.CalculateSize()
+        + CodedOutputStream.ComputeRawVarint32Size(ConfigTag)
+        + CodedOutputStream.ComputeLengthSize(Config.Length)
+        + Config.Length;
+
+    public void WriteTo(IBufferWriter<byte> destination)
+    {
+        Header.WriteTo(destination);
+        Span<byte> prefix = stackalloc byte[10];
+        destination.Write(prefix[..WritePrefix(prefix, Config.Length)]);
+        Config.WriteTo(destination);
+    }
+
+    private ConfigResponse Header => new() { VersionInfo = VersionInfo, Nonce = Nonce };
+
+    private static ConfigResponseFrame Parse(ReadOnlySequence<byte> payload)
+    {
+        var response = ConfigResponse.Parser.ParseFrom(payload);
+        return new ConfigResponseFrame(response.VersionInfo, response.Nonce, new MessagePayload(response.Config ?? new ProxyConfig()));
+    }
+
+    // Field 3's tag and length as varints (at most 5 bytes each).
+    private static int WritePrefix(Span<byte> destination, int length)
+    {
+        var written = 0;
+        foreach (var value in (ReadOnlySpan<uint>)[ConfigTag, (uint)length])
+        {
+            var rest = value;
+            while (rest >= 0x80)
+            {
+                destination[written++] = (byte)(rest | 0x80);
+                rest >>= 7;
+            }
+
+            destination[written++] = (byte)rest;
+        }
+
+        return written;
+    }
+}
