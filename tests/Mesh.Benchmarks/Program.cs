@@ -1,9 +1,19 @@
 using BenchmarkDotNet.Running;
+using Mesh.Benchmarks.Injection;
 
 namespace Mesh.Benchmarks;
 
 public static class BenchmarkProgram
 {
-    public static void Main(string[] args) =>
+    /// <summary>BenchmarkDotNet's switcher, or a closed-loop harness named by the first argument.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["webhook-latency", .. var rest])
+        {
+            return await WebhookLatencyHarness.RunAsync(rest);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+        return 0;
+    }
 }

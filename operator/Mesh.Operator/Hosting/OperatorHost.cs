@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Mesh.Api.Grpc;
 using Mesh.Api.Telemetry;
 using Mesh.Operator.ConfigServer;
@@ -10,6 +8,7 @@ using Mesh.Operator.Reconcile;
 using Mesh.Operator.Sources;
 using Mesh.Operator.StatusWriting;
 using Mesh.Operator.Telemetry;
+using Mesh.Operator.WebhookTls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -33,7 +32,7 @@ public static class OperatorHost
 
         var builder = WebApplication.CreateSlimBuilder();
         ConfigureLogging(builder, options.LogLevel);
-        var webhookCertificate = LoadWebhookCertificate(options);
+        var webhookTls = WebhookTlsExtensions.SelectMode(options.WebhookCertFile, options.WebhookKeyFile, kube: !source.IsDirectory);
         if (options.InjectionTemplate is { } templateFile)
         {
             // Read once now so that a bad template is a usage error at start, not a failure at the first admission.
@@ -53,15 +52,12 @@ public static class OperatorHost
                 listen.Protocols = HttpProtocols.Http1;
                 listeners.Http = listen;
             });
-            if (webhookCertificate is not null)
+            kestrel.Listen(listenAddress, options.WebhookPort, listen =>
             {
-                kestrel.Listen(listenAddress, options.WebhookPort, listen =>
-                {
-                    listen.Protocols = HttpProtocols.Http1AndHttp2;
-                    listen.UseHttps(webhookCertificate);
-                    listeners.Webhook = listen;
-                });
-            }
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseWebhookTls();
+                listeners.Webhook = listen;
+            });
         });
 
         var services = builder.Services;
@@ -85,6 +81,15 @@ public static class OperatorHost
             // must not call back into the container.
             var operatorMeter = provider.GetRequiredService<OperatorMetrics>().Meter;
             return new PrometheusExporter(meter => ReferenceEquals(meter, operatorMeter) || meter.Name == "Mesh.Kubernetes");
+        });
+        services.AddWebhookTls(webhookTls, tls =>
+        {
+            tls.CertFile = options.WebhookCertFile;
+            tls.KeyFile = options.WebhookKeyFile;
+            tls.ServiceName = options.WebhookService;
+            tls.ConfigurationName = options.WebhookConfiguration;
+            tls.SecretName = options.WebhookSecret;
+            tls.Namespace = OperatorNamespace.Resolve(options.Namespace);
         });
         services.AddInjectionWebhook(injection =>
         {
@@ -110,7 +115,7 @@ public static class OperatorHost
             context => context.Connection.LocalPort == listeners.HttpPort,
             http => http.UseRouting().UseEndpoints(endpoints => endpoints.MapOperatorDiagnostics()));
         app.UseWhen(
-            context => webhookCertificate is not null && context.Connection.LocalPort == listeners.WebhookPort,
+            context => context.Connection.LocalPort == listeners.WebhookPort,
             webhook => webhook.UseRouting().UseEndpoints(endpoints => endpoints.MapInjectionWebhook()));
         app.Run(context =>
         {
@@ -118,32 +123,6 @@ public static class OperatorHost
             return Task.CompletedTask;
         });
         return app;
-    }
-
-    /// <summary>
-    /// The webhook's serving certificate from PEM files (cert-manager's tls.crt and tls.key). Without them the webhook
-    /// port is not served.
-    /// </summary>
-    private static X509Certificate2? LoadWebhookCertificate(OperatorOptions options)
-    {
-        if (options.WebhookCertFile is null && options.WebhookKeyFile is null)
-        {
-            return null;
-        }
-
-        if (options.WebhookCertFile is null || options.WebhookKeyFile is null)
-        {
-            throw new ArgumentException("--webhook-cert-file and --webhook-key-file go together.");
-        }
-
-        try
-        {
-            return X509Certificate2.CreateFromPemFile(options.WebhookCertFile, options.WebhookKeyFile);
-        }
-        catch (Exception ex) when (ex is IOException or CryptographicException)
-        {
-            throw new ArgumentException($"--webhook-cert-file/--webhook-key-file: {ex.Message}", ex);
-        }
     }
 
     private static void ConfigureLogging(WebApplicationBuilder builder, string level)

@@ -16,7 +16,6 @@ public sealed class OperatorListeners
 
     public int HttpPort => Port(Http);
 
-    /// <summary>0 when the webhook is not served (no certificate given).</summary>
     public int WebhookPort => Port(Webhook);
 
     private static int Port(ListenOptions? options) => (options?.EndPoint as IPEndPoint)?.Port ?? 0;

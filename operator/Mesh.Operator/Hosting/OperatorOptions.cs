@@ -15,11 +15,29 @@ public sealed class OperatorOptions
     /// <summary>The mutating admission webhook (HTTPS). Default 15017.</summary>
     public int WebhookPort { get; set; } = 15017;
 
-    /// <summary>The webhook's serving certificate, PEM (e.g. cert-manager's tls.crt). The webhook is served only with one.</summary>
+    /// <summary>
+    /// The webhook's serving certificate, PEM (e.g. cert-manager's tls.crt), reloaded when it changes. Without it the
+    /// operator manages a certificate itself: in a Secret with the <c>kube</c> source, in memory with <c>dir:</c>.
+    /// </summary>
     public string? WebhookCertFile { get; set; }
 
     /// <summary>The private key of <see cref="WebhookCertFile"/>, PEM (e.g. tls.key).</summary>
     public string? WebhookKeyFile { get; set; }
+
+    /// <summary>The webhook's Service (its DNS names go into a self-managed certificate). Default <c>mesh-operator</c>.</summary>
+    public string WebhookService { get; set; } = "mesh-operator";
+
+    /// <summary>The MutatingWebhookConfiguration whose caBundle a self-managed certificate keeps. Default <c>mesh-sidecar-injector</c>.</summary>
+    public string WebhookConfiguration { get; set; } = "mesh-sidecar-injector";
+
+    /// <summary>The Secret holding the self-managed CA and certificate, in <see cref="Namespace"/>. Default <c>mesh-webhook-tls</c>.</summary>
+    public string WebhookSecret { get; set; } = "mesh-webhook-tls";
+
+    /// <summary>
+    /// The operator's namespace (of the webhook Service and Secret). Null: <c>POD_NAMESPACE</c>, else the service
+    /// account's namespace file, else <c>mesh-system</c>.
+    /// </summary>
+    public string? Namespace { get; set; }
 
     /// <summary>A JSON or YAML file overriding the injection template's defaults (a mounted ConfigMap). Null: defaults.</summary>
     public string? InjectionTemplate { get; set; }

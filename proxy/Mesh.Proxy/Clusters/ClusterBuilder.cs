@@ -3,6 +3,7 @@ using Mesh.Proxy.Balancing;
 using Mesh.Proxy.Config;
 using Mesh.Proxy.Resilience;
 using Mesh.Proxy.Runtime;
+using Mesh.Proxy.Tls;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Mesh.Proxy.Clusters;
@@ -58,7 +59,8 @@ internal sealed class ClusterBuilder
         var connectTimeout = pool?.ConnectTimeout?.ToTimeSpan() is { } ct && ct > TimeSpan.Zero ? ct : DefaultConnectTimeout;
         var idleTimeout = pool?.IdleTimeout?.ToTimeSpan() is { } it && it > TimeSpan.Zero ? it : DefaultIdleTimeout;
         var maxConnections = (int)Math.Min(pool?.MaxConnections ?? 0, int.MaxValue);
-        var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout));
+        var tls = UpstreamTls.Create(proto);
+        var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout, tls));
 
         var outlier = OutlierDetector.Create(proto.OutlierDetection, _time);
         outlier?.Attach(endpoints);
@@ -71,6 +73,7 @@ internal sealed class ClusterBuilder
             Endpoints = endpoints,
             Balancer = LoadBalancerFactory.Create(proto.LoadBalancer, endpoints, _time, path + ".load_balancer"),
             Client = client,
+            Tls = tls,
             RequestConfig = new ForwarderRequestConfig
             {
                 // h2c to the upstream needs prior knowledge, hence an exact version for HTTP2 clusters.

@@ -1,6 +1,7 @@
 using Mesh.Api.V1;
 using Mesh.Proxy.Balancing;
 using Mesh.Proxy.Resilience;
+using Mesh.Proxy.Tls;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Mesh.Proxy.Clusters;
@@ -23,6 +24,9 @@ internal sealed class ClusterRuntime
     public required ILoadBalancer Balancer { get; init; }
 
     public required UpstreamClient Client { get; init; }
+
+    /// <summary>Client TLS towards this cluster's endpoints; null: always plaintext.</summary>
+    public UpstreamTls? Tls { get; init; }
 
     public required ForwarderRequestConfig RequestConfig { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Proxy.Tls;
 
 namespace Mesh.Proxy.Clusters;
 
@@ -16,8 +17,14 @@ internal sealed class UpstreamClientCache : IDisposable
     private readonly Dictionary<string, UpstreamClient> _clients = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
+    private readonly UpstreamTlsConnector? _tls;
 
-    public UpstreamClientCache(TimeProvider time) => _time = time;
+    /// <param name="tls">Secures connections of clusters with client TLS; null (unit tests of config handling): plaintext only.</param>
+    public UpstreamClientCache(TimeProvider time, UpstreamTlsConnector? tls = null)
+    {
+        _time = time;
+        _tls = tls;
+    }
 
     public UpstreamClient Acquire(UpstreamSettings settings)
     {
@@ -26,7 +33,7 @@ internal sealed class UpstreamClientCache : IDisposable
         {
             if (!_clients.TryGetValue(key, out var client))
             {
-                client = new UpstreamClient(key, c => CreateHandler(settings, c));
+                client = new UpstreamClient(key, c => CreateHandler(settings, c, _tls));
                 _clients.Add(key, client);
             }
 
@@ -67,7 +74,7 @@ internal sealed class UpstreamClientCache : IDisposable
         }
     }
 
-    private static SocketsHttpHandler CreateHandler(UpstreamSettings settings, UpstreamClient client) => new()
+    internal static SocketsHttpHandler CreateHandler(UpstreamSettings settings, UpstreamClient client, UpstreamTlsConnector? tls) => new()
     {
         // As YARP's own client factory: a proxy forwards exactly what it receives.
         UseProxy = false,
@@ -87,11 +94,28 @@ internal sealed class UpstreamClientCache : IDisposable
             try
             {
                 await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new CountedNetworkStream(socket, client);
             }
             catch
             {
                 socket.Dispose();
+                throw;
+            }
+
+            var stream = new CountedNetworkStream(socket, client);
+            if (tls is null || settings.Tls is null)
+            {
+                return stream;
+            }
+
+            // The request URI stays http://: SocketsHttpHandler speaks HTTP/1.1 or prior-knowledge h2 over this
+            // stream as it would over TCP, and the TLS underneath is the mesh's business.
+            try
+            {
+                return await tls.SecureAsync(stream, settings.ClusterName, settings.Tls, context.DnsEndPoint, cancellationToken);
+            }
+            catch
+            {
+                await stream.DisposeAsync();
                 throw;
             }
         },
@@ -99,7 +123,7 @@ internal sealed class UpstreamClientCache : IDisposable
 }
 
 /// <summary>The settings an upstream client is built from.</summary>
-internal sealed record UpstreamSettings(string ClusterName, TimeSpan ConnectTimeout, int MaxConnections, TimeSpan IdleTimeout)
+internal sealed record UpstreamSettings(string ClusterName, TimeSpan ConnectTimeout, int MaxConnections, TimeSpan IdleTimeout, UpstreamTls? Tls = null)
 {
-    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}";
+    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}|{Tls?.Key ?? "plaintext"}";
 }

@@ -1,3 +1,4 @@
+using Mesh.Proxy.Capture;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Routing;
 using Mesh.Proxy.Runtime;
@@ -8,22 +9,28 @@ namespace Mesh.Proxy.Forwarding;
 
 /// <summary>
 /// The outbound listener's request handler: virtual host by Host/authority, first matching route, then CORS,
-/// fault injection, redirect or forwarding (with mirroring, timeouts and retries).
+/// fault injection, redirect or forwarding (with mirroring, timeouts and retries). A captured connection whose
+/// Host names no virtual host is routed by its original destination instead (<see cref="IOriginalDestinationFeature"/>).
 /// </summary>
 internal sealed class OutboundProxyMiddleware
 {
     private const string Direction = "outbound";
 
+    /// <summary>Istio's name for where REGISTRY_ONLY sends unknown destinations.</summary>
+    private const string BlackHoleCluster = "BlackHoleCluster";
+
     private readonly SnapshotHolder _snapshots;
     private readonly UpstreamSender _sender;
+    private readonly PassthroughSender _passthrough;
     private readonly RequestTelemetry _telemetry;
     private readonly DrainState _drain;
     private readonly TimeProvider _time;
 
-    public OutboundProxyMiddleware(SnapshotHolder snapshots, UpstreamSender sender, RequestTelemetry telemetry, DrainState drain, TimeProvider time)
+    public OutboundProxyMiddleware(SnapshotHolder snapshots, UpstreamSender sender, PassthroughSender passthrough, RequestTelemetry telemetry, DrainState drain, TimeProvider time)
     {
         _snapshots = snapshots;
         _sender = sender;
+        _passthrough = passthrough;
         _telemetry = telemetry;
         _drain = drain;
         _time = time;
@@ -60,6 +67,17 @@ internal sealed class OutboundProxyMiddleware
 
         var facts = new RequestFacts(context.Request);
         var host = snapshot.Hosts.Find(facts.Authority);
+        var original = host is null ? context.Features.Get<IOriginalDestinationFeature>() : null;
+        if (original is not null)
+        {
+            host = snapshot.Addresses.FindHost(original.EndPoint);
+            if (host is null)
+            {
+                await ForwardUnroutedAsync(context, snapshot, original, start);
+                return;
+            }
+        }
+
         if (host is null)
         {
             await ProxyResponses.WriteAsync(context, StatusCodes.Status404NotFound, $"mesh proxy: no virtual host for authority '{facts.Authority}'");
@@ -87,6 +105,35 @@ internal sealed class OutboundProxyMiddleware
             var cluster = destination?.Cluster;
             _telemetry.Record(context, Direction, start, cluster?.ServiceHost ?? host.Name, cluster?.Subset ?? string.Empty, route.Name,
                 cluster?.Name, outcome.UpstreamHost, outcome.Attempts, activity);
+        }
+    }
+
+    /// <summary>
+    /// A captured connection to an address that is no Service's cluster IP. A known endpoint keeps its address (as
+    /// for a headless Service) and is counted as its service; anything else is Istio's PassthroughCluster, or with
+    /// REGISTRY_ONLY its BlackHoleCluster (502).
+    /// </summary>
+    private async Task ForwardUnroutedAsync(HttpContext context, ProxySnapshot snapshot, IOriginalDestinationFeature original, long start)
+    {
+        var cluster = snapshot.Addresses.FindEndpointCluster(original.EndPoint);
+        if (cluster is null && snapshot.Config.OutboundTrafficPolicy == Api.V1.OutboundTrafficPolicy.RegistryOnly)
+        {
+            await ProxyResponses.WriteAsync(context, StatusCodes.Status502BadGateway, $"mesh proxy: {original.EndPoint} is not a mesh destination and the outbound traffic policy is REGISTRY_ONLY");
+            _telemetry.Record(context, Direction, start, BlackHoleCluster, string.Empty, string.Empty, BlackHoleCluster, null, 0, null);
+            return;
+        }
+
+        var service = cluster?.ServiceHost ?? PassthroughSender.ClusterName;
+        using var activity = ProxyTracing.StartHop(context, Direction, service);
+        var outcome = new ForwardOutcome();
+        try
+        {
+            await _passthrough.ForwardAsync(context, original.DestinationPrefix, activity, outcome);
+        }
+        finally
+        {
+            _telemetry.Record(context, Direction, start, service, cluster?.Subset ?? string.Empty, string.Empty,
+                cluster?.Name ?? PassthroughSender.ClusterName, outcome.UpstreamHost, outcome.Attempts, activity);
         }
     }
 

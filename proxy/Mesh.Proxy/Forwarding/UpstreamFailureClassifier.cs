@@ -29,7 +29,8 @@ internal static class UpstreamFailureClassifier
             {
                 case HttpProtocolException { ErrorCode: RefusedStream }:
                     return UpstreamFailure.RefusedStream;
-                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
+                // A refused mesh mTLS handshake is a connect failure too, as in Envoy (TLS error while connecting).
+                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }:
                     return UpstreamFailure.ConnectFailure;
                 case HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError }:
                     return UpstreamFailure.Reset;

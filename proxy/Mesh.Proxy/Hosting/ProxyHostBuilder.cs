@@ -1,13 +1,16 @@
 using System.Net;
 using Mesh.Api.Telemetry;
 using Mesh.Proxy.Admin;
+using Mesh.Proxy.Capture;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Config;
 using Mesh.Proxy.Forwarding;
+using Mesh.Proxy.Identity;
 using Mesh.Proxy.Inbound;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
 using Mesh.Proxy.Telemetry;
+using Mesh.Proxy.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,10 +72,17 @@ public static class ProxyHostBuilder
         services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<MirrorSender>();
         services.AddSingleton<UpstreamSender>();
+        services.AddSingleton<PassthroughSender>();
         services.AddSingleton<OutboundProxyMiddleware>();
         services.AddSingleton<InboundProxyMiddleware>();
         services.AddSingleton<AdminMiddleware>();
         services.AddSingleton<ListenerDispatcher>();
+        services.AddSingleton<CertificateContextCache>();
+        services.AddSingleton<TlsMetrics>();
+        services.AddSingleton<UpstreamTlsConnector>();
+        services.AddSingleton<InboundMtlsPolicy>();
+        services.AddSingleton<InboundTlsDetection>();
+        services.AddSingleton<InboundTlsHandshake>();
         services.AddHostedService<ConfigSourceService>();
         services.AddSingleton<IHostedService, DrainService>();
         if (options.ConfigFile is not null)
@@ -111,6 +121,9 @@ public static class ProxyHostBuilder
 
         configureServices?.Invoke(services);
 
+        // After every other registration, so that an issuing source (control plane CA, tests) wins.
+        services.TryAddSingleton<IWorkloadCertificateSource, NullWorkloadCertificateSource>();
+
         ListenerEndpoints? endpoints = null;
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
@@ -122,13 +135,14 @@ public static class ProxyHostBuilder
             kestrel.Listen(bindAddress, options.OutboundPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(OriginalDestinationDetection.Middleware);
                 listen.Use(next => H2cPrefaceDetection.Middleware(next, () => drain.IsDraining));
                 endpoints.Outbound = listen;
             });
             kestrel.Listen(bindAddress, options.InboundPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.Use(next => H2cPrefaceDetection.Middleware(next, () => drain.IsDraining));
+                InboundMtlsListener.Configure(listen, kestrel.ApplicationServices, () => drain.IsDraining);
                 endpoints.Inbound = listen;
             });
             kestrel.Listen(bindAddress, options.AdminPort, listen =>

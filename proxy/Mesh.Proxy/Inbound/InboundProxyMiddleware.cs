@@ -6,6 +6,7 @@ using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.RateLimiting;
 using Mesh.Proxy.Runtime;
 using Mesh.Proxy.Telemetry;
+using Mesh.Proxy.Tls;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -126,10 +127,19 @@ internal sealed class InboundProxyMiddleware : IDisposable
 
     private sealed class InboundTransformer(System.Diagnostics.Activity? activity) : HttpTransformer
     {
+        private const string ForwardedClientCertHeader = "x-forwarded-client-cert";
+
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+
+            // Envoy's SANITIZE_SET: the app learns the mTLS peer from the proxy, never from what a client claims.
+            proxyRequest.Headers.Remove(ForwardedClientCertHeader);
+            if (httpContext.Features.Get<IMeshTlsConnectionFeature>() is { } mtls)
+            {
+                proxyRequest.Headers.TryAddWithoutValidation(ForwardedClientCertHeader, mtls.ForwardedClientCert);
+            }
             ProxyTracing.Inject(activity, proxyRequest);
         }
     }

@@ -9,11 +9,12 @@ namespace Mesh.Proxy.Runtime;
 /// <summary>One applied config in runtime form. Immutable; a new config builds a new snapshot that replaces it whole.</summary>
 internal sealed class ProxySnapshot
 {
-    public ProxySnapshot(string version, ProxyConfig config, HostTable hosts, IReadOnlyDictionary<string, ClusterRuntime> clusters)
+    public ProxySnapshot(string version, ProxyConfig config, HostTable hosts, DestinationAddressTable addresses, IReadOnlyDictionary<string, ClusterRuntime> clusters)
     {
         Version = version;
         Config = config;
         Hosts = hosts;
+        Addresses = addresses;
         Clusters = clusters;
     }
 
@@ -23,6 +24,9 @@ internal sealed class ProxySnapshot
     public ProxyConfig Config { get; }
 
     public HostTable Hosts { get; }
+
+    /// <summary>Services by cluster IP and endpoint address, for captured connections whose Host names no virtual host.</summary>
+    public DestinationAddressTable Addresses { get; }
 
     public IReadOnlyDictionary<string, ClusterRuntime> Clusters { get; }
 

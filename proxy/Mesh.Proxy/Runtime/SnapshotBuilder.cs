@@ -41,6 +41,7 @@ internal sealed class SnapshotBuilder
         }
 
         var hosts = HostTableBuilder.Build(config.VirtualHosts, clusters);
-        return new ProxySnapshot(version, config.Clone(), hosts, clusters) { Authorization = authorization, RateLimits = rateLimits };
+        var addresses = DestinationAddressTable.Build(config.VirtualHosts, hosts, clusters);
+        return new ProxySnapshot(version, config.Clone(), hosts, addresses, clusters) { Authorization = authorization, RateLimits = rateLimits };
     }
 }

@@ -49,7 +49,7 @@ internal sealed class LocalOperator : IAsyncDisposable
     public static async Task<LocalOperator> StartAsync(string directory, int grpcPort, bool ownsDirectory = false)
     {
         var app = OperatorHost.Build(
-            new OperatorOptions { Source = "dir:" + directory, GrpcPort = grpcPort, HttpPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
+            new OperatorOptions { Source = "dir:" + directory, GrpcPort = grpcPort, HttpPort = 0, WebhookPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
             services => services.Configure<DirectorySourceOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(200)));
         await app.StartAsync();
         return new LocalOperator(app, directory, ownsDirectory);

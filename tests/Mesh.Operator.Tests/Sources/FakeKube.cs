@@ -3,14 +3,19 @@ using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Operator.Resources;
+using Mesh.Operator.WebhookTls;
 
 namespace Mesh.Operator.Tests.Sources;
 
-/// <summary>The fake API server serving every type the operator reads (plus Leases), and objects to put in it.</summary>
+/// <summary>
+/// The fake API server serving every type the operator reads (plus Leases, and the Secrets and webhook configurations
+/// of the self-managed webhook certificate), and objects to put in it.
+/// </summary>
 internal sealed class FakeKube : IAsyncDisposable
 {
     public static readonly IReadOnlyList<ResourceType> Types =
-        [.. MeshResourceTypes.All, ResourceType.Service, ResourceType.EndpointSlice, ResourceType.Pod, ResourceType.Namespace, ResourceType.Lease];
+        [.. MeshResourceTypes.All, ResourceType.Service, ResourceType.EndpointSlice, ResourceType.Pod, ResourceType.Namespace, ResourceType.Lease,
+         WebhookTlsResourceTypes.Secret, WebhookTlsResourceTypes.MutatingWebhookConfiguration];
 
     private FakeKube(FakeApiServer server) => Server = server;
 

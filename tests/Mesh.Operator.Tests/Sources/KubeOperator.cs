@@ -40,7 +40,7 @@ internal sealed class KubeOperator : IAsyncDisposable
     public static async Task<KubeOperator> StartAsync(KubernetesClientConfiguration configuration, string identity = "operator-0", Action<IServiceProvider>? beforeStart = null)
     {
         var app = OperatorHost.Build(
-            new OperatorOptions { Source = "kube", GrpcPort = 0, HttpPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
+            new OperatorOptions { Source = "kube", GrpcPort = 0, HttpPort = 0, WebhookPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
             services =>
             {
                 services.AddSingleton(configuration);

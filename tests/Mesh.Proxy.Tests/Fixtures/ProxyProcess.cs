@@ -23,9 +23,21 @@ public sealed class ProxyProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static ProxyProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="launcher">A command the proxy runs under, e.g. <c>ip netns exec NAME</c>; none by default.</param>
+    public static ProxyProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var command = launcher ?? [];
+        var start = new ProcessStartInfo(command.Count > 0 ? command[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var part in command.Skip(1))
+        {
+            start.ArgumentList.Add(part);
+        }
+
+        if (command.Count > 0)
+        {
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mesh-proxy.dll"));
         foreach (var argument in arguments)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -43,11 +44,23 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>When set, every request answers this status.</summary>
     public int AlwaysFailWith { get; set; }
 
-    public static async Task<TestBackend> StartAsync(string name, HttpProtocols protocols = HttpProtocols.Http1)
+    public static Task<TestBackend> StartAsync(string name, HttpProtocols protocols = HttpProtocols.Http1) =>
+        StartAsync(name, IPAddress.Loopback, protocols, createBoundListenSocket: null);
+
+    /// <summary>
+    /// A backend on <paramref name="listenAddress"/> (ephemeral port) whose listen socket, when given, comes from
+    /// <paramref name="createBoundListenSocket"/> (e.g. a socket made inside a network namespace).
+    /// </summary>
+    public static async Task<TestBackend> StartAsync(string name, IPAddress listenAddress, HttpProtocols protocols, Func<EndPoint, Socket>? createBoundListenSocket)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = protocols));
+        if (createBoundListenSocket is not null)
+        {
+            builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = createBoundListenSocket);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Listen(listenAddress, 0, l => l.Protocols = protocols));
         var app = builder.Build();
         var backend = new TestBackend(name, app);
         app.Run(backend.HandleAsync);

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Mesh.Operator.Injection;
+
+namespace Mesh.Operator.Tests.Chart;
+
+/// <summary>The injection template the chart mounts is one the operator accepts, filled from values.yaml.</summary>
+public sealed partial class InjectionTemplateChartTests
+{
+    [Fact]
+    public void The_configmaps_template_rendered_with_the_default_values_is_accepted_by_the_operator()
+    {
+        var values = ChartFiles.Values;
+        var template = (string)ChartFiles.Single("injection-configmap.yaml", "ConfigMap")["data"]!["template.yaml"]!;
+        var raw = File.ReadAllText(Path.Combine(ChartFiles.TemplatesDirectory, "injection-configmap.yaml"));
+        var data = raw[(raw.IndexOf("template.yaml: |", StringComparison.Ordinal) + "template.yaml: |".Length)..];
+
+        var options = InjectionTemplate.Parse(Render(data, values, "mesh-system"), "charts/mesh injection-configmap.yaml");
+
+        Assert.Contains("proxyImage", template, StringComparison.Ordinal);
+        Assert.Equal($"{values["proxy"]!["image"]!["repository"]}:{values["proxy"]!["image"]!["tag"]}", options.ProxyImage);
+        Assert.Equal("http://mesh-operator.mesh-system.svc:15010", options.DiscoveryAddress);
+        Assert.Equal((1337, true), (options.ProxyUid, options.NativeSidecars));
+        Assert.Equal((15001, 15006, 15000), (options.OutboundPort, options.InboundPort, options.AdminPort));
+        var resources = values["injection"]!["resources"]!;
+        Assert.Equal(
+            ((string?)resources["cpuRequest"], (string?)resources["memoryRequest"], (string?)resources["cpuLimit"], (string?)resources["memoryLimit"]),
+            (options.Resources.CpuRequest, options.Resources.MemoryRequest, options.Resources.CpuLimit, options.Resources.MemoryLimit));
+    }
+
+    /// <summary>
+    /// Just enough of Helm for this block: <c>{{ .Values.a.b }}</c>, with an optional <c>| quote</c>, and
+    /// <c>{{ .Release.Namespace }}</c>; anything else fails the test rather than being guessed.
+    /// </summary>
+    private static string Render(string block, JsonObject values, string releaseNamespace)
+    {
+        var lines = block.Split('\n').TakeWhile(line => line.Length == 0 || line.StartsWith("    ", StringComparison.Ordinal));
+        var text = string.Join('\n', lines.Select(line => line.Length >= 4 ? line[4..] : line));
+        return Action().Replace(text, match =>
+        {
+            var expression = match.Groups[1].Value;
+            var quote = expression.EndsWith("| quote", StringComparison.Ordinal);
+            var path = quote ? expression[..^"| quote".Length].Trim() : expression;
+            string value;
+            if (path == ".Release.Namespace")
+            {
+                value = releaseNamespace;
+            }
+            else if (path.StartsWith(".Values.", StringComparison.Ordinal))
+            {
+                JsonNode? node = values;
+                foreach (var part in path[".Values.".Length..].Split('.'))
+                {
+                    node = node?[part];
+                }
+
+                value = node?.ToString() ?? throw new InvalidOperationException($"{path} is not in values.yaml");
+            }
+            else
+            {
+                throw new InvalidOperationException($"the test cannot render '{expression}'");
+            }
+
+            return quote ? $"\"{value}\"" : value;
+        });
+    }
+
+    [GeneratedRegex(@"\{\{\s*(.*?)\s*\}\}")]
+    private static partial Regex Action();
+}
