@@ -40,18 +40,7 @@ internal static class MeshPolicyValidator
         }
 
         ValidationContext.CheckEnum(bag, "spec.action", spec.Action, "ALLOW", "DENY");
-        for (var r = 0; r < (spec.Rules?.Count ?? 0); r++)
-        {
-            var rule = spec.Rules![r];
-            for (var t = 0; t < (rule.To?.Count ?? 0); t++)
-            {
-                var ports = rule.To![t].Ports ?? [];
-                for (var p = 0; p < ports.Count; p++)
-                {
-                    ValidationContext.CheckRange(bag, $"spec.rules[{r}].to[{t}].ports[{p}]", ports[p], 1, 65535);
-                }
-            }
-        }
+        AuthorizationRuleValidator.Validate(bag, spec);
 
         if (spec.RateLimit is { } limit)
         {

@@ -1,7 +1,10 @@
 using System.Net;
+using Mesh.Proxy.Authorization;
 using Mesh.Proxy.Forwarding;
 using Mesh.Proxy.Hosting;
 using Mesh.Proxy.Lifecycle;
+using Mesh.Proxy.RateLimiting;
+using Mesh.Proxy.Runtime;
 using Mesh.Proxy.Telemetry;
 using Mesh.Proxy.Tls;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +12,10 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace Mesh.Proxy.Inbound;
 
-/// <summary>The inbound listener's handler: forwards every request to the application on 127.0.0.1:--app-port.</summary>
+/// <summary>
+/// The inbound listener's handler: authorizes each request, applies the rate limits, and forwards what passes to
+/// the application on 127.0.0.1:--app-port.
+/// </summary>
 internal sealed class InboundProxyMiddleware : IDisposable
 {
     private const string Direction = "inbound";
@@ -18,16 +24,24 @@ internal sealed class InboundProxyMiddleware : IDisposable
     private readonly RequestTelemetry _telemetry;
     private readonly DrainState _drain;
     private readonly TimeProvider _time;
+    private readonly SnapshotHolder _snapshots;
+    private readonly ProxyMetrics _metrics;
+    private readonly PeerIdentityCache _peers = new();
+    private readonly int? _appPort;
     private readonly string? _appPrefix;
     private readonly HttpMessageInvoker _client;
     private readonly string _service;
 
-    public InboundProxyMiddleware(IHttpForwarder forwarder, RequestTelemetry telemetry, DrainState drain, ProxyOptions options, TimeProvider time)
+    public InboundProxyMiddleware(
+        IHttpForwarder forwarder, RequestTelemetry telemetry, DrainState drain, ProxyOptions options, TimeProvider time, SnapshotHolder snapshots, ProxyMetrics metrics)
     {
         _forwarder = forwarder;
         _telemetry = telemetry;
         _drain = drain;
         _time = time;
+        _snapshots = snapshots;
+        _metrics = metrics;
+        _appPort = options.AppPort;
         _appPrefix = options.AppPort is { } port ? $"http://127.0.0.1:{port}" : null;
         _service = options.SourceWorkload;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
@@ -45,8 +59,19 @@ internal sealed class InboundProxyMiddleware : IDisposable
         var start = _time.GetTimestamp();
         _drain.OnRequestStarted();
         using var activity = ProxyTracing.StartHop(context, Direction, _service);
+        string? flags = null;
+        string? details = null;
         try
         {
+            if (_snapshots.Current is { } snapshot)
+            {
+                (flags, details) = await AdmitAsync(context, snapshot);
+                if (flags is not null)
+                {
+                    return;
+                }
+            }
+
             if (_appPrefix is null)
             {
                 await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "mesh proxy: no --app-port configured for inbound traffic");
@@ -62,12 +87,43 @@ internal sealed class InboundProxyMiddleware : IDisposable
         }
         finally
         {
-            _telemetry.Record(context, Direction, start, _service, string.Empty, "inbound", "inbound|app", _appPrefix, 1, activity);
+            _telemetry.Record(context, Direction, start, _service, string.Empty, "inbound", "inbound|app", _appPrefix, flags is null ? 1 : 0, activity, flags, details);
             _drain.OnRequestFinished();
         }
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// Authorization, then the rate limits, so that a denied request takes no token. Answers a rejected request and
+    /// returns its access-log response flag and details; both null when the request may go on.
+    /// </summary>
+    private async ValueTask<(string? Flags, string? Details)> AdmitAsync(HttpContext context, ProxySnapshot snapshot)
+    {
+        // The port the request is for is the application's (the original destination port under iptables capture,
+        // which is the app port the sidecar serves); the listener's own port only when no app port is configured.
+        var request = new AuthorizationRequest(
+            _peers.Resolve(context.Connection.ClientCertificate),
+            context.Request.Method,
+            context.Request.Path.Value ?? string.Empty,
+            _appPort ?? context.Connection.LocalPort);
+        var decision = snapshot.Authorization.Evaluate(request);
+        if (!decision.IsAllowed)
+        {
+            _metrics.RecordAuthorizationDenied(decision.PolicyName);
+            await AccessDeniedResponse.WriteAsync(context);
+            return (AccessDeniedResponse.ResponseFlag, decision.DeniedDetails);
+        }
+
+        if (!snapshot.RateLimits.TryAcquire(_time.GetTimestamp(), out var bucket, out var wait))
+        {
+            _metrics.RecordRateLimited(bucket.Name);
+            await RateLimitedResponse.WriteAsync(context, RateLimitedResponse.RetryAfterSeconds(wait, bucket.Frequency));
+            return (RateLimitedResponse.ResponseFlag, RateLimitedResponse.ResponseCodeDetails);
+        }
+
+        return (null, null);
+    }
 
     private sealed class InboundTransformer(System.Diagnostics.Activity? activity) : HttpTransformer
     {

@@ -1,5 +1,7 @@
 using Mesh.Api.V1;
+using Mesh.Proxy.Authorization;
 using Mesh.Proxy.Clusters;
+using Mesh.Proxy.RateLimiting;
 using Mesh.Proxy.Routing;
 
 namespace Mesh.Proxy.Runtime;
@@ -27,4 +29,10 @@ internal sealed class ProxySnapshot
     public DestinationAddressTable Addresses { get; }
 
     public IReadOnlyDictionary<string, ClusterRuntime> Clusters { get; }
+
+    /// <summary>The inbound authorization policies, compiled.</summary>
+    public AuthorizationEngine Authorization { get; init; } = AuthorizationEngine.AllowAll;
+
+    /// <summary>The inbound rate limits; their buckets outlive the snapshot while their policy is unchanged.</summary>
+    public RateLimiterSet RateLimits { get; init; } = RateLimiterSet.None;
 }

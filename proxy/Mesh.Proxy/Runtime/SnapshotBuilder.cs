@@ -1,6 +1,8 @@
 using Mesh.Api.V1;
+using Mesh.Proxy.Authorization;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Config;
+using Mesh.Proxy.RateLimiting;
 using Mesh.Proxy.Routing;
 
 namespace Mesh.Proxy.Runtime;
@@ -9,8 +11,13 @@ namespace Mesh.Proxy.Runtime;
 internal sealed class SnapshotBuilder
 {
     private readonly ClusterBuilder _clusters;
+    private readonly TimeProvider _time;
 
-    public SnapshotBuilder(ClusterBuilder clusters) => _clusters = clusters;
+    public SnapshotBuilder(ClusterBuilder clusters, TimeProvider time)
+    {
+        _clusters = clusters;
+        _time = time;
+    }
 
     /// <exception cref="InvalidProxyConfigException">The config cannot be served.</exception>
     public ProxySnapshot Build(string version, ProxyConfig config, ProxySnapshot? previous)
@@ -19,6 +26,9 @@ internal sealed class SnapshotBuilder
         {
             throw new InvalidProxyConfigException("version_info", "must not be empty");
         }
+
+        var authorization = AuthorizationCompiler.Compile(config.Inbound);
+        var rateLimits = RateLimiterSet.Build(config.Inbound, previous?.RateLimits, _time);
 
         var clusters = new Dictionary<string, ClusterRuntime>(StringComparer.Ordinal);
         for (var i = 0; i < config.Clusters.Count; i++)
@@ -32,6 +42,6 @@ internal sealed class SnapshotBuilder
 
         var hosts = HostTableBuilder.Build(config.VirtualHosts, clusters);
         var addresses = DestinationAddressTable.Build(config.VirtualHosts, hosts, clusters);
-        return new ProxySnapshot(version, config.Clone(), hosts, addresses, clusters);
+        return new ProxySnapshot(version, config.Clone(), hosts, addresses, clusters) { Authorization = authorization, RateLimits = rateLimits };
     }
 }

@@ -14,4 +14,6 @@ internal sealed record AccessLogEntry(
     string? UpstreamCluster,
     string? UpstreamHost,
     int Attempts,
-    string? TraceId);
+    string? TraceId,
+    string? ResponseFlags = null,
+    string? ResponseCodeDetails = null);

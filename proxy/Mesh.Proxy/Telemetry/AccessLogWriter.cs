@@ -58,6 +58,8 @@ internal sealed class AccessLogWriter : BackgroundService
             json.WriteString("upstream_host", entry.UpstreamHost);
             json.WriteNumber("attempts", entry.Attempts);
             json.WriteString("trace_id", entry.TraceId);
+            json.WriteString("response_flags", entry.ResponseFlags);
+            json.WriteString("response_code_details", entry.ResponseCodeDetails);
             json.WriteEndObject();
         }
 

@@ -14,12 +14,16 @@ internal sealed class ProxyMetrics : IDisposable
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _authorizationDenied;
+    private readonly Counter<long> _rateLimited;
 
     public ProxyMetrics(SnapshotHolder snapshots, TimeProvider time)
     {
         Meter = new Meter(MeterName);
         _requests = Meter.CreateCounter<long>("mesh_requests_total", description: "Requests handled by the proxy.");
         _duration = Meter.CreateHistogram<double>("mesh_request_duration_seconds", unit: "s", description: "Request duration as seen by the proxy.");
+        _authorizationDenied = Meter.CreateCounter<long>("mesh_proxy_authz_denied_total", description: "Inbound requests denied by authorization, by the DENY policy that matched (empty: no ALLOW policy matched).");
+        _rateLimited = Meter.CreateCounter<long>("mesh_proxy_rate_limited_total", description: "Inbound requests rejected by a rate limit, by policy.");
         Meter.CreateObservableGauge("mesh_upstream_connections", () => Observe(snapshots, c => c.Client.OpenConnections), description: "Open upstream connections per cluster.");
         Meter.CreateObservableGauge("mesh_upstream_ejected_endpoints", () => ObserveEjected(snapshots, time), description: "Endpoints ejected by outlier detection per cluster.");
         Meter.CreateObservableGauge("mesh_upstream_requests_active", () => Observe(snapshots, c => c.Stats.InFlight), description: "Requests in flight per cluster.");
@@ -52,6 +56,10 @@ internal sealed class ProxyMetrics : IDisposable
         };
         _duration.Record(seconds, durationTags);
     }
+
+    public void RecordAuthorizationDenied(string policy) => _authorizationDenied.Add(1, new KeyValuePair<string, object?>("policy", policy));
+
+    public void RecordRateLimited(string policy) => _rateLimited.Add(1, new KeyValuePair<string, object?>("policy", policy));
 
     public void Dispose() => Meter.Dispose();
 

@@ -21,7 +21,7 @@ internal sealed class RequestTelemetry
     }
 
     public void Record(HttpContext context, string direction, long startTimestamp, string destinationService, string destinationSubset, string route,
-        string? cluster, string? upstreamHost, int attempts, Activity? activity)
+        string? cluster, string? upstreamHost, int attempts, Activity? activity, string? responseFlags = null, string? responseCodeDetails = null)
     {
         var elapsed = _time.GetElapsedTime(startTimestamp);
         var status = context.Response.StatusCode;
@@ -48,6 +48,8 @@ internal sealed class RequestTelemetry
             cluster,
             upstreamHost,
             attempts,
-            activity?.TraceId.ToString()));
+            activity?.TraceId.ToString(),
+            responseFlags,
+            responseCodeDetails));
     }
 }

@@ -40,7 +40,7 @@ public class RouteMatchingBenchmarks
         config.VirtualHosts.Add(host);
 
         var time = TimeProvider.System;
-        _snapshot = new SnapshotBuilder(new ClusterBuilder(new UpstreamClientCache(time), time)).Build("bench", config, null);
+        _snapshot = new SnapshotBuilder(new ClusterBuilder(new UpstreamClientCache(time), time), time).Build("bench", config, null);
         _exactHit = Request("/api/v3/items", "?a=1", ("end-user", "user3"));
         _regexHit = Request("/products/123/reviews", "?page=2&sort=date-desc");
         _fallthrough = Request("/static/app.js", string.Empty, ("end-user", "someone"));

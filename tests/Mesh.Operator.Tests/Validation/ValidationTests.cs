@@ -76,6 +76,13 @@ public sealed class ValidationTests
         { "MeshPolicy", Mp + "  rateLimit: {requestsPerSecond: 5, burst: -1}\n", "spec.rateLimit.burst", DiagnosticSeverity.Error, "between 0" },
         { "MeshPolicy", Mp + "  selector: {matchLabels: {app: reviews}}\n  portLevelMtls: {http: {mode: STRICT}}\n", "spec.portLevelMtls.http", DiagnosticSeverity.Error, "not a port number" },
         { "MeshPolicy", Mp + "  portLevelMtls: {'8080': {mode: STRICT}}\n", "spec.portLevelMtls", DiagnosticSeverity.Error, "needs a selector" },
+        { "MeshPolicy", Mp + "  rules: [{from: []}]\n", "spec.rules[0].from", DiagnosticSeverity.Error, "must not be empty" },
+        { "MeshPolicy", Mp + "  rules: [{from: [{}]}]\n", "spec.rules[0].from[0]", DiagnosticSeverity.Error, "at least one of principals" },
+        { "MeshPolicy", Mp + "  rules: [{to: []}]\n", "spec.rules[0].to", DiagnosticSeverity.Error, "must not be empty" },
+        { "MeshPolicy", Mp + "  rules: [{to: [{}]}]\n", "spec.rules[0].to[0]", DiagnosticSeverity.Error, "at least one of paths" },
+        { "MeshPolicy", Mp + "  rules: [{from: [{namespaces: [shop, '']}]}]\n", "spec.rules[0].from[0].namespaces[1]", DiagnosticSeverity.Error, "must not be empty" },
+        { "MeshPolicy", Mp + "  rules: [{to: [{notPaths: ['']}]}]\n", "spec.rules[0].to[0].notPaths[0]", DiagnosticSeverity.Error, "must not be empty" },
+        { "MeshPolicy", Mp + "  action: DENY\n", "spec.rules", DiagnosticSeverity.Warning, "never matches" },
 
         // WorkloadEntry
         { "WorkloadEntry", We + "  labels: {app: x}\n", "spec.address", DiagnosticSeverity.Error, "address is required" },

@@ -60,7 +60,7 @@ public sealed class SnapshotValidationTests
 
         var time = TimeProvider.System;
         using var clients = new UpstreamClientCache(time);
-        var builder = new SnapshotBuilder(new ClusterBuilder(clients, time));
+        var builder = new SnapshotBuilder(new ClusterBuilder(clients, time), time);
 
         var error = Assert.Throws<InvalidProxyConfigException>(() => builder.Build("v", config, null));
         Assert.Contains(expected, error.Message);
