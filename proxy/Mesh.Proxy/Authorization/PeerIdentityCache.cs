@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
+using Mesh.Proxy.Identity;
 
 namespace Mesh.Proxy.Authorization;
 
@@ -13,7 +14,7 @@ internal sealed class PeerIdentityCache
 
     /// <summary>Null for a plaintext peer or a certificate without a SPIFFE id.</summary>
     public PeerIdentity? Resolve(X509Certificate2? certificate) =>
-        certificate is null ? null : _entries.GetValue(certificate, static c => new Entry(SpiffeCertificate.PrincipalOf(c))).Identity;
+        certificate is null ? null : _entries.GetValue(certificate, static c => new Entry(SpiffeId.Principal(c))).Identity;
 
     private sealed class Entry(string? principal)
     {

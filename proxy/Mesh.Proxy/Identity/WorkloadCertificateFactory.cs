@@ -34,9 +34,9 @@ internal static class WorkloadCertificateFactory
             }
 
             Verify(leaf, intermediates, roots, now);
-            var spiffeId = SpiffeUri.Of(leaf) ?? throw new InvalidDataException("the certificate carries no spiffe:// URI name");
+            var principal = SpiffeId.Principal(leaf) ?? throw new InvalidDataException("the certificate carries no spiffe:// URI name");
             var withKey = leaf.CopyWithPrivateKey(key);
-            return new WorkloadCertificate(withKey, intermediates, roots, spiffeId["spiffe://".Length..]);
+            return new WorkloadCertificate(withKey, intermediates, roots, principal);
         }
         catch (CryptographicException ex)
         {

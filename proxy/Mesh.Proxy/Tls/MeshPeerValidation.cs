@@ -1,6 +1,8 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
+using Mesh.Proxy.Identity;
+
 namespace Mesh.Proxy.Tls;
 
 /// <summary>

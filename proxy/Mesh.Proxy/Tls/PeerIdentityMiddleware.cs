@@ -1,3 +1,4 @@
+using Mesh.Proxy.Identity;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 

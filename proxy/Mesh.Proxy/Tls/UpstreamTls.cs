@@ -2,6 +2,8 @@ using System.Collections.Frozen;
 using System.Net.Security;
 using Mesh.Api.V1;
 
+using Mesh.Proxy.Identity;
+
 namespace Mesh.Proxy.Tls;
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Mesh.Api.V1;
+using Mesh.Proxy.Identity;
 using Mesh.Proxy.Tests.Fixtures;
 
 namespace Mesh.Proxy.Tests.Tls;
@@ -25,7 +26,7 @@ public sealed class InboundMtlsListenerTests : IDisposable
         await using var tls = await ConnectAsync(pair.Server.InboundPort, client, alpn);
 
         Assert.Equal(alpn, Encoding.ASCII.GetString(tls.NegotiatedApplicationProtocol.Protocol.Span));
-        Assert.Equal("spiffe://" + SidecarPair.ServerPrincipal, Proxy.Tls.SpiffeId.Scheme + Proxy.Tls.SpiffeId.Principal(new System.Security.Cryptography.X509Certificates.X509Certificate2(tls.RemoteCertificate!)));
+        Assert.Equal("spiffe://" + SidecarPair.ServerPrincipal, Proxy.Identity.SpiffeId.Scheme + Proxy.Identity.SpiffeId.Principal(new System.Security.Cryptography.X509Certificates.X509Certificate2(tls.RemoteCertificate!)));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Mesh.Proxy.Tls;
+namespace Mesh.Proxy.Identity;
 
 /// <summary>Reads a workload's SPIFFE identity from the URI SAN of its certificate.</summary>
 internal static class SpiffeId

@@ -1,7 +1,7 @@
+using Mesh.Proxy.Identity;
 using Mesh.Proxy.Tests.Fixtures;
-using Mesh.Proxy.Tls;
 
-namespace Mesh.Proxy.Tests.Tls;
+namespace Mesh.Proxy.Tests.Identity;
 
 public sealed class SpiffeIdTests
 {
