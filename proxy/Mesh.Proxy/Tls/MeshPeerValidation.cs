@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-
 using Mesh.Proxy.Identity;
 
 namespace Mesh.Proxy.Tls;

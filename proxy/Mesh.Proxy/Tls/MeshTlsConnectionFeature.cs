@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-
 using Mesh.Proxy.Identity;
 
 namespace Mesh.Proxy.Tls;

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Net.Security;
 using Mesh.Api.V1;
-
 using Mesh.Proxy.Identity;
 
 namespace Mesh.Proxy.Tls;
