@@ -1,6 +1,7 @@
 using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.LeaderElection;
 using Mesh.Operator.Hosting;
+using Mesh.Operator.Identity;
 using Mesh.Operator.Sources;
 using Mesh.Operator.WebhookTls;
 using Mesh.Testing;
@@ -30,7 +31,9 @@ internal sealed class WebhookOperator : IAsyncDisposable
     public static Task<WebhookOperator> StartLocalAsync(string? certFile = null, string? keyFile = null, ManualTimeProvider? clock = null)
     {
         var manifests = Directory.CreateTempSubdirectory("mesh-webhook-manifests-").FullName;
-        return StartAsync(Options("dir:" + manifests, certFile, keyFile), manifests, services => UseClock(services, clock));
+        var options = Options("dir:" + manifests, certFile, keyFile);
+        options.CaDirectory = manifests + ".ca";
+        return StartAsync(options, manifests, services => UseClock(services, clock));
     }
 
     /// <summary>Kube mode against <paramref name="kube"/> as replica <paramref name="identity"/>, its certificate clock being <paramref name="clock"/>.</summary>
@@ -38,6 +41,9 @@ internal sealed class WebhookOperator : IAsyncDisposable
     {
         var options = Options("kube", null, null);
         options.Namespace = "mesh-system";
+
+        // A provided mesh CA makes no Secret calls of its own, so the calls these tests count are the webhook's.
+        (options.CaCertFile, options.CaKeyFile) = ProvidedMeshCa.Value;
         return StartAsync(options, null, services =>
         {
             UseClock(services, clock);
@@ -66,8 +72,22 @@ internal sealed class WebhookOperator : IAsyncDisposable
         if (_manifests is not null)
         {
             Directory.Delete(_manifests, recursive: true);
+            if (Directory.Exists(_manifests + ".ca"))
+            {
+                Directory.Delete(_manifests + ".ca", recursive: true);
+            }
         }
     }
+
+    private static readonly Lazy<(string CertFile, string KeyFile)> ProvidedMeshCa = new(() =>
+    {
+        var directory = Directory.CreateTempSubdirectory("mesh-webhook-tests-ca-").FullName;
+        var (certificatePem, keyPem) = RootCertificateFactory.Create(DateTimeOffset.UtcNow, TimeSpan.FromDays(3650), "cluster.local");
+        var (certFile, keyFile) = (Path.Combine(directory, "ca.crt"), Path.Combine(directory, "ca.key"));
+        File.WriteAllText(certFile, certificatePem);
+        File.WriteAllText(keyFile, keyPem);
+        return (certFile, keyFile);
+    });
 
     private static OperatorOptions Options(string source, string? certFile, string? keyFile) => new()
     {
