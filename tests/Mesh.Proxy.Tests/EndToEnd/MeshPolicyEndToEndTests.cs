@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using Mesh.Api.V1;
 using Mesh.Proxy.Hosting;
 using Mesh.Proxy.Identity;
@@ -15,6 +16,8 @@ namespace Mesh.Proxy.Tests.EndToEnd;
 /// The whole security chain with the real operator: proxies claim their identity with the operator's bootstrap
 /// token, get certificates from its CA, talk mTLS to each other, and the server sidecar enforces the MeshPolicy
 /// (STRICT mTLS, an ALLOW rule for frontend on <c>/api/*</c>) that the operator compiled for it from the manifests.
+/// Cart and frontend run in-process (frontend reads the token file); the intruder is the built <c>mesh-proxy</c>
+/// executable started with flags and the token in <c>MESH_BOOTSTRAP_TOKEN</c>, as local mode starts a sidecar.
 /// </summary>
 public sealed class MeshPolicyEndToEndTests : IAsyncLifetime
 {
@@ -26,10 +29,14 @@ public sealed class MeshPolicyEndToEndTests : IAsyncLifetime
     private LocalOperator _operator = null!;
     private ProxyUnderTest _cart = null!;
     private ProxyUnderTest _frontend = null!;
-    private ProxyUnderTest _intruder = null!;
+    private ProxyProcess? _intruder;
+    private int _intruderOutboundPort;
+    private int _intruderAdminPort;
+    private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
         _backend = await TestBackend.StartAsync("cart");
         _operator = await LocalOperator.StartAsync(new Dictionary<string, string> { [PolicyFile] = ShopManifests.CartPolicy("STRICT") });
         await Eventually.AssertAsync(() => File.Exists(_operator.BootstrapTokenFile), "the operator wrote its bootstrap token", Deadline);
@@ -38,9 +45,9 @@ public sealed class MeshPolicyEndToEndTests : IAsyncLifetime
         _cart = await StartSidecarAsync("cart", o => o.AppPort = _backend.Port);
         await _operator.WriteAsync("workloads.yaml", ShopManifests.Workloads(_cart.InboundPort));
         _frontend = await StartSidecarAsync("frontend");
-        _intruder = await StartSidecarAsync("intruder");
+        _intruder = StartIntruderProcess(await File.ReadAllTextAsync(_operator.BootstrapTokenFile));
 
-        foreach (var (proxy, account) in new[] { (_cart, "cart"), (_frontend, "frontend"), (_intruder, "intruder") })
+        foreach (var (proxy, account) in new[] { (_cart, "cart"), (_frontend, "frontend") })
         {
             await Eventually.AssertAsync(
                 () => CertificateOf(proxy)?.SpiffeId == $"spiffe://cluster.local/ns/shop/sa/{account}",
@@ -49,18 +56,38 @@ public sealed class MeshPolicyEndToEndTests : IAsyncLifetime
         }
 
         await Eventually.AssertAsync(() => ConfigOf(_cart)?.Inbound.MtlsMode == MtlsMode.Strict, "cart's sidecar serves the STRICT policy", Deadline);
-        foreach (var caller in new[] { _frontend, _intruder })
-        {
-            await Eventually.AssertAsync(
-                () => ConfigOf(caller)?.Clusters.SelectMany(c => c.Endpoints).Any(e => e.Port == (uint)_cart.InboundPort && e.InMesh && e.Identity == "cluster.local/ns/shop/sa/cart") == true,
-                "the caller knows cart's sidecar as an in-mesh endpoint with cart's identity",
-                Deadline);
-        }
+        await Eventually.AssertAsync(
+            () => ConfigOf(_frontend)?.Clusters.SelectMany(c => c.Endpoints).Any(e => e.Port == (uint)_cart.InboundPort && e.InMesh && e.Identity == "cluster.local/ns/shop/sa/cart") == true,
+            "frontend knows cart's sidecar as an in-mesh endpoint with cart's identity",
+            Deadline);
+
+        // The executable shows its certificate only in its log and its config only on /config_dump.
+        var intruder = _intruder;
+        await Eventually.AssertAsync(
+            () => intruder.Stderr.Any(l => l.Contains("Workload certificate for", StringComparison.Ordinal) && l.Contains("spiffe://cluster.local/ns/shop/sa/intruder", StringComparison.Ordinal)),
+            "the intruder's sidecar holds a certificate from the operator's CA",
+            Deadline);
+        await Eventually.AssertAsync(
+            async () =>
+            {
+                try
+                {
+                    using var dump = JsonDocument.Parse(await _http.GetStringAsync(new Uri($"http://127.0.0.1:{_intruderAdminPort}/config_dump")));
+                    return HasInMeshEndpoint(dump.RootElement.GetProperty("config"), _cart.InboundPort);
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            "the intruder's sidecar knows cart's sidecar as an in-mesh endpoint",
+            Deadline);
     }
 
     public async Task DisposeAsync()
     {
-        await DisposeIfStartedAsync(_intruder);
+        _intruder?.Dispose();
+        _http?.Dispose();
         await DisposeIfStartedAsync(_frontend);
         await DisposeIfStartedAsync(_cart);
         await DisposeIfStartedAsync(_operator);
@@ -86,7 +113,7 @@ public sealed class MeshPolicyEndToEndTests : IAsyncLifetime
         Assert.EndsWith(";URI=spiffe://" + ShopManifests.FrontendPrincipal, xfcc, StringComparison.Ordinal);
 
         await AssertDeniedAsync(await _frontend.GetAsync(Cart, "/admin"));
-        await AssertDeniedAsync(await _intruder.GetAsync(Cart, "/api/items"));
+        await AssertDeniedAsync(await GetThroughIntruderAsync("/api/items"));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => GetPlaintextAsync("/api/items"));
         Assert.Single(_backend.Received);
@@ -133,6 +160,32 @@ public sealed class MeshPolicyEndToEndTests : IAsyncLifetime
         o.BootstrapTokenFile = _operator.BootstrapTokenFile;
         configure?.Invoke(o);
     });
+
+    private ProxyProcess StartIntruderProcess(string token)
+    {
+        (_intruderOutboundPort, _intruderAdminPort) = (ProxyProcess.FreePort(), ProxyProcess.FreePort());
+        return ProxyProcess.Start(
+            [
+                "run", "--discovery-address", _operator.GrpcAddress.ToString(), "--node-id", "shop/intruder", "--namespace", ShopManifests.Namespace,
+                "--service-account", "intruder", "--labels", "app=intruder", "--outbound-port", ProxyProcess.Text(_intruderOutboundPort),
+                "--inbound-port", ProxyProcess.Text(ProxyProcess.FreePort()), "--admin-port", ProxyProcess.Text(_intruderAdminPort),
+            ],
+            new Dictionary<string, string> { ["MESH_BOOTSTRAP_TOKEN"] = token.Trim() });
+    }
+
+    private Task<HttpResponseMessage> GetThroughIntruderAsync(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{_intruderOutboundPort}{path}"));
+        request.Headers.Host = Cart;
+        return _http.SendAsync(request);
+    }
+
+    /// <summary>Whether a config dumped as protobuf JSON has an in-mesh endpoint on 127.0.0.1:<paramref name="port"/>.</summary>
+    private static bool HasInMeshEndpoint(JsonElement config, int port) =>
+        config.ValueKind == JsonValueKind.Object
+        && config.TryGetProperty("clusters", out var clusters)
+        && clusters.EnumerateArray().Any(c => c.TryGetProperty("endpoints", out var endpoints) && endpoints.EnumerateArray().Any(e =>
+            e.GetProperty("port").GetInt32() == port && e.TryGetProperty("inMesh", out var inMesh) && inMesh.GetBoolean()));
 
     private static WorkloadCertificate? CertificateOf(ProxyUnderTest proxy) => proxy.Services.GetRequiredService<IWorkloadCertificateSource>().Current;
 
