@@ -117,6 +117,7 @@ public sealed class MeshPolicyEndToEndTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<HttpRequestException>(() => GetPlaintextAsync("/api/items"));
         Assert.Single(_backend.Received);
+        Assert.Contains("mesh_inbound_plaintext_refused_total 1", await _cart.Admin.GetStringAsync(new Uri("/stats/prometheus", UriKind.Relative)), StringComparison.Ordinal);
     }
 
     [Fact]
