@@ -5,7 +5,8 @@
 # 2. Fixed-rate runs (h2load --h1 --rps) at 1,000 requests/s and at 25/50/75% of the slowest proxy's maximum:
 #    latency percentiles (added over direct), achieved rate, errors, CPU seconds per 1,000 requests and peak RSS.
 # Pinning (taskset): proxy on BENCH_CPU_PROXY (0), load generator on BENCH_CPU_LOAD (1), backend on
-# BENCH_CPU_BACKEND (1). Install the tools first: build/bench/install.sh. Leaves no process behind.
+# BENCH_CPU_BACKEND (1). BENCH_TARGETS picks targets; "mesh-defaults" adds the Mesh proxy with .NET's default
+# runtime settings instead of those in its csproj. Install the tools first: build/bench/install.sh. Leaves no process behind.
 # Output: $BENCH_WORK (default /tmp/mesh-bench): raw tool output, results.tsv files and report.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -97,8 +98,13 @@ start_target() {
   target_pid=""
   case $1 in
     direct) target_url="http://127.0.0.1:${backend_ports[0]}/"; return 0 ;;
-    mesh)
-      start mesh taskset -c "$cpu_proxy" dotnet "$mesh_dll" --config-file "$work/mesh-config.json" --node-id bench/client-1 \
+    mesh | mesh-defaults)
+      # mesh-defaults: the same proxy with the runtime settings of Mesh.Proxy.csproj put back to .NET's defaults.
+      local defaults=()
+      if [ "$1" = mesh-defaults ]; then
+        defaults=(env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 DOTNET_TieredPGO=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70)
+      fi
+      start "$1" "${defaults[@]}" taskset -c "$cpu_proxy" dotnet "$mesh_dll" --config-file "$work/mesh-config.json" --node-id bench/client-1 \
         --labels app=client --outbound-port "$mesh_port" --inbound-port "$mesh_inbound_port" --admin-port "$mesh_admin_port"
       target_url="http://127.0.0.1:$mesh_port/"
       wait_http "http://127.0.0.1:$mesh_admin_port/ready" ;;

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 PROXIES = ["mesh", "yarp", "nginx", "haproxy"]
-NAMES = {"direct": "direct (no proxy)", "mesh": "Mesh proxy", "yarp": "plain YARP", "nginx": "nginx", "haproxy": "haproxy"}
+ORDER = ["direct", "mesh", "mesh-defaults", "yarp", "nginx", "haproxy"]
+NAMES = {"direct": "direct (no proxy)", "mesh": "Mesh proxy", "mesh-defaults": "Mesh proxy, .NET default runtime settings", "yarp": "plain YARP", "nginx": "nginx", "haproxy": "haproxy"}
 
 
 def rows(path):
@@ -93,7 +94,7 @@ def report(work, clk_tck, seconds):
     out.append("")
     out.append("| target | connections | requests/s | vs nginx | errors | p99 (wrk) | CPU s / 1,000 req | peak RSS MiB | load avg |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    for target in ["direct"] + PROXIES:
+    for target in ORDER:
         if target not in best:
             continue
         b = best[target]
@@ -112,7 +113,7 @@ def report(work, clk_tck, seconds):
         if row["target"] == "direct":
             values = latencies_ms(row["log"])
             direct[row["rate"]] = [percentile(values, p) for p in (50, 99, 99.9)]
-    for row in sorted(runs, key=lambda r: (int(r["rate"]), (["direct"] + PROXIES).index(r["target"]))):
+    for row in sorted(runs, key=lambda r: (int(r["rate"]), ORDER.index(r["target"]))):
         done, errors = h2load_summary(Path(row["output"]).read_text())
         values = latencies_ms(row["log"])
         p = [percentile(values, q) for q in (50, 99, 99.9)]
