@@ -108,6 +108,13 @@ start_target() {
         --labels app=client --outbound-port "$mesh_port" --inbound-port "$mesh_inbound_port" --admin-port "$mesh_admin_port"
       target_url="http://127.0.0.1:$mesh_port/"
       wait_http "http://127.0.0.1:$mesh_admin_port/ready" ;;
+    mesh-aot)
+      # An experiment: a Native AOT build of mesh-proxy (dotnet publish -r linux-x64 -p:PublishAot=true).
+      start mesh-aot taskset -c "$cpu_proxy" "${BENCH_MESH_AOT:?set BENCH_MESH_AOT to a Native AOT mesh-proxy}" \
+        --config-file "$work/mesh-config.json" --node-id bench/client-1 \
+        --labels app=client --outbound-port "$mesh_port" --inbound-port "$mesh_inbound_port" --admin-port "$mesh_admin_port"
+      target_url="http://127.0.0.1:$mesh_port/"
+      wait_http "http://127.0.0.1:$mesh_admin_port/ready" ;;
     yarp)
       start yarp taskset -c "$cpu_proxy" dotnet "$yarp_dll" "$yarp_port" "${backend_ports[@]}"
       target_url="http://127.0.0.1:$yarp_port/" ;;
@@ -140,7 +147,7 @@ echo -e "target\tconnections\toutput\tcpu_ticks\tpeak_rss_kib\tload_average" > "
 echo "Closed-loop sweep (wrk -t1, ${sweep_seconds}s per connection count: $sweep_connections)..."
 for target in $targets; do
   start_target "$target"
-  logged taskset -c "$cpu_load" wrk -t1 -c32 -d3s "$target_url" > "$work/logs/warmup-$target.txt" 2>&1
+  logged taskset -c "$cpu_load" wrk -t1 -c32 -d5s "$target_url" > "$work/logs/warmup-$target.txt" 2>&1
   for connections in $sweep_connections; do
     out="$work/wrk-$target-c$connections.txt"
     measured "$out" "$target	$connections	$out" \
