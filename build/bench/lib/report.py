@@ -1,0 +1,139 @@
+"""Turns build/bench/run.sh's raw output into markdown tables.
+
+report.py rates WORK                      -> the fixed rates: 1000 and 25/50/75% of the slowest proxy's maximum
+report.py report WORK CLK_TCK SECONDS     -> report.md on standard output
+"""
+import csv
+import math
+import re
+import sys
+from pathlib import Path
+
+PROXIES = ["mesh", "yarp", "nginx", "haproxy"]
+ORDER = ["direct", "mesh", "mesh-defaults", "mesh-aot", "yarp", "nginx", "haproxy"]
+NAMES = {"direct": "direct (no proxy)", "mesh": "Mesh proxy", "mesh-defaults": "Mesh proxy, .NET default runtime settings", "mesh-aot": "Mesh proxy, Native AOT (experiment)", "yarp": "plain YARP", "nginx": "nginx", "haproxy": "haproxy"}
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def wrk_summary(text):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    total = int(re.search(r"(\d+) requests in", text).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(int(g) for g in sockets.groups()) if sockets else 0)
+    p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
+    return rps, total, errors, p99.group(1) if p99 else "-"
+
+
+def maxima(work):
+    best = {}
+    for row in rows(Path(work) / "sweep.tsv"):
+        rps, total, errors, p99 = wrk_summary(Path(row["output"]).read_text())
+        current = best.get(row["target"])
+        if current is None or rps > current["rps"]:
+            best[row["target"]] = dict(rps=rps, total=total, errors=errors, p99=p99, connections=row["connections"],
+                                       ticks=int(row["cpu_ticks"]), rss=row["peak_rss_kib"], load=row["load_average"])
+    return best
+
+
+def fixed_rates(work):
+    best = maxima(work)
+    slowest = min(best[t]["rps"] for t in PROXIES if t in best) if any(t in best for t in PROXIES) else best["direct"]["rps"]
+    rates = {1000} | {int(round(slowest * share / 100.0)) for share in (25, 50, 75)}
+    return sorted(rates)
+
+
+def percentile(sorted_values, p):
+    if not sorted_values:
+        return math.nan
+    index = min(len(sorted_values) - 1, max(0, math.ceil(p / 100.0 * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def h2load_summary(text):
+    m = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout", text)
+    done, succeeded, failed, errored, timeout = (int(m.group(i)) for i in (3, 4, 5, 6, 7))
+    codes = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
+    non2xx = sum(int(codes.group(i)) for i in (2, 3, 4)) if codes else 0
+    return done, failed + errored + timeout + non2xx
+
+
+def latencies_ms(log):
+    values = []
+    with open(log) as f:
+        for line in f:
+            parts = line.split("\t")
+            if len(parts) >= 3 and parts[1].startswith("2"):
+                values.append(int(parts[2]) / 1000.0)
+    values.sort()
+    return values
+
+
+def fmt(value, digits=2):
+    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
+
+
+def added(value, base):
+    return "-" if base is None else f"{value - base:+.3f}"
+
+
+def report(work, clk_tck, seconds):
+    work = Path(work)
+    out = []
+    out.append("```")
+    out.append((work / "machine.txt").read_text().rstrip())
+    out.append("```")
+    out.append("")
+    best = maxima(work)
+    nginx = best.get("nginx", {}).get("rps")
+    out.append("### Maximum rate (closed loop, wrk -t1, best of the connection counts)")
+    out.append("")
+    out.append("| target | connections | requests/s | vs nginx | errors | p99 (wrk) | CPU s / 1,000 req | peak RSS MiB | load avg |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for target in ORDER:
+        if target not in best:
+            continue
+        b = best[target]
+        cpu = b["ticks"] / clk_tck / b["total"] * 1000 if target != "direct" else None
+        rss = int(b["rss"]) / 1024 if b["rss"] else None
+        ratio = f"{b['rps'] / nginx:.2f}" if nginx and target != "direct" else "-"
+        out.append(f"| {NAMES[target]} | {b['connections']} | {b['rps']:,.0f} | {ratio} | {b['errors']} | {b['p99']} | {fmt(cpu, 3)} | {fmt(rss, 1)} | {b['load']} |")
+    out.append("")
+    out.append(f"### Fixed rate (h2load --h1 --rps, {seconds:.0f} s per run; latency in ms; added = minus direct at the same rate)")
+    out.append("")
+    out.append("| target | rate | achieved/s | errors | p50 | p99 | p99.9 | added p50 | added p99 | added p99.9 | CPU s / 1,000 req | peak RSS MiB | load avg |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    runs = rows(work / "rate.tsv")
+    direct = {}
+    for row in runs:
+        if row["target"] == "direct":
+            values = latencies_ms(row["log"])
+            direct[row["rate"]] = [percentile(values, p) for p in (50, 99, 99.9)]
+    for row in sorted(runs, key=lambda r: (int(r["rate"]), ORDER.index(r["target"]))):
+        done, errors = h2load_summary(Path(row["output"]).read_text())
+        values = latencies_ms(row["log"])
+        p = [percentile(values, q) for q in (50, 99, 99.9)]
+        base = direct.get(row["rate"]) if row["target"] != "direct" else None
+        adds = [added(p[i], base[i] if base else None) for i in range(3)]
+        cpu = int(row["cpu_ticks"]) / clk_tck / done * 1000 if row["target"] != "direct" and done else None
+        rss = int(row["peak_rss_kib"]) / 1024 if row["peak_rss_kib"] else None
+        out.append(f"| {NAMES[row['target']]} | {int(row['rate']):,} | {len(values) / seconds:,.0f} | {errors} | {fmt(p[0], 3)} | {fmt(p[1], 3)} | {fmt(p[2], 3)} | "
+                   f"{adds[0]} | {adds[1]} | {adds[2]} | {fmt(cpu, 3)} | {fmt(rss, 1)} | {row['load_average']} |")
+    out.append("")
+    out.append("Commands (in order):")
+    out.append("")
+    out.append("```")
+    out.append((work / "commands.txt").read_text().rstrip())
+    out.append("```")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "rates":
+        print(" ".join(str(r) for r in fixed_rates(sys.argv[2])))
+    else:
+        print(report(sys.argv[2], float(sys.argv[3]), float(sys.argv[4])))
