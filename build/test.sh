@@ -21,9 +21,9 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test "$root/Mesh.sln" -c "$configuration" --nologo "$@" 2>&1 | tee "$log" || status=$?
 
-# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 1, Total: 13, ...").
+# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 1, Total: 13, ..."; "Skipped!" when all skipped).
 read -r passed failed skipped < <(awk '
-  /(Passed|Failed)! +- +Failed:/ {
+  /(Passed|Failed|Skipped)! +- +Failed:/ {
     for (i = 1; i <= NF; i++) {
       gsub(",", "", $(i+1))
       if ($i == "Failed:") f += $(i+1)
