@@ -53,7 +53,18 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
             where T : class, IKubernetesObject
         {
             var informer = InformerFactory.Create<T>(client, type, informerOptions, timeProvider, loggerFactory);
-            informer.AddHandler(ResourceEventHandler<T>.ForAny(_ => OnChange()));
+            informer.AddHandler(new ResourceEventHandler<T>
+            {
+                Added = _ => OnChange(),
+                Updated = (previous, current) =>
+                {
+                    if (!MeshSpecUnchanged(previous, current))
+                    {
+                        OnChange();
+                    }
+                },
+                Deleted = (_, _) => OnChange(),
+            });
             return informer;
         }
     }
@@ -128,6 +139,43 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
         {
             Changed?.Invoke();
         }
+    }
+
+    /// <summary>
+    /// True for an update of a mesh resource that the compiler cannot see: the operator's own status writes and
+    /// resyncs leave metadata.generation (which the API server bumps on every spec change), labels and annotations as
+    /// they were. Recompiling for those would be wasted work, one compile per status write. Core objects always count:
+    /// a Pod's IP or readiness lives in its status.
+    /// </summary>
+    private static bool MeshSpecUnchanged<T>(T previous, T current)
+        where T : class, IKubernetesObject
+    {
+        if (previous is not (VirtualService or DestinationRule or MeshPolicy or WorkloadEntry))
+        {
+            return false;
+        }
+
+        var (before, after) = (previous.Metadata, current.Metadata);
+        return before.Generation is { } generation && after.Generation == generation &&
+            SameEntries(before.Labels, after.Labels) && SameEntries(before.Annotations, after.Annotations);
+    }
+
+    private static bool SameEntries(Dictionary<string, string>? left, Dictionary<string, string>? right)
+    {
+        if ((left?.Count ?? 0) != (right?.Count ?? 0))
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in left ?? [])
+        {
+            if (right is null || !right.TryGetValue(key, out var other) || other != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private MeshSnapshot Build()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.Models;
@@ -73,6 +74,40 @@ public sealed class KubeSourceTests : IAsyncLifetime
 
         _kube.Server.Store.Delete(ResourceType.Pod, "default", "reviews-1", precondition: null);
         await Eventually.AssertAsync(() => _source.Current.Pods.IsEmpty, "the deleted pod leaves Current");
+    }
+
+    [Fact]
+    public async Task AStatusWrite_DoesNotRaiseChanged_ButTheNextSpecChangeDoes()
+    {
+        _kube.SeedOneOfEach();
+        await _source.StartAsync(CancellationToken.None).WithTimeout("the first sync");
+        var changes = 0;
+        _source.Changed += () => Interlocked.Increment(ref changes);
+        var store = _kube.Server.Store;
+        var name = Assert.Single(_source.Current.VirtualServices).Metadata.Name!;
+
+        // The status write first, then a spec change: the watch delivers them in that order, so once the spec change
+        // has arrived the status write has been seen too, and exactly one Changed means it was the spec change's.
+        store.Patch(MeshResourceTypes.VirtualService, "default", name, existing =>
+        {
+            var next = (JsonObject)existing!.DeepClone();
+            next["status"] = JsonNode.Parse("""{"conditions":[{"type":"Accepted","status":"True"}]}""");
+            return next;
+        }, status: true, createIfMissing: false);
+        await Eventually.AssertAsync(
+            () => _source.TryGetStatus(new(nameof(VirtualService), "default", name), out var cached) && cached.Conditions.Count == 1,
+            "the status write reached the informer's cache");
+        store.Patch(MeshResourceTypes.VirtualService, "default", name, existing =>
+        {
+            var next = (JsonObject)existing!.DeepClone();
+            next["spec"]!["hosts"] = JsonNode.Parse("""["reviews", "reviews.example.com"]""");
+            return next;
+        }, status: false, createIfMissing: false);
+
+        await Eventually.AssertAsync(
+            () => Assert.Single(_source.Current.VirtualServices).Spec.Hosts!.Count == 2,
+            "the spec change reached Current");
+        Assert.Equal(1, Volatile.Read(ref changes));
     }
 
     [Fact]
