@@ -5,14 +5,16 @@
 # 2. Fixed-rate runs (h2load --h1 --rps) at 1,000 requests/s and at 25/50/75% of the slowest proxy's maximum:
 #    latency percentiles (added over direct), achieved rate, errors, CPU seconds per 1,000 requests and peak RSS.
 # Pinning (taskset): proxy on BENCH_CPU_PROXY (0), load generator on BENCH_CPU_LOAD (1), backend on
-# BENCH_CPU_BACKEND (1). BENCH_TARGETS picks targets; "mesh-defaults" adds the Mesh proxy with .NET's default
-# runtime settings instead of those in its csproj. Install the tools first: build/bench/install.sh. Leaves no process behind.
+# BENCH_CPU_BACKEND (1). BENCH_TARGETS picks targets: "mesh" is the shipped Native AOT build (published here, or
+# BENCH_MESH_EXECUTABLE), "mesh-jit" the same proxy on the JIT (dotnet mesh-proxy.dll), "mesh-defaults" the JIT build
+# with .NET's default runtime settings instead of those in its csproj. Install the tools first: build/bench/install.sh.
+# Leaves no process behind.
 # Output: $BENCH_WORK (default /tmp/mesh-bench): raw tool output, results.tsv files and report.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bench="$root/build/bench"
 work=${BENCH_WORK:-/tmp/mesh-bench}
-targets=${BENCH_TARGETS:-"direct mesh yarp nginx haproxy"}
+targets=${BENCH_TARGETS:-"direct mesh mesh-jit yarp nginx haproxy"}
 sweep_connections=${BENCH_SWEEP_CONNECTIONS:-"8 32 64 128"}
 sweep_seconds=${BENCH_SWEEP_SECONDS:-10}
 rate_seconds=${BENCH_RATE_SECONDS:-20}
@@ -83,6 +85,14 @@ for project in "$root/proxy/Mesh.Proxy" "$bench/YarpHost"; do
     || { cat "$work/logs/build.txt" >&2; exit 1; }
 done
 mesh_dll="$root/proxy/Mesh.Proxy/bin/Release/net10.0/mesh-proxy.dll"
+# The shipped proxy: the Native AOT build, published as Dockerfile.proxy does, unless BENCH_MESH_EXECUTABLE names one.
+mesh_native=${BENCH_MESH_EXECUTABLE:-}
+if [ -z "$mesh_native" ] && [[ " $targets " == *" mesh "* ]]; then
+  echo "Publishing the Native AOT proxy..."
+  logged dotnet publish "$root/proxy/Mesh.Proxy" -c Release --use-current-runtime --nologo -o "$work/mesh-native" \
+    > "$work/logs/publish.txt" 2>&1 || { cat "$work/logs/publish.txt" >&2; exit 1; }
+  mesh_native="$work/mesh-native/mesh-proxy"
+fi
 yarp_dll="$bench/YarpHost/bin/Release/net10.0/YarpHost.dll"
 
 write_backend_conf
@@ -98,20 +108,14 @@ start_target() {
   target_pid=""
   case $1 in
     direct) target_url="http://127.0.0.1:${backend_ports[0]}/"; return 0 ;;
-    mesh | mesh-defaults)
-      # mesh-defaults: the same proxy with the runtime settings of Mesh.Proxy.csproj put back to .NET's defaults.
-      local defaults=()
-      if [ "$1" = mesh-defaults ]; then
-        defaults=(env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 DOTNET_TieredPGO=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70)
-      fi
-      start "$1" "${defaults[@]}" taskset -c "$cpu_proxy" dotnet "$mesh_dll" --config-file "$work/mesh-config.json" --node-id bench/client-1 \
-        --labels app=client --outbound-port "$mesh_port" --inbound-port "$mesh_inbound_port" --admin-port "$mesh_admin_port"
-      target_url="http://127.0.0.1:$mesh_port/"
-      wait_http "http://127.0.0.1:$mesh_admin_port/ready" ;;
-    mesh-aot)
-      # An experiment: a Native AOT build of mesh-proxy (dotnet publish -r linux-x64 -p:PublishAot=true).
-      start mesh-aot taskset -c "$cpu_proxy" "${BENCH_MESH_AOT:?set BENCH_MESH_AOT to a Native AOT mesh-proxy}" \
-        --config-file "$work/mesh-config.json" --node-id bench/client-1 \
+    mesh | mesh-jit | mesh-defaults)
+      # mesh-defaults: the JIT build with the runtime settings of Mesh.Proxy.csproj put back to .NET's defaults.
+      local command=(dotnet "$mesh_dll")
+      case $1 in
+        mesh) command=("$mesh_native") ;;
+        mesh-defaults) command=(env DOTNET_gcServer=1 DOTNET_gcConcurrent=1 DOTNET_TieredPGO=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70 dotnet "$mesh_dll") ;;
+      esac
+      start "$1" taskset -c "$cpu_proxy" "${command[@]}" --config-file "$work/mesh-config.json" --node-id bench/client-1 \
         --labels app=client --outbound-port "$mesh_port" --inbound-port "$mesh_inbound_port" --admin-port "$mesh_admin_port"
       target_url="http://127.0.0.1:$mesh_port/"
       wait_http "http://127.0.0.1:$mesh_admin_port/ready" ;;

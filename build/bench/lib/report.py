@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 PROXIES = ["mesh", "yarp", "nginx", "haproxy"]
-ORDER = ["direct", "mesh", "mesh-defaults", "mesh-aot", "yarp", "nginx", "haproxy"]
-NAMES = {"direct": "direct (no proxy)", "mesh": "Mesh proxy", "mesh-defaults": "Mesh proxy, .NET default runtime settings", "mesh-aot": "Mesh proxy, Native AOT (experiment)", "yarp": "plain YARP", "nginx": "nginx", "haproxy": "haproxy"}
+ORDER = ["direct", "mesh", "mesh-jit", "mesh-defaults", "yarp", "nginx", "haproxy"]
+NAMES = {"direct": "direct (no proxy)", "mesh": "Mesh proxy (Native AOT, shipped)", "mesh-jit": "Mesh proxy on the JIT", "mesh-defaults": "Mesh proxy on the JIT, .NET default runtime settings", "yarp": "plain YARP", "nginx": "nginx", "haproxy": "haproxy"}
 
 
 def rows(path):

@@ -7,14 +7,14 @@ namespace Mesh.Operator.Tests.Chart;
 public sealed class DockerfileTests
 {
     [Theory]
-    [InlineData("Dockerfile.operator", "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled", "65532:65532")]
-    [InlineData("Dockerfile.proxy", "mcr.microsoft.com/dotnet/aspnet:10.0-noble", "1337:1337")]
-    public void The_sdk_is_only_in_the_build_stage_and_the_final_stage_runs_as_the_expected_non_root_user(string file, string finalBase, string user)
+    [InlineData("Dockerfile.operator", "mcr.microsoft.com/dotnet/sdk:10.0", "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled", "65532:65532")]
+    [InlineData("Dockerfile.proxy", "mcr.microsoft.com/dotnet/sdk:10.0-noble-aot", "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble", "1337:1337")]
+    public void The_sdk_is_only_in_the_build_stage_and_the_final_stage_runs_as_the_expected_non_root_user(string file, string sdk, string finalBase, string user)
     {
         var stages = Stages(file);
 
         Assert.True(stages.Count >= 2, $"{file} is multi-stage");
-        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", stages[0][0], StringComparison.Ordinal);
+        Assert.StartsWith($"FROM {sdk} AS build", stages[0][0], StringComparison.Ordinal);
         var final = stages[^1];
         Assert.Equal($"FROM {finalBase} AS final", final[0]);
         Assert.DoesNotContain(stages.Skip(1).SelectMany(s => s), line => line.Contains("dotnet/sdk", StringComparison.Ordinal));
@@ -24,9 +24,13 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void The_proxy_image_carries_iptables_for_mesh_init_and_mesh_proxy_on_the_path()
+    public void The_proxy_image_carries_iptables_for_mesh_init_and_the_native_mesh_proxy_on_the_path()
     {
-        var final = string.Join('\n', Stages("Dockerfile.proxy")[^1]);
+        var stages = Stages("Dockerfile.proxy");
+        var final = string.Join('\n', stages[^1]);
+
+        Assert.Contains(stages[0], line => line.StartsWith("RUN dotnet publish proxy/Mesh.Proxy/Mesh.Proxy.csproj -c Release --use-current-runtime", StringComparison.Ordinal));
+        Assert.Contains("COPY --from=build /publish/mesh-proxy ./", final, StringComparison.Ordinal);
 
         Assert.Contains("apt-get install -y --no-install-recommends iptables", final, StringComparison.Ordinal);
         Assert.Contains("ENV PATH=\"/app:${PATH}\"", final, StringComparison.Ordinal);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using Mesh.Proxy.Tests.Fixtures;
 
 namespace Mesh.Proxy.Tests.Capture;
 
 /// <summary><c>mesh-proxy init-iptables</c> applied for real by iptables inside a network namespace of the test's own.</summary>
+[Trait("Category", ProxyProcess.Category)]
 public sealed class InitIptablesNamespaceTests : IDisposable
 {
     private readonly string _namespace = "mesh-test-" + Guid.NewGuid().ToString("N")[..8];
@@ -21,9 +23,8 @@ public sealed class InitIptablesNamespaceTests : IDisposable
     {
         Assert.Equal(0, Run("ip", "netns", "add", _namespace).Code);
         _created = true;
-        var dll = Path.Combine(AppContext.BaseDirectory, "mesh-proxy.dll");
 
-        var apply = Run("ip", "netns", "exec", _namespace, "dotnet", dll, "init-iptables", "--exclude-inbound-ports", "15000", "--exclude-outbound-ip-ranges", "10.96.0.0/12");
+        var apply = Run("ip", ["netns", "exec", _namespace, .. ProxyProcess.Command(), "init-iptables", "--exclude-inbound-ports", "15000", "--exclude-outbound-ip-ranges", "10.96.0.0/12"]);
         var listed = Run("ip", "netns", "exec", _namespace, "iptables", "-t", "nat", "-S");
 
         Assert.True(apply.Code == 0, apply.Output);

@@ -12,6 +12,7 @@ namespace Mesh.Proxy.Tests.Capture;
 /// the real proxy executable, backends bound to the namespace's address and an unmodified client (curl, run as
 /// another uid than the proxy's) that calls plain IP:port addresses and never hears of the proxy.
 /// </summary>
+[Trait("Category", ProxyProcess.Category)]
 public sealed class TransparentCaptureTests : IDisposable
 {
     /// <summary>Nothing listens here: like a Service's cluster IP it exists only in the proxy's config.</summary>
@@ -115,8 +116,7 @@ public sealed class TransparentCaptureTests : IDisposable
     /// <summary>Applies the capture rules in the namespace, then starts the proxy there (default ports) on the config.</summary>
     private ProxyProcess StartCapturingProxy(NetworkNamespace ns, ProxyConfig config)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "mesh-proxy.dll");
-        var rules = ns.Exec("dotnet", dll, "init-iptables", "--proxy-uid", ProxyUid, "--exclude-inbound-ports", "15000");
+        var rules = ns.Exec([.. ProxyProcess.Command(), "init-iptables", "--proxy-uid", ProxyUid, "--exclude-inbound-ports", "15000"]);
         Assert.True(rules.Code == 0, rules.Output);
 
         return ProxyProcess.Start(["run", "--config-file", WriteConfig(config, "capture-1"), "--access-log", "--node-id", "default/client"], launcher: ["ip", "netns", "exec", ns.Name]);

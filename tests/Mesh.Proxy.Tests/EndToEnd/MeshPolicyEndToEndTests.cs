@@ -19,6 +19,7 @@ namespace Mesh.Proxy.Tests.EndToEnd;
 /// Cart and frontend run in-process (frontend reads the token file); the intruder is the built <c>mesh-proxy</c>
 /// executable started with flags and the token in <c>MESH_BOOTSTRAP_TOKEN</c>, as local mode starts a sidecar.
 /// </summary>
+[Trait("Category", ProxyProcess.Category)]
 public sealed class MeshPolicyEndToEndTests : IAsyncLifetime
 {
     private const string Cart = "cart.shop.svc.cluster.local:8080";

@@ -9,10 +9,17 @@ namespace Mesh.Proxy.Tests.Fixtures;
 
 /// <summary>
 /// The built <c>mesh-proxy</c> executable as a child process, with its output lines captured; killed on dispose if the
-/// test did not make it exit.
+/// test did not make it exit. By default the JIT build next to the tests (<c>dotnet mesh-proxy.dll</c>); with
+/// <see cref="ExecutableVariable"/> set, that executable instead (build/test.sh: the Native AOT build that ships).
 /// </summary>
 public sealed class ProxyProcess : IDisposable
 {
+    /// <summary>Names a <c>mesh-proxy</c> executable to run instead of the JIT build.</summary>
+    public const string ExecutableVariable = "MESH_TEST_PROXY_EXECUTABLE";
+
+    /// <summary>The trait (Category) of the tests that run the executable, rerun against the native build.</summary>
+    public const string Category = "ProxyExecutable";
+
     private readonly Process _process;
 
     private ProxyProcess(Process process) => _process = process;
@@ -26,20 +33,9 @@ public sealed class ProxyProcess : IDisposable
     /// <param name="launcher">A command the proxy runs under, e.g. <c>ip netns exec NAME</c>; none by default.</param>
     public static ProxyProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        var command = launcher ?? [];
-        var start = new ProcessStartInfo(command.Count > 0 ? command[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var part in command.Skip(1))
-        {
-            start.ArgumentList.Add(part);
-        }
-
-        if (command.Count > 0)
-        {
-            start.ArgumentList.Add("dotnet");
-        }
-
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mesh-proxy.dll"));
-        foreach (var argument in arguments)
+        var command = (launcher ?? []).Concat(Command()).ToList();
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in command.Skip(1).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -55,6 +51,20 @@ public sealed class ProxyProcess : IDisposable
         proxy._process.BeginOutputReadLine();
         proxy._process.BeginErrorReadLine();
         return proxy;
+    }
+
+    /// <summary>The command line that runs <c>mesh-proxy</c>, before its own arguments.</summary>
+    public static IReadOnlyList<string> Command()
+    {
+        var executable = Environment.GetEnvironmentVariable(ExecutableVariable);
+        if (string.IsNullOrEmpty(executable))
+        {
+            return ["dotnet", Path.Combine(AppContext.BaseDirectory, "mesh-proxy.dll")];
+        }
+
+        return File.Exists(executable)
+            ? [Path.GetFullPath(executable)]
+            : throw new InvalidOperationException($"{ExecutableVariable} names '{executable}', which does not exist");
     }
 
     /// <summary>A loopback port free right now, for a listener the child process will bind.</summary>

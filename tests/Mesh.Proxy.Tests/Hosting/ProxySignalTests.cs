@@ -6,6 +6,7 @@ using Mesh.Testing;
 namespace Mesh.Proxy.Tests.Hosting;
 
 /// <summary>SIGTERM to the real executable: the in-flight request finishes, then the process exits 0.</summary>
+[Trait("Category", ProxyProcess.Category)]
 public sealed class ProxySignalTests
 {
     [Fact]
