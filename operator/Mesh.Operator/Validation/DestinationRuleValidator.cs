@@ -17,7 +17,7 @@ internal static class DestinationRuleValidator
         var resolved = context.CheckHost(bag, "spec.host", rule.Spec.Host, ns, "the rule applies to traffic sent to it directly");
         ValidatePolicy(bag, rule.Spec.TrafficPolicy, "spec.trafficPolicy");
 
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        Dictionary<string, int>? names = null;
         for (var j = 0; j < (rule.Spec.Subsets?.Count ?? 0); j++)
         {
             var subset = rule.Spec.Subsets![j];
@@ -26,7 +26,7 @@ internal static class DestinationRuleValidator
             {
                 bag.Error(path + ".name", "name is required");
             }
-            else if (!names.TryAdd(subset.Name, j))
+            else if (!(names ??= new(StringComparer.Ordinal)).TryAdd(subset.Name, j))
             {
                 bag.Error(path + ".name", $"duplicate subset name '{subset.Name}' (also spec.subsets[{names[subset.Name]}])");
             }

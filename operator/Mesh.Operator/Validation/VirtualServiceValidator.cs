@@ -143,7 +143,12 @@ internal static class VirtualServiceValidator
         ValidateStringMatch(bag, match.Method, new(path, ".method"), allowEmpty: false);
         foreach (var (field, map) in new[] { ("headers", match.Headers), ("withoutHeaders", match.WithoutHeaders), ("queryParams", match.QueryParams) })
         {
-            foreach (var (key, value) in map ?? [])
+            if (map is null)
+            {
+                continue;
+            }
+
+            foreach (var (key, value) in map)
             {
                 var keyPath = FieldPath.Property(path + "." + field, key);
                 if (key.Length == 0)
