@@ -88,10 +88,20 @@ internal static class ClusterBuilder
     {
         if (port.AppProtocol is { } appProtocol)
         {
-            return Http2Protocols.Contains(appProtocol.ToLowerInvariant());
+            return Array.Exists(Http2Protocols, p => appProtocol.Equals(p, StringComparison.OrdinalIgnoreCase));
         }
 
-        var name = port.Name?.ToLowerInvariant() ?? "";
-        return Http2Protocols.Any(p => name == p || name.StartsWith(p + "-", StringComparison.Ordinal));
+        // A port named for its protocol, bare or with a suffix: "grpc", "grpc-api".
+        var name = port.Name ?? "";
+        foreach (var protocol in Http2Protocols)
+        {
+            if (name.StartsWith(protocol, StringComparison.OrdinalIgnoreCase) &&
+                (name.Length == protocol.Length || name[protocol.Length] == '-'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -17,7 +17,7 @@ public sealed class CompiledMesh
     private readonly IReadOnlyList<HostEntry> _hosts;
     private readonly IReadOnlyList<Cluster> _clusters;
     private readonly byte[] _clustersHash;
-    private readonly Lazy<byte[]> _clustersField;
+    private readonly byte[] _clustersField;
     private readonly SelectorTable _selectors;
     private readonly InboundBuilder _inbound;
     private readonly ConcurrentDictionary<string, OutboundPart> _outbound = new(StringComparer.Ordinal);
@@ -34,8 +34,8 @@ public sealed class CompiledMesh
         _options = options;
         _hosts = hosts;
         _clusters = clusters;
-        _clustersHash = ContentHash.OfAll(clusters);
-        _clustersField = new Lazy<byte[]>(() => FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters), LazyThreadSafetyMode.ExecutionAndPublication);
+        // Every proxy carries all clusters: encoded once per compile, and hashed from that encoding.
+        _clustersField = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters, out _clustersHash);
         _selectors = selectors;
         _inbound = inbound;
         Results = results;

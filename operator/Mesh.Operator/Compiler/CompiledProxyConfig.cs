@@ -59,7 +59,7 @@ public sealed class CompiledProxyConfig
     }
 
     /// <summary>The length of the serialized ProxyConfig, what <see cref="WriteTo"/> writes.</summary>
-    public int SerializedLength => checked((int)(_parts.HostFieldsLength + _parts.ClusterFields.Value.Length + OwnFields.Length));
+    public int SerializedLength => checked((int)(_parts.HostFieldsLength + _parts.ClusterFields.Length + OwnFields.Length));
 
     /// <summary>Writes the serialization of <see cref="ToProxyConfig"/>, byte for byte, without building the message.</summary>
     public void WriteTo(IBufferWriter<byte> destination)
@@ -72,7 +72,7 @@ public sealed class CompiledProxyConfig
             destination.Write(field);
         }
 
-        destination.Write(_parts.ClusterFields.Value);
+        destination.Write(_parts.ClusterFields);
         destination.Write(OwnFields);
     }
 

@@ -21,10 +21,13 @@ public static partial class Durations
         }
 
         decimal nanos = 0;
-        foreach (Match part in PartPattern().Matches(text))
+        foreach (var part in PartPattern().EnumerateMatches(text))
         {
-            var number = decimal.Parse(part.Groups[1].Value, CultureInfo.InvariantCulture);
-            nanos += number * part.Groups[2].Value switch
+            // NUMBER UNIT, the unit being the trailing letters; enumerated without allocating Match objects.
+            var pair = text.AsSpan(part.Index, part.Length);
+            var unitStart = pair.LastIndexOfAnyInRange('0', '9') + 1;
+            var number = decimal.Parse(pair[..unitStart], CultureInfo.InvariantCulture);
+            nanos += number * pair[unitStart..] switch
             {
                 "h" => 3_600_000_000_000m,
                 "m" => 60_000_000_000m,

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Google.Protobuf;
 
 namespace Mesh.Operator.Compiler;
@@ -24,16 +25,21 @@ internal static class FieldEncoding
         return buffer;
     }
 
-    /// <summary>The field encodings of <paramref name="messages"/> one after the other (a repeated field).</summary>
-    public static byte[] EncodeAll(int fieldNumber, IReadOnlyList<IMessage> messages)
+    /// <summary>
+    /// The field encodings of <paramref name="messages"/> one after the other (a repeated field), and
+    /// <paramref name="hash"/>: the SHA-256 of the messages written one after the other, each preceded by its length
+    /// (the encoding without the tags), taken from the encoding instead of serializing them a second time.
+    /// </summary>
+    public static byte[] EncodeAll(int fieldNumber, IReadOnlyList<IMessage> messages, out byte[] hash)
     {
         var tag = WireFormat.MakeTag(fieldNumber, WireFormat.WireType.LengthDelimited);
+        var tagSize = CodedOutputStream.ComputeRawVarint32Size(tag);
         var sizes = new int[messages.Count];
         var total = 0;
         for (var i = 0; i < messages.Count; i++)
         {
             sizes[i] = messages[i].CalculateSize();
-            total += CodedOutputStream.ComputeRawVarint32Size(tag) + CodedOutputStream.ComputeLengthSize(sizes[i]) + sizes[i];
+            total += tagSize + CodedOutputStream.ComputeLengthSize(sizes[i]) + sizes[i];
         }
 
         var buffer = new byte[total];
@@ -46,6 +52,16 @@ internal static class FieldEncoding
         }
 
         output.CheckNoSpaceLeft();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var offset = 0;
+        foreach (var size in sizes)
+        {
+            var length = CodedOutputStream.ComputeLengthSize(size) + size;
+            sha.AppendData(buffer, offset + tagSize, length);
+            offset += tagSize + length;
+        }
+
+        hash = sha.GetHashAndReset();
         return buffer;
     }
 }

@@ -14,7 +14,6 @@ internal sealed class HostEntry
 {
     // Created on first use: most hosts are only ever seen unscoped from other namespaces.
     private ConcurrentDictionary<(bool SameNamespace, string Matched), HashedVirtualHost>? _variants;
-    private readonly string[] _domainsSameNamespace;
     private readonly string[] _domainsOtherNamespace;
 
     public HostEntry(MeshService service, string source, IReadOnlyList<RouteTemplate> routes)
@@ -24,7 +23,6 @@ internal sealed class HostEntry
         Routes = routes;
         SelectorIds = [.. routes.SelectMany(r => r.BlockSelectors).Where(id => id >= 0).Distinct().Order()];
         _domainsOtherNamespace = Domains(service, sameNamespace: false);
-        _domainsSameNamespace = Domains(service, sameNamespace: true);
         Unscoped = Variant(sameNamespace: false, []);
     }
 
@@ -57,7 +55,7 @@ internal sealed class HostEntry
     private HashedVirtualHost Variant(bool sameNamespace, int[] matched)
     {
         var host = new VirtualHost { Name = Service.Fqdn, Source = Source };
-        host.Domains.AddRange(sameNamespace ? _domainsSameNamespace : _domainsOtherNamespace);
+        host.Domains.AddRange(sameNamespace ? Domains(Service, sameNamespace: true) : _domainsOtherNamespace);
         foreach (var template in Routes)
         {
             if (template.For(matched) is { } route)
@@ -89,14 +87,18 @@ internal sealed class HostEntry
             names.Add(ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]" : ip);
         }
 
-        var domains = new List<string>();
+        var domains = new string[names.Count * (service.Ports.Count + 1)];
+        var next = 0;
         foreach (var name in names)
         {
-            domains.Add(name);
-            domains.AddRange(service.Ports.Select(p => $"{name}:{p.Port}"));
+            domains[next++] = name;
+            foreach (var port in service.Ports)
+            {
+                domains[next++] = $"{name}:{port.Port}";
+            }
         }
 
-        return [.. domains];
+        return domains;
     }
 }
 

@@ -11,6 +11,20 @@ internal static class LabelSelector
             return true;
         }
 
+        // The compiler calls this per endpoint and subset: enumerate a Dictionary without boxing its enumerator.
+        if (selector is Dictionary<string, string> dictionary)
+        {
+            foreach (var (key, value) in dictionary)
+            {
+                if (!labels.TryGetValue(key, out var actual) || actual != value)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         foreach (var (key, value) in selector)
         {
             if (!labels.TryGetValue(key, out var actual) || actual != value)

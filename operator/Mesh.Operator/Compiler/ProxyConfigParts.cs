@@ -2,6 +2,6 @@ namespace Mesh.Operator.Compiler;
 
 /// <summary>
 /// The encoded parts of a ProxyConfig that proxies share: each virtual host's field (one per host variant, shared by
-/// every proxy that sees that variant) and the clusters' fields (one per compile, encoded on first use).
+/// every proxy that sees that variant) and the clusters' fields (one per compile).
 /// </summary>
-internal sealed record ProxyConfigParts(byte[][] HostFields, long HostFieldsLength, Lazy<byte[]> ClusterFields);
+internal sealed record ProxyConfigParts(byte[][] HostFields, long HostFieldsLength, byte[] ClusterFields);

@@ -17,7 +17,7 @@ internal static class DestinationRuleValidator
         var resolved = context.CheckHost(bag, "spec.host", rule.Spec.Host, ns, "the rule applies to traffic sent to it directly");
         ValidatePolicy(bag, rule.Spec.TrafficPolicy, "spec.trafficPolicy");
 
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        Dictionary<string, int>? names = null;
         for (var j = 0; j < (rule.Spec.Subsets?.Count ?? 0); j++)
         {
             var subset = rule.Spec.Subsets![j];
@@ -26,7 +26,7 @@ internal static class DestinationRuleValidator
             {
                 bag.Error(path + ".name", "name is required");
             }
-            else if (!names.TryAdd(subset.Name, j))
+            else if (!(names ??= new(StringComparer.Ordinal)).TryAdd(subset.Name, j))
             {
                 bag.Error(path + ".name", $"duplicate subset name '{subset.Name}' (also spec.subsets[{names[subset.Name]}])");
             }
@@ -52,7 +52,7 @@ internal static class DestinationRuleValidator
 
         if (policy.LoadBalancer is { } lb)
         {
-            ValidationContext.CheckEnum(bag, path + ".loadBalancer.simple", lb.Simple, LoadBalancers);
+            ValidationContext.CheckEnum(bag, new(path, ".loadBalancer.simple"), lb.Simple, LoadBalancers);
             if (lb.Simple is not null && lb.ConsistentHash is not null)
             {
                 bag.Error(path + ".loadBalancer", "exactly one of simple or consistentHash is allowed");
@@ -73,36 +73,36 @@ internal static class DestinationRuleValidator
                         bag.Error(path + ".loadBalancer.consistentHash.httpCookie.name", "name is required");
                     }
 
-                    ValidationContext.CheckDuration(bag, path + ".loadBalancer.consistentHash.httpCookie.ttl", cookie.Ttl);
+                    ValidationContext.CheckDuration(bag, new(path, ".loadBalancer.consistentHash.httpCookie.ttl"), cookie.Ttl);
                 }
 
-                ValidationContext.CheckRange(bag, path + ".loadBalancer.consistentHash.minimumRingSize", hash.MinimumRingSize, 0, int.MaxValue);
+                ValidationContext.CheckRange(bag, new(path, ".loadBalancer.consistentHash.minimumRingSize"), hash.MinimumRingSize, 0, int.MaxValue);
             }
         }
 
         if (policy.ConnectionPool is { } pool)
         {
             var tcp = path + ".connectionPool.tcp";
-            ValidationContext.CheckRange(bag, tcp + ".maxConnections", pool.Tcp?.MaxConnections, 0, int.MaxValue);
-            ValidationContext.CheckDuration(bag, tcp + ".connectTimeout", pool.Tcp?.ConnectTimeout);
+            ValidationContext.CheckRange(bag, new(tcp, ".maxConnections"), pool.Tcp?.MaxConnections, 0, int.MaxValue);
+            ValidationContext.CheckDuration(bag, new(tcp, ".connectTimeout"), pool.Tcp?.ConnectTimeout);
             var http = path + ".connectionPool.http";
-            ValidationContext.CheckRange(bag, http + ".http1MaxPendingRequests", pool.Http?.Http1MaxPendingRequests, 0, int.MaxValue);
-            ValidationContext.CheckRange(bag, http + ".http2MaxRequests", pool.Http?.Http2MaxRequests, 0, int.MaxValue);
-            ValidationContext.CheckRange(bag, http + ".maxRequestsPerConnection", pool.Http?.MaxRequestsPerConnection, 0, int.MaxValue);
-            ValidationContext.CheckRange(bag, http + ".maxRetries", pool.Http?.MaxRetries, 0, int.MaxValue);
-            ValidationContext.CheckDuration(bag, http + ".idleTimeout", pool.Http?.IdleTimeout);
+            ValidationContext.CheckRange(bag, new(http, ".http1MaxPendingRequests"), pool.Http?.Http1MaxPendingRequests, 0, int.MaxValue);
+            ValidationContext.CheckRange(bag, new(http, ".http2MaxRequests"), pool.Http?.Http2MaxRequests, 0, int.MaxValue);
+            ValidationContext.CheckRange(bag, new(http, ".maxRequestsPerConnection"), pool.Http?.MaxRequestsPerConnection, 0, int.MaxValue);
+            ValidationContext.CheckRange(bag, new(http, ".maxRetries"), pool.Http?.MaxRetries, 0, int.MaxValue);
+            ValidationContext.CheckDuration(bag, new(http, ".idleTimeout"), pool.Http?.IdleTimeout);
         }
 
         if (policy.OutlierDetection is { } outlier)
         {
             var o = path + ".outlierDetection";
-            ValidationContext.CheckRange(bag, o + ".consecutive5xxErrors", outlier.Consecutive5xxErrors, 0, int.MaxValue);
-            ValidationContext.CheckRange(bag, o + ".consecutiveGatewayErrors", outlier.ConsecutiveGatewayErrors, 0, int.MaxValue);
-            ValidationContext.CheckDuration(bag, o + ".interval", outlier.Interval);
-            ValidationContext.CheckDuration(bag, o + ".baseEjectionTime", outlier.BaseEjectionTime);
-            ValidationContext.CheckRange(bag, o + ".maxEjectionPercent", outlier.MaxEjectionPercent, 0, 100);
+            ValidationContext.CheckRange(bag, new(o, ".consecutive5xxErrors"), outlier.Consecutive5xxErrors, 0, int.MaxValue);
+            ValidationContext.CheckRange(bag, new(o, ".consecutiveGatewayErrors"), outlier.ConsecutiveGatewayErrors, 0, int.MaxValue);
+            ValidationContext.CheckDuration(bag, new(o, ".interval"), outlier.Interval);
+            ValidationContext.CheckDuration(bag, new(o, ".baseEjectionTime"), outlier.BaseEjectionTime);
+            ValidationContext.CheckRange(bag, new(o, ".maxEjectionPercent"), outlier.MaxEjectionPercent, 0, 100);
         }
 
-        ValidationContext.CheckEnum(bag, path + ".tls.mode", policy.Tls?.Mode, TlsModes);
+        ValidationContext.CheckEnum(bag, new(path, ".tls.mode"), policy.Tls?.Mode, TlsModes);
     }
 }

@@ -31,7 +31,7 @@ internal static class MeshPolicyValidator
                 bag.Error(path, $"'{port}' is not a port number (1-65535)");
             }
 
-            ValidationContext.CheckEnum(bag, path + ".mode", settings.Mode, MtlsModes);
+            ValidationContext.CheckEnum(bag, new(path, ".mode"), settings.Mode, MtlsModes);
         }
 
         if (spec.PortLevelMtls is { Count: > 0 } && selector is null)

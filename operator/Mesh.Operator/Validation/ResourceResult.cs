@@ -17,6 +17,12 @@ public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnost
 
     public static ResourceResult Create(ResourceRef resource, IReadOnlyList<Diagnostic> diagnostics, bool conflicted, long? generation)
     {
+        if (diagnostics.Count == 0 && !conflicted)
+        {
+            // Most resources: nothing to filter.
+            return new ResourceResult(resource, diagnostics, [Make(Accepted, true, Accepted, [], generation), Make(ResolvedRefs, true, ResolvedRefs, [], generation)]);
+        }
+
         var errors = diagnostics.Where(d => d.IsError).ToList();
         var unresolved = errors.Where(d => d.Category == DiagnosticCategory.UnresolvedRef).ToList();
         var accepted = errors.Count > 0
@@ -35,7 +41,7 @@ public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnost
         Type = type,
         Status = status ? "True" : "False",
         Reason = reason,
-        Message = string.Join("; ", diagnostics.Select(d => (d.Path.Length == 0 ? "" : d.Path + ": ") + d.Message)),
+        Message = diagnostics.Count == 0 ? "" : string.Join("; ", diagnostics.Select(d => (d.Path.Length == 0 ? "" : d.Path + ": ") + d.Message)),
         ObservedGeneration = generation,
     };
 }

@@ -21,17 +21,17 @@ internal sealed class ValidationContext(
     /// (short name, <c>name.namespace</c>, <c>*.svc[.cluster.local]</c>) and a warning otherwise (a host outside the
     /// mesh, reached directly).
     /// </summary>
-    public (string Host, MeshService? Service)? CheckHost(DiagnosticBag bag, string path, string? host, string ns, string outsideMeshEffect)
+    public (string Host, MeshService? Service)? CheckHost(DiagnosticBag bag, DeferredPath path, string? host, string ns, string outsideMeshEffect)
     {
         if (string.IsNullOrWhiteSpace(host))
         {
-            bag.Error(path, "host is required");
+            bag.Error(path.ToString(), "host is required");
             return null;
         }
 
         if (host.Contains('*', StringComparison.Ordinal))
         {
-            bag.Warning(path, $"wildcard host '{host}' is not supported; ignored");
+            bag.Warning(path.ToString(), $"wildcard host '{host}' is not supported; ignored");
             return null;
         }
 
@@ -40,37 +40,37 @@ internal sealed class ValidationContext(
         {
             if (HostNames.IsClusterSpelling(host))
             {
-                bag.UnresolvedRef(path, $"host '{host}' resolves to {resolved.Host}, which is not a Service");
+                bag.UnresolvedRef(path.ToString(), $"host '{host}' resolves to {resolved.Host}, which is not a Service");
                 return null;
             }
 
-            bag.Warning(path, $"host '{host}' is not a service in the mesh; {outsideMeshEffect}");
+            bag.Warning(path.ToString(), $"host '{host}' is not a service in the mesh; {outsideMeshEffect}");
         }
 
         return resolved;
     }
 
-    public static void CheckDuration(DiagnosticBag bag, string path, string? value)
+    public static void CheckDuration(DiagnosticBag bag, DeferredPath path, string? value)
     {
         if (value is not null && !Durations.TryParse(value, out _))
         {
-            bag.Error(path, $"invalid duration '{value}': expected a number and unit, e.g. 1.5s, 250ms, 1m30s");
+            bag.Error(path.ToString(), $"invalid duration '{value}': expected a number and unit, e.g. 1.5s, 250ms, 1m30s");
         }
     }
 
-    public static void CheckRange(DiagnosticBag bag, string path, double? value, double min, double max)
+    public static void CheckRange(DiagnosticBag bag, DeferredPath path, double? value, double min, double max)
     {
         if (value is { } v && (v < min || v > max || double.IsNaN(v)))
         {
-            bag.Error(path, $"must be between {min} and {max}, got {v}");
+            bag.Error(path.ToString(), $"must be between {min} and {max}, got {v}");
         }
     }
 
-    public static void CheckEnum(DiagnosticBag bag, string path, string? value, params string[] allowed)
+    public static void CheckEnum(DiagnosticBag bag, DeferredPath path, string? value, params string[] allowed)
     {
         if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
         {
-            bag.Error(path, $"'{value}' is not one of {string.Join(", ", allowed)}");
+            bag.Error(path.ToString(), $"'{value}' is not one of {string.Join(", ", allowed)}");
         }
     }
 }

@@ -37,12 +37,12 @@ internal static class VirtualServiceValidator
             bag.Warning("spec.gateways", "gateways are not supported; the rules apply to sidecars only");
         }
 
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        Dictionary<string, int>? names = null;
         for (var i = 0; i < (spec.Http?.Count ?? 0); i++)
         {
             var rule = spec.Http![i];
             var path = $"spec.http[{i}]";
-            if (rule.Name is { Length: > 0 } name && !names.TryAdd(name, i))
+            if (rule.Name is { Length: > 0 } name && !(names ??= new(StringComparer.Ordinal)).TryAdd(name, i))
             {
                 bag.Error(path + ".name", $"duplicate rule name '{name}' (also spec.http[{names[name]}])");
             }
@@ -77,7 +77,7 @@ internal static class VirtualServiceValidator
                 var destPath = $"{path}.route[{j}]";
                 if (destination.Weight is { } weight)
                 {
-                    ValidationContext.CheckRange(bag, destPath + ".weight", weight, 0, 100);
+                    ValidationContext.CheckRange(bag, new(destPath, ".weight"), weight, 0, 100);
                     sum += Math.Max(weight, 0);
                 }
 
@@ -97,15 +97,15 @@ internal static class VirtualServiceValidator
                 bag.Error(path + ".redirect.redirectCode", $"{code} is not a redirect status (301, 302, 303, 307, 308)");
             }
 
-            ValidationContext.CheckRange(bag, path + ".redirect.port", redirect.Port, 0, 65535);
-            ValidationContext.CheckEnum(bag, path + ".redirect.scheme", redirect.Scheme, "http", "https");
+            ValidationContext.CheckRange(bag, new(path, ".redirect.port"), redirect.Port, 0, 65535);
+            ValidationContext.CheckEnum(bag, new(path, ".redirect.scheme"), redirect.Scheme, "http", "https");
         }
 
-        ValidationContext.CheckDuration(bag, path + ".timeout", rule.Timeout);
+        ValidationContext.CheckDuration(bag, new(path, ".timeout"), rule.Timeout);
         if (rule.Retries is { } retries)
         {
-            ValidationContext.CheckRange(bag, path + ".retries.attempts", retries.Attempts, 0, int.MaxValue);
-            ValidationContext.CheckDuration(bag, path + ".retries.perTryTimeout", retries.PerTryTimeout);
+            ValidationContext.CheckRange(bag, new(path, ".retries.attempts"), retries.Attempts, 0, int.MaxValue);
+            ValidationContext.CheckDuration(bag, new(path, ".retries.perTryTimeout"), retries.PerTryTimeout);
             foreach (var condition in SplitRetryOn(retries.RetryOn))
             {
                 if (!RetryConditions.Contains(condition) && !(int.TryParse(condition, out var status) && status is >= 100 and <= 599))
@@ -125,10 +125,10 @@ internal static class VirtualServiceValidator
             ValidateDestination(bag, rule.Mirror, path + ".mirror", ns, context);
         }
 
-        ValidationContext.CheckRange(bag, path + ".mirrorPercentage.value", rule.MirrorPercentage?.Value, 0, 100);
+        ValidationContext.CheckRange(bag, new(path, ".mirrorPercentage.value"), rule.MirrorPercentage?.Value, 0, 100);
         if (rule.CorsPolicy is { } cors)
         {
-            ValidationContext.CheckDuration(bag, path + ".corsPolicy.maxAge", cors.MaxAge);
+            ValidationContext.CheckDuration(bag, new(path, ".corsPolicy.maxAge"), cors.MaxAge);
             for (var k = 0; k < (cors.AllowOrigins?.Count ?? 0); k++)
             {
                 ValidateStringMatch(bag, cors.AllowOrigins![k], $"{path}.corsPolicy.allowOrigins[{k}]", allowEmpty: false);
@@ -138,12 +138,17 @@ internal static class VirtualServiceValidator
 
     private static void ValidateMatch(DiagnosticBag bag, HttpMatchRequest match, string path)
     {
-        ValidateStringMatch(bag, match.Uri, path + ".uri", allowEmpty: false);
-        ValidateStringMatch(bag, match.Authority, path + ".authority", allowEmpty: false);
-        ValidateStringMatch(bag, match.Method, path + ".method", allowEmpty: false);
+        ValidateStringMatch(bag, match.Uri, new(path, ".uri"), allowEmpty: false);
+        ValidateStringMatch(bag, match.Authority, new(path, ".authority"), allowEmpty: false);
+        ValidateStringMatch(bag, match.Method, new(path, ".method"), allowEmpty: false);
         foreach (var (field, map) in new[] { ("headers", match.Headers), ("withoutHeaders", match.WithoutHeaders), ("queryParams", match.QueryParams) })
         {
-            foreach (var (key, value) in map ?? [])
+            if (map is null)
+            {
+                continue;
+            }
+
+            foreach (var (key, value) in map)
             {
                 var keyPath = FieldPath.Property(path + "." + field, key);
                 if (key.Length == 0)
@@ -155,10 +160,10 @@ internal static class VirtualServiceValidator
             }
         }
 
-        ValidationContext.CheckRange(bag, path + ".port", match.Port, 1, 65535);
+        ValidationContext.CheckRange(bag, new(path, ".port"), match.Port, 1, 65535);
     }
 
-    private static void ValidateStringMatch(DiagnosticBag bag, StringMatchSpec? match, string path, bool allowEmpty)
+    private static void ValidateStringMatch(DiagnosticBag bag, StringMatchSpec? match, DeferredPath path, bool allowEmpty)
     {
         if (match is null)
         {
@@ -168,12 +173,12 @@ internal static class VirtualServiceValidator
         var count = (match.Exact is null ? 0 : 1) + (match.Prefix is null ? 0 : 1) + (match.Regex is null ? 0 : 1);
         if (count > 1 || (count == 0 && !allowEmpty))
         {
-            bag.Error(path, "exactly one of exact, prefix or regex is required");
+            bag.Error(path.ToString(), "exactly one of exact, prefix or regex is required");
         }
 
         if (match.Regex is { } regex && Re2Regex.Check(regex) is { } problem)
         {
-            bag.Error(path + ".regex", problem);
+            bag.Error(path.ToString() + ".regex", problem);
         }
     }
 
@@ -185,9 +190,9 @@ internal static class VirtualServiceValidator
             return;
         }
 
-        var resolved = context.CheckHost(bag, path + ".host", destination.Host, ns, "traffic is sent to it directly");
+        var resolved = context.CheckHost(bag, new(path, ".host"), destination.Host, ns, "traffic is sent to it directly");
         var port = destination.Port?.Number;
-        ValidationContext.CheckRange(bag, path + ".port.number", port, 1, 65535);
+        ValidationContext.CheckRange(bag, new(path, ".port.number"), port, 1, 65535);
         if (resolved is not { Service: { } service } target)
         {
             if (resolved is not null && !string.IsNullOrEmpty(destination.Subset))
@@ -210,9 +215,9 @@ internal static class VirtualServiceValidator
         if (!string.IsNullOrEmpty(destination.Subset))
         {
             var rule = context.RuleFor(target.Host);
-            var subsets = rule?.Spec.Subsets?.Select(s => s.Name).OfType<string>().ToList() ?? [];
-            if (!subsets.Contains(destination.Subset, StringComparer.Ordinal))
+            if (rule?.Spec.Subsets?.Exists(s => s.Name == destination.Subset) != true)
             {
+                var subsets = rule?.Spec.Subsets?.Select(s => s.Name).OfType<string>() ?? [];
                 bag.UnresolvedRef(path + ".subset", rule is null
                     ? $"unknown subset '{destination.Subset}': no DestinationRule defines subsets for {target.Host}"
                     : $"unknown subset '{destination.Subset}' of {target.Host} (DestinationRule {rule.Metadata.Namespace}/{rule.Metadata.Name} defines: {string.Join(", ", subsets)})");
@@ -234,8 +239,8 @@ internal static class VirtualServiceValidator
                 bag.Error(path + ".delay.fixedDelay", "fixedDelay is required");
             }
 
-            ValidationContext.CheckDuration(bag, path + ".delay.fixedDelay", delay.FixedDelay);
-            ValidationContext.CheckRange(bag, path + ".delay.percentage.value", delay.Percentage?.Value, 0, 100);
+            ValidationContext.CheckDuration(bag, new(path, ".delay.fixedDelay"), delay.FixedDelay);
+            ValidationContext.CheckRange(bag, new(path, ".delay.percentage.value"), delay.Percentage?.Value, 0, 100);
         }
 
         if (fault.Abort is { } abort)
@@ -245,8 +250,8 @@ internal static class VirtualServiceValidator
                 bag.Error(path + ".abort.httpStatus", "httpStatus is required");
             }
 
-            ValidationContext.CheckRange(bag, path + ".abort.httpStatus", abort.HttpStatus, 200, 599);
-            ValidationContext.CheckRange(bag, path + ".abort.percentage.value", abort.Percentage?.Value, 0, 100);
+            ValidationContext.CheckRange(bag, new(path, ".abort.httpStatus"), abort.HttpStatus, 200, 599);
+            ValidationContext.CheckRange(bag, new(path, ".abort.percentage.value"), abort.Percentage?.Value, 0, 100);
         }
     }
 

@@ -14,15 +14,13 @@ internal sealed class BatchingMessageWriter<T>
 {
     private const long PauseWriterThreshold = 256 * 1024;
 
-    // Large pooled segments keep a batch in few pieces (each piece is one transport write).
-    private const int MinimumSegmentSize = 16 * 1024;
+    /// <summary>
+    /// The default size of the pipe's pooled segments: large ones keep a batch in few pieces (each piece is one
+    /// transport write).
+    /// </summary>
+    public const int DefaultSegmentSize = 16 * 1024;
 
-    private readonly Pipe _pipe = new(new PipeOptions(
-        pauseWriterThreshold: PauseWriterThreshold,
-        resumeWriterThreshold: PauseWriterThreshold / 2,
-        minimumSegmentSize: MinimumSegmentSize,
-        useSynchronizationContext: false));
-
+    private readonly Pipe _pipe;
     private readonly PipeMessageWriter<T> _writer;
     private readonly Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> _writeBatch;
     private readonly CancellationToken _cancellationToken;
@@ -30,12 +28,20 @@ internal sealed class BatchingMessageWriter<T>
 
     /// <param name="writeBatch">Writes and flushes one batch to the transport.</param>
     /// <param name="cancellationToken">Ends the pump (the call's token).</param>
+    /// <param name="segmentSize">The pipe's minimum segment size. The pipe keeps as many segment objects pooled as a
+    /// batch ever took, for the writer's lifetime.</param>
     public BatchingMessageWriter(
         Marshaller<T> marshaller,
         int? maxMessageSize,
         Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> writeBatch,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int segmentSize = DefaultSegmentSize)
     {
+        _pipe = new Pipe(new PipeOptions(
+            pauseWriterThreshold: PauseWriterThreshold,
+            resumeWriterThreshold: PauseWriterThreshold / 2,
+            minimumSegmentSize: segmentSize,
+            useSynchronizationContext: false));
         _writer = new PipeMessageWriter<T>(_pipe.Writer, marshaller, maxMessageSize);
         _writeBatch = writeBatch;
         _cancellationToken = cancellationToken;
