@@ -142,14 +142,7 @@ public static class ProxyHostBuilder
         // Inline: Kestrel runs a connection's request handling on the thread its read completed on (with
         // InlineSocketCompletions, the epoll thread) rather than queuing it to the thread pool. Safe only because
         // nothing on those paths blocks; see the InlineIo section of the proxy's README.
-        builder.WebHost.UseSockets(sockets =>
-        {
-            sockets.UnsafePreferInlineScheduling = options.InlineIo;
-            if (Environment.GetEnvironmentVariable("MESHX_NOWAIT") == "1")
-            {
-                sockets.WaitForDataBeforeAllocatingBuffer = false;
-            }
-        });
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.InlineIo);
 
         ListenerEndpoints? endpoints = null;
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
