@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Mesh.Proxy.Capture;
 using Mesh.Proxy.Hosting;
+using Mesh.Proxy.Runtime;
 
 namespace Mesh.Proxy.Cli;
 
@@ -27,6 +28,8 @@ internal static class ProxyCommandLine
 
     private static async Task<int> RunAsync(ProxyOptions options, CancellationToken cancellationToken)
     {
+        // Before the host exists: the socket engine reads the variable when the first socket is registered.
+        InlineSocketCompletions.Apply(options.InlineIo);
         await using var app = ProxyHostBuilder.Build(options);
         await app.RunAsync(cancellationToken);
         return 0;

@@ -25,12 +25,13 @@ internal sealed class ProxyFlags
     public Option<Uri?> OtlpEndpoint { get; } = UriOption("--otlp-endpoint", "OTLP/HTTP collector for spans, http://HOST:4318.");
     public Option<string> TokenFile { get; } = StringOption("--token-file", "Kube mode: service-account token presented for the workload certificate, re-read each time.", Defaults.TokenFile);
     public Option<string?> BootstrapTokenFile { get; } = NullableStringOption("--bootstrap-token-file", "Local mode: the operator's bootstrap token file (or env MESH_BOOTSTRAP_TOKEN with the token).");
+    public Option<bool> InlineIo { get; } = BoolOption("--inline-io", "Run request handling and socket completions on the socket threads, without thread-pool hops (false: hop).", Defaults.InlineIo);
     public Option<TimeSpan> DrainTimeout { get; } = DurationOption("--drain-timeout", "Grace period for in-flight requests on SIGTERM (e.g. 5s).", Defaults.DrainTimeout);
 
     private IEnumerable<Option> All =>
     [
         DiscoveryAddress, NodeId, Namespace, Labels, ServiceAccount, OutboundPort, InboundPort, AppPort, AdminPort,
-        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, DrainTimeout, TokenFile, BootstrapTokenFile,
+        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo,
     ];
 
     public void AddTo(Command command)
@@ -82,6 +83,7 @@ internal sealed class ProxyFlags
             AccessLog = result.GetValue(AccessLog),
             OtlpEndpoint = result.GetValue(OtlpEndpoint),
             DrainTimeout = result.GetValue(DrainTimeout),
+            InlineIo = result.GetValue(InlineIo),
             TokenFile = result.GetValue(TokenFile)!,
             BootstrapTokenFile = result.GetValue(BootstrapTokenFile),
 
@@ -119,10 +121,10 @@ internal sealed class ProxyFlags
         DefaultValueFactory = _ => FromEnvironment(name),
     };
 
-    private static Option<bool> BoolOption(string name, string description) => new(name)
+    private static Option<bool> BoolOption(string name, string description, bool fallback = false) => new(name)
     {
-        Description = $"{description} Env {EnvironmentName(name)}=true.",
-        DefaultValueFactory = result => FromEnvironment(name) is { } text && Parse(result, name, text, bool.TryParse, false),
+        Description = fallback ? $"{description} Default true. Env {EnvironmentName(name)}=false." : $"{description} Env {EnvironmentName(name)}=true.",
+        DefaultValueFactory = result => FromEnvironment(name) is { } text ? Parse(result, name, text, bool.TryParse, fallback) : fallback,
     };
 
     private static Option<int> PortOption(string name, string description, int fallback) => new(name)

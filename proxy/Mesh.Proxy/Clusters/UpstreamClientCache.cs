@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Mesh.Proxy.Tls;
@@ -83,8 +82,10 @@ internal sealed class UpstreamClientCache : IDisposable
         UseCookies = false,
         EnableMultipleHttp2Connections = true,
 
-        // The proxy writes traceparent itself (its own span when tracing, the caller's otherwise).
-        ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+        // The proxy writes traceparent itself (its own span when tracing, the caller's otherwise). Null rather than
+        // a no-output propagator: that leaves out the handler's DiagnosticsHandler stage, which would otherwise
+        // start a client Activity per request under the proxy's span that no listener records.
+        ActivityHeadersPropagator = null,
         ConnectTimeout = settings.ConnectTimeout,
         MaxConnectionsPerServer = settings.MaxConnections > 0 ? settings.MaxConnections : int.MaxValue,
         PooledConnectionIdleTimeout = settings.IdleTimeout,

@@ -69,6 +69,10 @@ internal sealed partial class StreamConfigSource : IProxyConfigSource
         {
             var response = call.ResponseStream.Current;
             backoff.Reset();
+
+            // With inline socket completions (ProxyOptions.InlineIo) the loop resumes on the socket engine's thread,
+            // which serves every connection: building the snapshot of a large config there would stall them all.
+            await Task.Yield();
             var result = _applier.Apply(response.VersionInfo, response.Config ?? new ProxyConfig());
             var answer = new ConfigRequest { VersionInfo = result.Version ?? "", ResponseNonce = response.Nonce };
             if (!result.Accepted)

@@ -13,6 +13,7 @@ using Mesh.Proxy.Telemetry;
 using Mesh.Proxy.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +29,8 @@ namespace Mesh.Proxy.Hosting;
 /// <summary>Builds the proxy host: three Kestrel listeners (outbound, inbound, admin) and the services behind them.</summary>
 public static class ProxyHostBuilder
 {
+    internal const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     /// <param name="configureServices">Replaces or adds services (tests: a TimeProvider, config sources, log output).</param>
     public static WebApplication Build(ProxyOptions options, Action<IServiceCollection>? configureServices = null)
     {
@@ -48,6 +51,12 @@ public static class ProxyHostBuilder
             .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("HTTP/2 is not enabled", StringComparison.Ordinal))
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
             .CreateLogger(), dispose: true);
+
+        // ASP.NET Core starts an Activity and a logging scope for every request whenever this category is enabled
+        // at any level, for log correlation only. Its own messages (request starting/finished) are below the
+        // Warning floor anyway, and the proxy's spans do not depend on that Activity (ProxyTracing). The rule names
+        // Serilog's provider because AddSerilog adds a provider-specific rule, which outranks any generic one.
+        builder.Logging.AddFilter<Serilog.Extensions.Logging.SerilogLoggerProvider>(HostingDiagnosticsCategory, LogLevel.None);
 
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
@@ -129,6 +138,11 @@ public static class ProxyHostBuilder
 
         // Last, so that a test's own registrations (a certificate source, say) win.
         configureServices?.Invoke(services);
+
+        // Inline: Kestrel runs a connection's request handling on the thread its read completed on (with
+        // InlineSocketCompletions, the epoll thread) rather than queuing it to the thread pool. Safe only because
+        // nothing on those paths blocks; see the InlineIo section of the proxy's README.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.InlineIo);
 
         ListenerEndpoints? endpoints = null;
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

@@ -48,6 +48,17 @@ public sealed class ProxyOptions
     /// <summary>OTLP/HTTP collector base address for spans, e.g. <c>http://localhost:4318</c>. Null: no export.</summary>
     public Uri? OtlpEndpoint { get; set; }
 
+    /// <summary>
+    /// Runs request handling and socket completions on the socket engine's threads instead of hopping to the thread
+    /// pool for each, as Envoy runs a connection on one worker's event loop: Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c>, and from the command line also the runtime's
+    /// <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> (an explicitly set variable wins). Nothing on the
+    /// proxy's socket paths blocks (the audit is in the proxy's README, "Inline I/O").
+    /// Default true: on one pinned core it raised the closed-loop maximum from about 10,000 to 16,000-17,000
+    /// requests/s and cut CPU per request by 40% (build/bench, 2026-12-02).
+    /// </summary>
+    public bool InlineIo { get; set; } = true;
+
     /// <summary>How long in-flight requests may take to finish after SIGTERM. Default 5 s (Istio's drain duration).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -50,7 +50,7 @@ internal sealed class InboundProxyMiddleware : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
-            ActivityHeadersPropagator = System.Diagnostics.DistributedContextPropagator.CreateNoOutputPropagator(),
+            ActivityHeadersPropagator = null,
         });
     }
 

@@ -21,6 +21,8 @@ public sealed class ProxyCommandLineTests
         Assert.Equal("reviews", options.SourceWorkload);
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.DrainTimeout);
         Assert.Equal("127.0.0.1", options.BindAddress);
+        Assert.True(options.InlineIo);
+        Assert.False(flags.Bind(root.Parse(["--inline-io", "false"])).InlineIo);
 
         var bad = root.Parse(["--outbound-port", "99999", "--labels", "novalue", "--bind-address", "localhost:80"]);
         Assert.Contains(bad.Errors, e => e.Message.Contains("--bind-address", StringComparison.Ordinal));
