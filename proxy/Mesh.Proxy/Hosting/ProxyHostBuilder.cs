@@ -49,7 +49,14 @@ public static class ProxyHostBuilder
             // Kestrel warns that an Http1AndHttp2 cleartext endpoint only speaks HTTP/1.1; H2cPrefaceDetection
             // makes that untrue for the proxy's listeners.
             .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("HTTP/2 is not enabled", StringComparison.Ordinal))
-            .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
+            // Through a bounded queue and its own thread: with inline I/O a log call runs on the socket threads
+            // that serve every connection, and a console write blocks when the reader of standard error (a
+            // container runtime, a pipe) falls behind. When the queue is full, events are dropped, not waited for.
+            // Disposing the logger (dispose: true, at shutdown) drains the queue.
+            .WriteTo.Async(
+                sink => sink.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose),
+                bufferSize: options.LogQueueCapacity,
+                blockWhenFull: false)
             .CreateLogger(), dispose: true);
 
         // ASP.NET Core starts an Activity and a logging scope for every request whenever this category is enabled

@@ -59,6 +59,12 @@ public sealed class ProxyOptions
     /// </summary>
     public bool InlineIo { get; set; } = true;
 
+    /// <summary>
+    /// Log events queued for the console writer's thread; beyond it, events are dropped so that a slow reader of
+    /// the proxy's output never stalls traffic. Default 10,000 (a few MB at most).
+    /// </summary>
+    public int LogQueueCapacity { get; set; } = 10_000;
+
     /// <summary>How long in-flight requests may take to finish after SIGTERM. Default 5 s (Istio's drain duration).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -31,7 +31,8 @@ public sealed class ProxyProcess : IDisposable
     public int Id => _process.Id;
 
     /// <param name="launcher">A command the proxy runs under, e.g. <c>ip netns exec NAME</c>; none by default.</param>
-    public static ProxyProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
+    /// <param name="readStandardError">False leaves standard error unread, so its pipe fills as behind a stalled log reader.</param>
+    public static ProxyProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null, bool readStandardError = true)
     {
         var command = (launcher ?? []).Concat(Command()).ToList();
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -49,7 +50,11 @@ public sealed class ProxyProcess : IDisposable
         proxy._process.OutputDataReceived += (_, e) => Capture(proxy.Stdout, e.Data);
         proxy._process.ErrorDataReceived += (_, e) => Capture(proxy.Stderr, e.Data);
         proxy._process.BeginOutputReadLine();
-        proxy._process.BeginErrorReadLine();
+        if (readStandardError)
+        {
+            proxy._process.BeginErrorReadLine();
+        }
+
         return proxy;
     }
 
