@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Mesh.Testing.Admission;
 
 namespace Mesh.Benchmarks.Injection;
 
@@ -12,23 +13,9 @@ internal static class BenchmarkPod
 {
     public static JsonObject Review(int targetBytes)
     {
-        var review = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Injection", "TestData", "admission.k8s.io.v1.AdmissionReview.json")))!.AsObject();
-        var request = review["request"]!.AsObject();
-        request["uid"] = "705ab4f5-6393-11e8-b7cc-42010a800002";
-        request["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "Pod" };
-        request["resource"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["resource"] = "pods" };
-        request["requestKind"] = request["kind"]!.DeepClone();
-        request["requestResource"] = request["resource"]!.DeepClone();
-        request.Remove("subResource");
-        request.Remove("requestSubResource");
-        request.Remove("oldObject");
-        request["name"] = "";
-        request["namespace"] = "bookinfo";
-        request["operation"] = "CREATE";
-        request["dryRun"] = false;
-        review.Remove("response");
-
         var pod = Pod();
+        var review = PodAdmissionReview.Create(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Injection", "TestData", "admission.k8s.io.v1.AdmissionReview.json")), pod);
+        var request = review["request"]!.AsObject();
         request["object"] = pod;
         var env = pod["spec"]!["containers"]![0]!["env"]!.AsArray();
         for (var i = 0; Encoding.UTF8.GetByteCount(review.ToJsonString()) < targetBytes; i++)

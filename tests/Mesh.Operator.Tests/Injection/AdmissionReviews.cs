@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Mesh.Testing.Admission;
 
 namespace Mesh.Operator.Tests.Injection;
 
@@ -8,7 +9,7 @@ namespace Mesh.Operator.Tests.Injection;
 /// </summary>
 internal static class AdmissionReviews
 {
-    public const string Uid = "705ab4f5-6393-11e8-b7cc-42010a800002";
+    public const string Uid = PodAdmissionReview.Uid;
 
     /// <summary>A Deployment-made pod as the API server hands it to admission: generateName, no name yet, defaults filled.</summary>
     public static JsonObject RealisticPod() => JsonNode.Parse("""
@@ -48,26 +49,8 @@ internal static class AdmissionReviews
         }
         """)!.AsObject();
 
-    public static JsonObject For(JsonObject pod, string @namespace = "bookinfo", string operation = "CREATE")
-    {
-        var review = JsonNode.Parse(File.ReadAllText(TestPaths.TestData("admission.k8s.io.v1.AdmissionReview.json")))!.AsObject();
-        var request = review["request"]!.AsObject();
-        request["uid"] = Uid;
-        request["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "Pod" };
-        request["resource"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["resource"] = "pods" };
-        request["requestKind"] = request["kind"]!.DeepClone();
-        request["requestResource"] = request["resource"]!.DeepClone();
-        request.Remove("subResource");
-        request.Remove("requestSubResource");
-        request["name"] = "";
-        request["namespace"] = @namespace;
-        request["operation"] = operation;
-        request["object"] = pod.DeepClone();
-        request.Remove("oldObject");
-        request["dryRun"] = false;
-        review.Remove("response");
-        return review;
-    }
+    public static JsonObject For(JsonObject pod, string @namespace = "bookinfo", string operation = "CREATE") =>
+        PodAdmissionReview.Create(File.ReadAllText(TestPaths.TestData("admission.k8s.io.v1.AdmissionReview.json")), pod, @namespace, operation);
 
     public static JsonObject Annotations(this JsonObject pod) => pod["metadata"]!["annotations"]!.AsObject();
 }
