@@ -117,24 +117,32 @@ public sealed class StreamConfigSourceTests : IAsyncLifetime
 
     private async Task ServeAsync(IAsyncStreamReader<ConfigRequest> requests, IServerStreamWriter<ConfigResponse> responses, ServerCallContext context)
     {
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var reading = Task.Run(async () =>
         {
-            while (await requests.MoveNext(context.CancellationToken))
+            while (await requests.MoveNext(stopReading.Token))
             {
                 _requests.Enqueue(requests.Current);
             }
         });
 
-        await foreach (var response in _toSend.Reader.ReadAllAsync(context.CancellationToken))
+        try
         {
-            if (response.VersionInfo.Length == 0)
+            await foreach (var response in _toSend.Reader.ReadAllAsync(context.CancellationToken))
             {
-                throw new RpcException(new Status(StatusCode.Unavailable, "scripted disconnect"));
+                if (response.VersionInfo.Length == 0)
+                {
+                    throw new RpcException(new Status(StatusCode.Unavailable, "scripted disconnect"));
+                }
+
+                await responses.WriteAsync(response, context.CancellationToken);
             }
-
-            await responses.WriteAsync(response, context.CancellationToken);
         }
-
-        await reading;
+        finally
+        {
+            // The reader must not outlive the call.
+            await stopReading.CancelAsync();
+            await reading.ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
     }
 }

@@ -16,6 +16,11 @@ internal sealed class HttpRequestStreamReader<T> : IAsyncStreamReader<T>
 
     public Task<bool> MoveNext(CancellationToken cancellationToken)
     {
+        if (_context.Ended)
+        {
+            return Task.FromException<bool>(new InvalidOperationException("The call has ended; its request stream can no longer be read."));
+        }
+
         var callToken = _context.CancellationToken;
         if (!cancellationToken.CanBeCanceled || cancellationToken == callToken)
         {

@@ -16,6 +16,7 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     private readonly ITimer? _deadlineTimer;
     private Metadata? _requestHeaders;
     private int _deadlineExceeded;
+    private volatile bool _ended;
 
     public HttpServerCallContext(HttpContext httpContext, string method, TimeSpan? timeout, TimeProvider timeProvider)
     {
@@ -51,6 +52,9 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
 
     public bool ClientAborted => _httpContext.RequestAborted.IsCancellationRequested;
 
+    /// <summary>True once the call's status is written: the request and response belong to the server again.</summary>
+    public bool Ended => _ended;
+
     public override async Task WriteResponseHeadersAsync(Metadata responseHeaders)
     {
         ArgumentNullException.ThrowIfNull(responseHeaders);
@@ -64,6 +68,24 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     }
 
     public override HttpContext GetHttpContext() => _httpContext;
+
+    /// <summary>
+    /// Ends the call for anything the handler left running. Kestrel reuses a finished HTTP/2 stream's request pipe
+    /// for the next stream on the connection, so a read that outlived its handler would take another call's
+    /// messages: cancelling the token ends a pending read, and <see cref="Ended"/> refuses a later one.
+    /// </summary>
+    public void EndCall()
+    {
+        _ended = true;
+        try
+        {
+            _cancellation.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A handler's own registration threw after its call was over: nothing is left to tell.
+        }
+    }
 
     public void Dispose()
     {

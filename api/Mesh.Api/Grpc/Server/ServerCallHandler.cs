@@ -62,6 +62,7 @@ internal sealed class ServerCallHandler<TRequest, TResponse>
         }
         finally
         {
+            context.EndCall();
             _tracker.CallEnded();
         }
     }

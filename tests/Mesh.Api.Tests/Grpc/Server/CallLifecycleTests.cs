@@ -15,6 +15,9 @@ public sealed class CallLifecycleTests
     private static readonly Method<EchoRequest, EchoReply> Throws = new(
         MethodType.Unary, EchoMethods.ServiceName, "Throws", EchoMethods.Unary.RequestMarshaller, EchoMethods.Unary.ResponseMarshaller);
 
+    private static readonly Method<EchoRequest, EchoReply> Abandons = new(
+        MethodType.DuplexStreaming, EchoMethods.ServiceName, "Abandons", EchoMethods.Bidi.RequestMarshaller, EchoMethods.Bidi.ResponseMarshaller);
+
     [Fact]
     public async Task VanishedClient_CancelsHandlerAndServerKeepsServing()
     {
@@ -103,6 +106,74 @@ public sealed class CallLifecycleTests
         Assert.DoesNotContain("content-type", headerKeys);
         Assert.DoesNotContain("te", headerKeys);
         Assert.DoesNotContain(headerKeys, key => key.StartsWith("grpc-", StringComparison.Ordinal) || key.StartsWith(':'));
+    }
+
+    [Fact]
+    public async Task ReadPendingWhenTheHandlerReturns_EndsCancelled()
+    {
+        var abandonedRead = new TaskCompletionSource<Task<bool>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestGrpcServer.StartAsync(mapMore: endpoints =>
+            endpoints.MapGrpcDuplexStreaming(Abandons, async (requests, _, context) =>
+            {
+                await requests.MoveNext(context.CancellationToken);
+                abandonedRead.SetResult(requests.MoveNext(CancellationToken.None));
+                throw new RpcException(new Status(StatusCode.Unavailable, "scripted disconnect"));
+            }));
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        using var call = channel.AsyncDuplexStreamingCall(Abandons);
+        await call.RequestStream.WriteAsync(new EchoRequest { Message = "first" });
+
+        var ended = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WithTimeout("the call ends", Settle));
+        var outcome = await Record.ExceptionAsync(async () => await (await abandonedRead.Task).WaitAsync(Settle));
+
+        Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+        Assert.True(outcome is OperationCanceledException, $"the abandoned read ends cancelled, not {outcome?.GetType().Name ?? "with a message"}");
+    }
+
+    [Fact]
+    public async Task ReadStartedAfterTheHandlerReturned_IsRefusedAndTheNextCallOnTheConnectionGetsItsMessages()
+    {
+        // Kestrel reuses a finished HTTP/2 stream's request pipe for the next stream on the connection: a reader
+        // kept past its handler (a background loop that started late) must not take the next call's messages.
+        var abandonedReader = new TaskCompletionSource<IAsyncStreamReader<EchoRequest>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var nextCallStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var nextCallMayRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waitsThenEchoes = new Method<EchoRequest, EchoReply>(
+            MethodType.DuplexStreaming, EchoMethods.ServiceName, "WaitsThenEchoes", EchoMethods.Bidi.RequestMarshaller, EchoMethods.Bidi.ResponseMarshaller);
+        await using var server = await TestGrpcServer.StartAsync(mapMore: endpoints =>
+        {
+            endpoints.MapGrpcDuplexStreaming(Abandons, async (requests, _, context) =>
+            {
+                await requests.MoveNext(context.CancellationToken);
+                abandonedReader.SetResult(requests);
+                throw new RpcException(new Status(StatusCode.Unavailable, "scripted disconnect"));
+            });
+            endpoints.MapGrpcDuplexStreaming(waitsThenEchoes, async (requests, responses, context) =>
+            {
+                nextCallStarted.SetResult();
+                await nextCallMayRead.Task;
+                while (await requests.MoveNext(context.CancellationToken))
+                {
+                    await responses.WriteAsync(new EchoReply { Message = requests.Current.Message });
+                }
+            });
+        });
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        using (var first = channel.AsyncDuplexStreamingCall(Abandons))
+        {
+            await first.RequestStream.WriteAsync(new EchoRequest { Message = "first" });
+            await Assert.ThrowsAsync<RpcException>(() => first.ResponseStream.MoveNext(CancellationToken.None).WithTimeout("the first call ends", Settle));
+        }
+
+        using var second = channel.AsyncDuplexStreamingCall(waitsThenEchoes);
+        await second.RequestStream.WriteAsync(new EchoRequest { Message = "second" });
+        await nextCallStarted.Task.WithTimeout("the second call starts", Settle);
+        var lateRead = await Record.ExceptionAsync(async () => await (await abandonedReader.Task).MoveNext(CancellationToken.None).WaitAsync(Settle));
+        nextCallMayRead.SetResult();
+
+        Assert.IsType<InvalidOperationException>(lateRead);
+        Assert.True(await second.ResponseStream.MoveNext(CancellationToken.None).WithTimeout("the second call's echo", Settle));
+        Assert.Equal("second", second.ResponseStream.Current.Message);
     }
 
     [Fact]
