@@ -2,8 +2,10 @@
 # Data-plane benchmark: one backend (nginx serving 1 KiB on three ports) reached directly and through the Mesh
 # proxy, plain YARP, nginx and haproxy (one route, the three ports round robin, keep-alive, no access logs).
 # 1. Closed-loop sweep (wrk, several connection counts) finds each target's maximum rate.
-# 2. Fixed-rate runs (h2load --h1 --rps) at 1,000 requests/s and at 25/50/75% of the slowest proxy's maximum:
-#    latency percentiles (added over direct), achieved rate, errors, CPU seconds per 1,000 requests and peak RSS.
+# 2. Fixed-rate runs at 1,000 requests/s and at 25/50/75% of the slowest proxy's maximum: latency percentiles
+#    (added over direct), achieved rate, errors, CPU seconds per 1,000 requests and peak RSS. The load comes from
+#    OpenLoop/ (evenly spaced sends, latency from each intended send time); BENCH_RATE_TOOL=h2load uses
+#    h2load --h1 --rps instead, which sends in bursts of one request per connection.
 # Pinning (taskset): proxy on BENCH_CPU_PROXY (0), load generator on BENCH_CPU_LOAD (1), backend on
 # BENCH_CPU_BACKEND (1). BENCH_TARGETS picks targets: "mesh" is the shipped Native AOT build (published here, or
 # BENCH_MESH_EXECUTABLE), "mesh-jit" the same proxy on the JIT (dotnet mesh-proxy.dll), "mesh-defaults" the JIT build
@@ -20,6 +22,7 @@ sweep_seconds=${BENCH_SWEEP_SECONDS:-10}
 rate_seconds=${BENCH_RATE_SECONDS:-20}
 rate_clients=${BENCH_RATE_CLIENTS:-32}
 fixed_rates=${BENCH_RATES:-}   # empty: 1000 and 25/50/75% of the slowest proxy's maximum
+rate_tool=${BENCH_RATE_TOOL:-openloop}   # openloop: evenly spaced sends; h2load: --rps, bursts of one request per connection
 cpu_proxy=${BENCH_CPU_PROXY:-0}
 cpu_load=${BENCH_CPU_LOAD:-1}
 cpu_backend=${BENCH_CPU_BACKEND:-1}
@@ -29,6 +32,7 @@ yarp_port=18201 nginx_port=18301 haproxy_port=18401
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 ulimit -n 65536 2>/dev/null || true
+case $rate_tool in openloop | h2load) ;; *) echo "BENCH_RATE_TOOL must be openloop or h2load" >&2; exit 2 ;; esac
 for tool in wrk h2load nginx haproxy taskset python3 curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool: run build/bench/install.sh" >&2; exit 1; }
 done
@@ -80,7 +84,7 @@ peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "Building (Release)..."
-for project in "$root/proxy/Mesh.Proxy" "$bench/YarpHost"; do
+for project in "$root/proxy/Mesh.Proxy" "$bench/YarpHost" "$bench/OpenLoop"; do
   logged dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly > "$work/logs/build.txt" 2>&1 \
     || { cat "$work/logs/build.txt" >&2; exit 1; }
 done
@@ -94,6 +98,7 @@ if [ -z "$mesh_native" ] && [[ " $targets " == *" mesh "* ]]; then
   mesh_native="$work/mesh-native/mesh-proxy"
 fi
 yarp_dll="$bench/YarpHost/bin/Release/net10.0/YarpHost.dll"
+openloop_dll="$bench/OpenLoop/bin/Release/net10.0/openloop.dll"
 
 write_backend_conf
 write_mesh_config
@@ -164,16 +169,24 @@ done
 if [ -z "$fixed_rates" ]; then
   fixed_rates=$(python3 "$bench/lib/report.py" rates "$work")
 fi
-echo "Fixed-rate runs (h2load --h1 -c$rate_clients, ${rate_seconds}s each): $fixed_rates requests/s"
+echo "Fixed-rate runs ($rate_tool, $rate_clients connections, ${rate_seconds}s each): $fixed_rates requests/s"
 echo -e "target\trate\toutput\tlog\tcpu_ticks\tpeak_rss_kib\tload_average" > "$work/rate.tsv"
 for target in $targets; do
   start_target "$target"
-  logged taskset -c "$cpu_load" h2load --h1 -t1 -c"$rate_clients" --rps 30 -D 5 "$target_url" > "$work/logs/rate-warmup-$target.txt" 2>&1
+  if [ "$rate_tool" = openloop ]; then
+    logged taskset -c "$cpu_load" dotnet "$openloop_dll" "$target_url" 1000 5 "$rate_clients" > "$work/logs/rate-warmup-$target.txt" 2>&1
+  else
+    logged taskset -c "$cpu_load" h2load --h1 -t1 -c"$rate_clients" --rps 30 -D 5 "$target_url" > "$work/logs/rate-warmup-$target.txt" 2>&1
+  fi
   for rate in $fixed_rates; do
-    per_client=$(python3 -c "print(round($rate / $rate_clients, 3))")
-    out="$work/h2load-$target-r$rate.txt" log="$work/h2load-$target-r$rate.log"
-    measured "$out" "$target	$rate	$out	$log" \
-      taskset -c "$cpu_load" h2load --h1 -t1 -c"$rate_clients" --rps "$per_client" -D "$rate_seconds" --log-file "$log" "$target_url" >> "$work/rate.tsv"
+    out="$work/$rate_tool-$target-r$rate.txt" log="$work/$rate_tool-$target-r$rate.log"
+    if [ "$rate_tool" = openloop ]; then
+      load=(dotnet "$openloop_dll" "$target_url" "$rate" "$rate_seconds" "$rate_clients" "$log")
+    else
+      per_client=$(python3 -c "print(round($rate / $rate_clients, 3))")
+      load=(h2load --h1 -t1 -c"$rate_clients" --rps "$per_client" -D "$rate_seconds" --log-file "$log" "$target_url")
+    fi
+    measured "$out" "$target	$rate	$out	$log" taskset -c "$cpu_load" "${load[@]}" >> "$work/rate.tsv"
     echo "  $target $rate req/s: $(grep -m1 '^finished in' "$out")"
   done
   stop_target
@@ -184,5 +197,5 @@ done
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average at end: $(load_average)"
   echo "pinning: proxy cpu$cpu_proxy, load generator cpu$cpu_load, backend cpu$cpu_backend (taskset -c)"
 } > "$work/machine.txt"
-python3 "$bench/lib/report.py" report "$work" "$clk_tck" "$rate_seconds" > "$work/report.md"
+python3 "$bench/lib/report.py" report "$work" "$clk_tck" "$rate_seconds" "$rate_tool" > "$work/report.md"
 cat "$work/report.md"

@@ -55,11 +55,12 @@ def percentile(sorted_values, p):
 
 
 def h2load_summary(text):
+    """(done, errors) from h2load's summary lines, which openloop prints too; an error is any request without a 2xx."""
     m = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout", text)
-    done, succeeded, failed, errored, timeout = (int(m.group(i)) for i in (3, 4, 5, 6, 7))
-    codes = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
-    non2xx = sum(int(codes.group(i)) for i in (2, 3, 4)) if codes else 0
-    return done, failed + errored + timeout + non2xx
+    total, done = int(m.group(1)), int(m.group(3))
+    codes = re.search(r"status codes: (\d+) 2xx", text)
+    ok = int(codes.group(1)) if codes else 0
+    return done, total - ok
 
 
 def latencies_ms(log):
@@ -81,7 +82,13 @@ def added(value, base):
     return "-" if base is None else f"{value - base:+.3f}"
 
 
-def report(work, clk_tck, seconds):
+RATE_TOOLS = {
+    "openloop": "openloop: evenly spaced sends over the connections, latency from each request's intended send time",
+    "h2load": "h2load --h1 --rps: each connection on its own timer, so requests arrive in bursts of one per connection",
+}
+
+
+def report(work, clk_tck, seconds, rate_tool):
     work = Path(work)
     out = []
     out.append("```")
@@ -103,7 +110,7 @@ def report(work, clk_tck, seconds):
         ratio = f"{b['rps'] / nginx:.2f}" if nginx and target != "direct" else "-"
         out.append(f"| {NAMES[target]} | {b['connections']} | {b['rps']:,.0f} | {ratio} | {b['errors']} | {b['p99']} | {fmt(cpu, 3)} | {fmt(rss, 1)} | {b['load']} |")
     out.append("")
-    out.append(f"### Fixed rate (h2load --h1 --rps, {seconds:.0f} s per run; latency in ms; added = minus direct at the same rate)")
+    out.append(f"### Fixed rate ({RATE_TOOLS[rate_tool]}; {seconds:.0f} s per run; latency in ms; added = minus direct at the same rate)")
     out.append("")
     out.append("| target | rate | achieved/s | errors | p50 | p99 | p99.9 | added p50 | added p99 | added p99.9 | CPU s / 1,000 req | peak RSS MiB | load avg |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -136,4 +143,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "rates":
         print(" ".join(str(r) for r in fixed_rates(sys.argv[2])))
     else:
-        print(report(sys.argv[2], float(sys.argv[3]), float(sys.argv[4])))
+        print(report(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else "h2load"))
