@@ -139,8 +139,31 @@ def report(work, clk_tck, seconds, rate_tool):
     return "\n".join(out)
 
 
+def pooled(rate, works):
+    """Percentiles of one fixed rate over the requests of several runs together (repeated runs of run.sh)."""
+    out = ["| target | requests | p50 | p99 | p99.9 | added p50 | added p99 | added p99.9 |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    direct = None
+    for target in ORDER:
+        values = []
+        for work in works:
+            for row in rows(Path(work) / "rate.tsv"):
+                if row["target"] == target and row["rate"] == rate:
+                    values += latencies_ms(row["log"])
+        if not values:
+            continue
+        values.sort()
+        p = [percentile(values, q) for q in (50, 99, 99.9)]
+        if target == "direct":
+            direct = p
+        adds = [added(p[i], direct[i] if direct and target != "direct" else None) for i in range(3)]
+        out.append(f"| {NAMES[target]} | {len(values):,} | {fmt(p[0], 3)} | {fmt(p[1], 3)} | {fmt(p[2], 3)} | {adds[0]} | {adds[1]} | {adds[2]} |")
+    return "\n".join(out)
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "rates":
+    if sys.argv[1] == "pool":
+        print(pooled(sys.argv[2], sys.argv[3:]))
+    elif sys.argv[1] == "rates":
         print(" ".join(str(r) for r in fixed_rates(sys.argv[2])))
     else:
         print(report(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else "h2load"))
