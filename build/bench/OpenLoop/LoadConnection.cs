@@ -89,7 +89,7 @@ internal sealed class LoadConnection : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is SocketException or InvalidDataException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException or InvalidDataException or OperationCanceledException or ObjectDisposedException)
         {
             if (e is InvalidDataException)
             {

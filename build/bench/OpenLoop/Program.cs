@@ -35,7 +35,16 @@ var connections = new LoadConnection[connectionCount];
 var receiving = new Task[connectionCount];
 for (var i = 0; i < connectionCount; i++)
 {
-    connections[i] = await LoadConnection.OpenAsync(target, request, log, stop.Token);
+    try
+    {
+        connections[i] = await LoadConnection.OpenAsync(target, request, log, stop.Token);
+    }
+    catch (System.Net.Sockets.SocketException e)
+    {
+        await Console.Error.WriteLineAsync($"openloop: cannot connect to {target}: {e.Message}");
+        return 1;
+    }
+
     receiving[i] = connections[i].ReceiveAsync(stop.Token);
 }
 

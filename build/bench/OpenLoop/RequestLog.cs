@@ -23,7 +23,7 @@ internal sealed class RequestLog
         _period = Stopwatch.Frequency / ratePerSecond;
         _status = new int[count];
         _latencyTicks = new long[count];
-        EpochStartMicroseconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        EpochStartMicroseconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 - (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
     }
 
     public int Count => _status.Length;
