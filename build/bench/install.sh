@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what build/bench/run.sh drives, from Debian's packages: nginx and haproxy (compared proxies; nginx is
-# also the backend), wrk (closed-loop sweep), nghttp2-client (h2load, fixed-rate runs), util-linux (taskset) and
-# python3 (the report). Safe to run again: apt-get skips what is installed. Needs root (or sudo).
+# also the backend), wrk (closed-loop sweep), nghttp2-client (h2load, fixed-rate runs with BENCH_RATE_TOOL=h2load),
+# util-linux (taskset) and python3 (the report). Safe to run again: apt-get skips what is installed. Needs root (or sudo).
 set -euo pipefail
 packages=(nginx haproxy wrk nghttp2-client util-linux python3 curl)
 sudo=""

@@ -33,7 +33,9 @@ yarp_port=18201 nginx_port=18301 haproxy_port=18401
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 ulimit -n 65536 2>/dev/null || true
 case $rate_tool in openloop | h2load) ;; *) echo "BENCH_RATE_TOOL must be openloop or h2load" >&2; exit 2 ;; esac
-for tool in wrk h2load nginx haproxy taskset python3 curl; do
+tools=(wrk nginx haproxy taskset python3 curl)
+if [ "$rate_tool" = h2load ]; then tools+=(h2load); fi
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "missing $tool: run build/bench/install.sh" >&2; exit 1; }
 done
 
