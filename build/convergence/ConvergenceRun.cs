@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
-using Mesh.Api.Grpc;
+using Grpc.Net.Client;
 using Mesh.Api.V1;
 
 namespace Mesh.Convergence;
@@ -42,8 +42,9 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
                 },
             }))
             .ToList();
+        var invokers = channels.Select(c => c.CreateCallInvoker()).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var proxies = Enumerable.Range(0, options.Proxies).Select(j => new SimulatedProxy(j, Node(j), channels[j % channels.Count], _acks.Writer)).ToList();
+        var proxies = Enumerable.Range(0, options.Proxies).Select(j => new SimulatedProxy(j, Node(j), invokers[j % invokers.Count], _acks.Writer)).ToList();
 
         var started = Stopwatch.GetTimestamp();
         var running = proxies.Select(p => Task.Run(() => p.RunAsync(stop.Token), CancellationToken.None)).ToList();

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Api.V1;
 
 namespace Mesh.Convergence;
@@ -16,11 +16,10 @@ internal sealed record ResponseHeader(string Version, string Nonce, long Size)
         MethodType.DuplexStreaming,
         ConfigDiscoveryMethods.ServiceName,
         "StreamConfig",
-        Marshallers.ForProtobuf(ConfigRequest.Parser),
-        new Marshaller<ResponseHeader>(
-            static _ => throw new NotSupportedException("the harness never sends a response"),
+        ConfigDiscoveryMethods.StreamConfig.RequestMarshaller,
+        Marshallers.Create<ResponseHeader>(
             static (_, _) => throw new NotSupportedException("the harness never sends a response"),
-            Parse));
+            static context => Parse(context.PayloadAsReadOnlySequence())));
 
     private static ResponseHeader Parse(ReadOnlySequence<byte> payload)
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Api.V1;
 
 namespace Mesh.Convergence;
@@ -10,7 +10,7 @@ namespace Mesh.Convergence;
 /// reports the moment each ACK was handed to the transport. Like the real proxy it reconnects when the operator ends
 /// the stream, announcing the version it has.
 /// </summary>
-internal sealed class SimulatedProxy(int index, Node node, GrpcChannel channel, ChannelWriter<SimulatedProxy.Ack> acks)
+internal sealed class SimulatedProxy(int index, Node node, CallInvoker channel, ChannelWriter<SimulatedProxy.Ack> acks)
 {
     public int Index => index;
 
@@ -47,7 +47,7 @@ internal sealed class SimulatedProxy(int index, Node node, GrpcChannel channel, 
 
     private async Task StreamAsync(CancellationToken cancellationToken)
     {
-        using var call = channel.AsyncDuplexStreamingCall(ResponseHeader.StreamConfig, new CallOptions(CancellationToken: cancellationToken));
+        using var call = channel.AsyncDuplexStreamingCall(ResponseHeader.StreamConfig, null, new CallOptions(cancellationToken: cancellationToken));
         await call.RequestStream.WriteAsync(new ConfigRequest { Node = node, VersionInfo = AckedVersion }, cancellationToken);
         while (await call.ResponseStream.MoveNext(cancellationToken))
         {

@@ -1,4 +1,4 @@
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Api.V1;
 using Mesh.Operator.Telemetry;
 using Microsoft.Extensions.Hosting;

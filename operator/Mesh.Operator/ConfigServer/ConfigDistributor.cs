@@ -12,11 +12,13 @@ internal sealed partial class ConfigDistributor : IConfigPublisher
     private readonly ProxyRegistry _registry;
     private readonly ConvergenceTracker _convergence;
     private readonly OperatorMetrics _metrics;
+    private readonly ServingState _serving;
     private readonly ILogger<ConfigDistributor> _logger;
     private MeshConfigSnapshot? _current;
 
-    public ConfigDistributor(ProxyRegistry registry, ConvergenceTracker convergence, OperatorMetrics metrics, ILogger<ConfigDistributor> logger)
+    public ConfigDistributor(ProxyRegistry registry, ConvergenceTracker convergence, OperatorMetrics metrics, ServingState serving, ILogger<ConfigDistributor> logger)
     {
+        _serving = serving;
         _registry = registry;
         _convergence = convergence;
         _metrics = metrics;
@@ -42,6 +44,7 @@ internal sealed partial class ConfigDistributor : IConfigPublisher
         }
 
         _convergence.Pushed(snapshot.Generation, snapshot.ChangeSeenAt, pushed);
+        _serving.MarkPublished();
         LogPublished(snapshot.Generation, pushed.Count, _registry.Count);
     }
 

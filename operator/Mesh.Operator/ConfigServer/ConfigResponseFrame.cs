@@ -1,6 +1,6 @@
 using System.Buffers;
 using Google.Protobuf;
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Api.V1;
 
 namespace Mesh.Operator.ConfigServer;
@@ -9,7 +9,8 @@ namespace Mesh.Operator.ConfigServer;
 /// A ConfigResponse as the server writes it: version_info and nonce are encoded per response, the config (field 3)
 /// is written from its shared payload, so a push never serializes the config again. On the wire it is exactly a
 /// ConfigResponse; <see cref="StreamConfig"/> is <c>mesh.v1.ConfigDiscovery/StreamConfig</c> with this as its
-/// response type.
+/// response type. Its marshaller sets the payload length before asking for the buffer writer, which lets
+/// Grpc.AspNetCore write the message straight into the response's pipe (no per-proxy array of the whole config).
 /// </summary>
 internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IProxyConfigPayload Config)
 {
@@ -20,7 +21,7 @@ internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IPr
         ConfigDiscoveryMethods.ServiceName,
         ConfigDiscoveryMethods.StreamConfig.Name,
         ConfigDiscoveryMethods.StreamConfig.RequestMarshaller,
-        new Marshaller<ConfigResponseFrame>(static frame => frame.CalculateSize(), static (frame, destination) => frame.WriteTo(destination), Parse));
+        Marshallers.Create<ConfigResponseFrame>(Serialize, static context => Parse(context.PayloadAsReadOnlySequence())));
 
     public int CalculateSize() =>
         Header.CalculateSize()
@@ -34,6 +35,13 @@ internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IPr
         Span<byte> prefix = stackalloc byte[10];
         destination.Write(prefix[..WritePrefix(prefix, Config.Length)]);
         Config.WriteTo(destination);
+    }
+
+    private static void Serialize(ConfigResponseFrame frame, SerializationContext context)
+    {
+        context.SetPayloadLength(frame.CalculateSize());
+        frame.WriteTo(context.GetBufferWriter());
+        context.Complete();
     }
 
     private ConfigResponse Header => new() { VersionInfo = VersionInfo, Nonce = Nonce };

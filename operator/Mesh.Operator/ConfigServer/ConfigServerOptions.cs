@@ -22,4 +22,17 @@ public sealed class ConfigServerOptions
     /// a proxy that stopped reading cannot hold one of <see cref="MaxConcurrentWrites"/> for long. Default 30 s.
     /// </summary>
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The largest request message the gRPC port accepts, in bytes. Requests are small (a Node, an ACK, a CSR), so
+    /// this stays at gRPC's customary 4 MiB and a larger one ends the call with RESOURCE_EXHAUSTED.
+    /// </summary>
+    public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The largest response message the gRPC port sends, in bytes. A config is one message and grows with the mesh
+    /// (1.3 MB for 1,000 services in build/convergence), so the default is 256 MiB: far above any mesh we measured,
+    /// yet a bound. A larger config fails that proxy's push with RESOURCE_EXHAUSTED rather than being cut.
+    /// </summary>
+    public int MaxSendMessageSize { get; set; } = 256 * 1024 * 1024;
 }

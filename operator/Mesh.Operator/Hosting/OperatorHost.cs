@@ -1,5 +1,4 @@
 using System.Net;
-using Mesh.Api.Grpc;
 using Mesh.Api.Telemetry;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Diagnostics;
@@ -45,7 +44,8 @@ public static class OperatorHost
         {
             kestrel.Listen(listenAddress, options.GrpcPort, listen =>
             {
-                listen.UseGrpcH2c();
+                // h2c: without TLS there is no ALPN, so the gRPC port speaks only HTTP/2 (prior knowledge).
+                listen.Protocols = HttpProtocols.Http2;
                 listeners.Grpc = listen;
             });
             kestrel.Listen(listenAddress, options.HttpPort, listen =>

@@ -1,4 +1,4 @@
-using Mesh.Api.Grpc;
+using Grpc.Core;
 
 namespace Mesh.Operator.Identity;
 

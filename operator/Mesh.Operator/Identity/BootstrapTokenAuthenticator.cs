@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Mesh.Api.Grpc;
+using Grpc.Core;
 
 namespace Mesh.Operator.Identity;
 

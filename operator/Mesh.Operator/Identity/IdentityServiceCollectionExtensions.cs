@@ -1,5 +1,4 @@
-using Mesh.Api.Grpc;
-using Mesh.Api.V1;
+using Grpc.AspNetCore.Server.Model;
 using Mesh.Kubernetes.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -60,13 +59,11 @@ internal static class IdentityServiceCollectionExtensions
 
         services.AddSingleton<CertificateAuthority>();
         services.AddSingleton<CertificateSigningService>();
+        services.AddSingleton<IServiceMethodProvider<CertificateSigningService>, CertificateSigningMethodProvider>();
         services.AddHostedService<CertificateAuthorityWarmup>();
         return services;
     }
 
-    public static IEndpointConventionBuilder MapCertificateSigning(this IEndpointRouteBuilder endpoints)
-    {
-        var service = endpoints.ServiceProvider.GetRequiredService<CertificateSigningService>();
-        return endpoints.MapGrpcUnary(ConfigDiscoveryMethods.SignCertificate, service.SignCertificateAsync);
-    }
+    public static IEndpointConventionBuilder MapCertificateSigning(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGrpcService<CertificateSigningService>();
 }

@@ -1,4 +1,4 @@
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Kubernetes.Client;
 
 namespace Mesh.Operator.Identity;

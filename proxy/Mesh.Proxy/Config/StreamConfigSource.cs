@@ -1,4 +1,4 @@
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Api.V1;
 using Mesh.Proxy.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,13 +37,14 @@ internal sealed partial class StreamConfigSource : IProxyConfigSource
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var address = _options.DiscoveryAddress ?? throw new InvalidOperationException("no discovery address");
-        using var channel = GrpcChannel.ForAddress(address);
+        using var channel = DiscoveryChannel.Create(address, _streamOptions.MaxReceiveMessageSize);
+        var client = new ConfigDiscovery.ConfigDiscoveryClient(channel);
         var backoff = new ReconnectBackoff(_streamOptions.InitialBackoff, _streamOptions.MaxBackoff, Random.Shared);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await StreamAsync(channel, backoff, cancellationToken);
+                await StreamAsync(client, backoff, cancellationToken);
                 LogStreamClosed(address);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -61,9 +62,9 @@ internal sealed partial class StreamConfigSource : IProxyConfigSource
         }
     }
 
-    private async Task StreamAsync(GrpcChannel channel, ReconnectBackoff backoff, CancellationToken cancellationToken)
+    private async Task StreamAsync(ConfigDiscovery.ConfigDiscoveryClient client, ReconnectBackoff backoff, CancellationToken cancellationToken)
     {
-        using var call = channel.AsyncDuplexStreamingCall(ConfigDiscoveryMethods.StreamConfig, new CallOptions(CancellationToken: cancellationToken));
+        using var call = client.StreamConfig(cancellationToken: cancellationToken);
         await call.RequestStream.WriteAsync(new ConfigRequest { Node = CreateNode(), VersionInfo = _applier.CurrentVersion ?? "" }, cancellationToken);
         while (await call.ResponseStream.MoveNext(cancellationToken))
         {

@@ -8,4 +8,11 @@ public sealed class StreamConfigSourceOptions
 
     /// <summary>Reconnect delays double up to this. Default 15 s.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The largest config the proxy accepts, in bytes (one response carries the whole config). Default 256 MiB,
+    /// the operator's send limit: 1,000 services compile to 1.3 MB, and gRPC's customary 4 MiB would cut off a large
+    /// mesh's proxies with RESOURCE_EXHAUSTED.
+    /// </summary>
+    public int MaxReceiveMessageSize { get; set; } = 256 * 1024 * 1024;
 }

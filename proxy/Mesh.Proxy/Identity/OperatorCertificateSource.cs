@@ -1,4 +1,4 @@
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Api.V1;
 using Mesh.Proxy.Config;
 using Mesh.Proxy.Hosting;
@@ -23,6 +23,9 @@ internal sealed partial class OperatorCertificateSource : BackgroundService, IWo
     private readonly ILogger<OperatorCertificateSource> _logger;
     private WorkloadCertificate? _current;
 
+    // A certificate chain and trust bundle: a few KiB, a rotated CA's roots at most a few more.
+    private const int MaxResponseSize = 1024 * 1024;
+
     public OperatorCertificateSource(
         ProxyOptions options,
         IOptions<WorkloadCertificateOptions> certificateOptions,
@@ -41,14 +44,15 @@ internal sealed partial class OperatorCertificateSource : BackgroundService, IWo
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var address = _options.DiscoveryAddress ?? throw new InvalidOperationException("no discovery address");
-        using var channel = GrpcChannel.ForAddress(address);
+        using var channel = DiscoveryChannel.Create(address, MaxResponseSize);
+        var client = new ConfigDiscovery.ConfigDiscoveryClient(channel);
         var backoff = new ReconnectBackoff(_certificateOptions.InitialRetryDelay, _certificateOptions.MaxRetryDelay, Random.Shared);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
             try
             {
-                var issued = await RequestAsync(channel, stoppingToken);
+                var issued = await RequestAsync(client, stoppingToken);
                 Volatile.Write(ref _current, issued);
                 backoff.Reset();
                 wait = RenewalDelay(issued);
@@ -93,7 +97,7 @@ internal sealed partial class OperatorCertificateSource : BackgroundService, IWo
         return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
     }
 
-    private async Task<WorkloadCertificate> RequestAsync(GrpcChannel channel, CancellationToken stoppingToken)
+    private async Task<WorkloadCertificate> RequestAsync(ConfigDiscovery.ConfigDiscoveryClient client, CancellationToken stoppingToken)
     {
         var headers = await _credentials.CreateMetadataAsync(stoppingToken);
         using var csr = CertificateSigningRequest.Create();
@@ -104,8 +108,7 @@ internal sealed partial class OperatorCertificateSource : BackgroundService, IWo
             CsrPem = csr.Pem,
             TtlSeconds = (long)(_certificateOptions.RequestedLifetime?.TotalSeconds ?? 0),
         };
-        using var call = channel.AsyncUnaryCall(ConfigDiscoveryMethods.SignCertificate, request, new CallOptions(Headers: headers, CancellationToken: linked.Token));
-        var response = await call.ResponseAsync;
+        var response = await client.SignCertificateAsync(request, headers, cancellationToken: linked.Token);
         return WorkloadCertificateFactory.Create(response, csr.Key, _time.GetUtcNow());
     }
 

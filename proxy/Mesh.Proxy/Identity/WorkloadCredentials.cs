@@ -1,4 +1,4 @@
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Proxy.Hosting;
 
 namespace Mesh.Proxy.Identity;

@@ -1,10 +1,12 @@
-using System.Buffers;
 using Mesh.Api.V1;
 using Mesh.Operator.ConfigServer;
 
 namespace Mesh.Operator.Tests.ConfigServer;
 
-/// <summary>The server's response frame is a ConfigResponse on the wire, whatever writes its config.</summary>
+/// <summary>
+/// The server's response frame is a ConfigResponse on the wire, whatever writes its config, and its marshaller
+/// declares the length first so that Grpc.AspNetCore writes it straight into the response pipe.
+/// </summary>
 public sealed class ConfigResponseFrameTests
 {
     [Fact]
@@ -15,11 +17,12 @@ public sealed class ConfigResponseFrameTests
         var frame = new ConfigResponseFrame("0123456789abcdef", "7", new VersionedProxyConfig("v", config).Payload);
         var marshaller = ConfigResponseFrame.StreamConfig.ResponseMarshaller;
 
-        var written = new ArrayBufferWriter<byte>();
-        marshaller.Serialize(frame, written);
+        var context = new RecordingSerializationContext();
+        marshaller.ContextualSerializer(frame, context);
 
-        Assert.Equal(marshaller.CalculateSize(frame), written.WrittenCount);
-        var parsed = ConfigResponse.Parser.ParseFrom(written.WrittenSpan);
+        Assert.True(context.Completed);
+        Assert.Equal(context.DeclaredLength, context.Written.WrittenCount);
+        var parsed = ConfigResponse.Parser.ParseFrom(context.Written.WrittenSpan);
         Assert.Equal(new ConfigResponse { VersionInfo = "0123456789abcdef", Nonce = "7", Config = config }, parsed);
     }
 
@@ -28,10 +31,10 @@ public sealed class ConfigResponseFrameTests
     {
         var frame = new ConfigResponseFrame("v", "1", new VersionedProxyConfig("v", new ProxyConfig()).Payload);
 
-        var written = new ArrayBufferWriter<byte>();
-        ConfigResponseFrame.StreamConfig.ResponseMarshaller.Serialize(frame, written);
+        var context = new RecordingSerializationContext();
+        ConfigResponseFrame.StreamConfig.ResponseMarshaller.ContextualSerializer(frame, context);
 
-        Assert.NotNull(ConfigResponse.Parser.ParseFrom(written.WrittenSpan).Config);
+        Assert.NotNull(ConfigResponse.Parser.ParseFrom(context.Written.WrittenSpan).Config);
     }
 
     [Fact]

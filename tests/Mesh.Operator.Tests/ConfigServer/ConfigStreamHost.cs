@@ -1,11 +1,11 @@
 using System.Net;
-using Mesh.Api.Grpc;
 using Mesh.Api.V1;
 using Mesh.Operator.ConfigServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +30,9 @@ internal sealed class ConfigStreamHost : IAsyncDisposable
 
     internal ProxyRegistry Registry => _app.Services.GetRequiredService<ProxyRegistry>();
 
+    /// <summary>Stops the host (what a shutdown does: ApplicationStopping, then the server drains).</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public static async Task<ConfigStreamHost> StartAsync(Action<ConfigServerOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -38,7 +41,7 @@ internal sealed class ConfigStreamHost : IAsyncDisposable
         {
             builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Debug);
         }
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseGrpcH2c()));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddConfigServer(configure);
         var app = builder.Build();
         app.MapConfigDiscovery();

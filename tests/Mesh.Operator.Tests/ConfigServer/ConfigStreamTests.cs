@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Mesh.Api.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Mesh.Api.V1;
 using Mesh.Testing;
 

@@ -1,9 +1,10 @@
-using Mesh.Api.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Mesh.Api.V1;
 
 namespace Mesh.Operator.Tests.ConfigServer;
 
-/// <summary>One proxy's side of the config stream, driven step by step by a test through our gRPC client.</summary>
+/// <summary>One proxy's side of the config stream, driven step by step by a test through Grpc.Net.Client.</summary>
 internal sealed class FakeProxyStream : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
@@ -13,7 +14,7 @@ internal sealed class FakeProxyStream : IDisposable
 
     public static async Task<FakeProxyStream> OpenAsync(GrpcChannel channel, ConfigRequest first)
     {
-        var call = channel.AsyncDuplexStreamingCall(ConfigDiscoveryMethods.StreamConfig, new CallOptions());
+        var call = new ConfigDiscovery.ConfigDiscoveryClient(channel).StreamConfig();
         await call.RequestStream.WriteAsync(first);
         return new FakeProxyStream(call);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Mesh.Api.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Mesh.Api.V1;
 using Mesh.Operator.Tests.ConfigServer;
 using Mesh.Testing;

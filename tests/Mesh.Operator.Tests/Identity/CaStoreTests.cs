@@ -1,4 +1,4 @@
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Tests.Fixtures;

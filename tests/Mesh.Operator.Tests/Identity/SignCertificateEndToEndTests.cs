@@ -2,7 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Mesh.Api.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Mesh.Api.V1;
 using Mesh.Testing;
 using Mesh.Testing.Operator;
@@ -32,7 +33,7 @@ public sealed class SignCertificateEndToEndTests : IAsyncLifetime
     {
         var (_, csr) = IdentityTestCertificates.Csr(uris: ["spiffe://cluster.local/ns/kube-system/sa/admin"]);
 
-        using var call = _channel.AsyncUnaryCall(ConfigDiscoveryMethods.SignCertificate, new SignCertificateRequest { CsrPem = csr }, Options(await TokenAsync()));
+        using var call = new ConfigDiscovery.ConfigDiscoveryClient(_channel).SignCertificateAsync(new SignCertificateRequest { CsrPem = csr }, Options(await TokenAsync()));
         var response = await call.ResponseAsync;
 
         using var leaf = X509Certificate2.CreateFromPem(response.CertificateChainPem[0]);
@@ -47,8 +48,7 @@ public sealed class SignCertificateEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task WrongToken_IsUnauthenticated_AndNothingIsIssued()
     {
-        using var call = _channel.AsyncUnaryCall(
-            ConfigDiscoveryMethods.SignCertificate, new SignCertificateRequest { CsrPem = IdentityTestCertificates.Csr().Pem }, Options("not-the-token-at-all"));
+        using var call = new ConfigDiscovery.ConfigDiscoveryClient(_channel).SignCertificateAsync(new SignCertificateRequest { CsrPem = IdentityTestCertificates.Csr().Pem }, Options("not-the-token-at-all"));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
@@ -62,8 +62,7 @@ public sealed class SignCertificateEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task BadCsr_IsInvalidArgumentWithTheReason()
     {
-        using var call = _channel.AsyncUnaryCall(
-            ConfigDiscoveryMethods.SignCertificate, new SignCertificateRequest { CsrPem = "garbage" }, Options(await TokenAsync()));
+        using var call = new ConfigDiscovery.ConfigDiscoveryClient(_channel).SignCertificateAsync(new SignCertificateRequest { CsrPem = "garbage" }, Options(await TokenAsync()));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
@@ -73,7 +72,7 @@ public sealed class SignCertificateEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task GrpcJs_SignCertificate_GetsAChainAndBundle_AndItsErrorsAsStatusCodes()
     {
-        var script = RepositoryPaths.Combine("tests", "Mesh.Api.Tests", "peers", "grpc-js", "sign-certificate.js");
+        var script = RepositoryPaths.Combine("tests", "Mesh.Operator.Tests", "peers", "grpc-js", "sign-certificate.js");
         var token = await TokenAsync();
         var input = new JsonArray(
             Call(IdentityTestCertificates.Csr().Pem, token, ttlSeconds: 3600),
@@ -108,7 +107,7 @@ public sealed class SignCertificateEndToEndTests : IAsyncLifetime
         };
     }
 
-    private static CallOptions Options(string token) => new(Headers: new Metadata
+    private static CallOptions Options(string token) => new(headers: new Metadata
     {
         { "authorization", "Bearer " + token },
         { "mesh-namespace", "shop" },

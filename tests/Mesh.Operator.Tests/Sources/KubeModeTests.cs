@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using Mesh.Api.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Mesh.Api.V1;
 using Mesh.Operator.Resources;
 using Mesh.Operator.Tests.ConfigServer;

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
-using Mesh.Api.Grpc;
+using Grpc.Core;
 using Mesh.Api.V1;
 using Mesh.Proxy.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Eventually = Mesh.Testing.Eventually;
@@ -15,7 +16,7 @@ using Eventually = Mesh.Testing.Eventually;
 namespace Mesh.Proxy.Tests.Config;
 
 /// <summary>
-/// The proxy's side of the config stream against a scripted server built on our gRPC wire: what it announces, how it
+/// The proxy's side of the config stream against a scripted server on Grpc.AspNetCore: what it announces, how it
 /// ACKs and NACKs, and that a rejected config leaves the last good one serving.
 /// </summary>
 public sealed class StreamConfigSourceTests : IAsyncLifetime
@@ -31,10 +32,11 @@ public sealed class StreamConfigSourceTests : IAsyncLifetime
         _backend = await TestBackend.StartAsync("reviews-v1");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseGrpcH2c()));
-        builder.Services.AddGrpcWire();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(new ScriptedServer(ServeAsync));
         _server = builder.Build();
-        _server.MapGrpcDuplexStreaming(ConfigDiscoveryMethods.StreamConfig, ServeAsync);
+        _server.MapGrpcService<ScriptedServer>();
         await _server.StartAsync();
         _address = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
@@ -144,5 +146,12 @@ public sealed class StreamConfigSourceTests : IAsyncLifetime
             await stopReading.CancelAsync();
             await reading.ContinueWith(static _ => { }, TaskScheduler.Default);
         }
+    }
+
+    private sealed class ScriptedServer(Func<IAsyncStreamReader<ConfigRequest>, IServerStreamWriter<ConfigResponse>, ServerCallContext, Task> serve)
+        : ConfigDiscovery.ConfigDiscoveryBase
+    {
+        public override Task StreamConfig(IAsyncStreamReader<ConfigRequest> requestStream, IServerStreamWriter<ConfigResponse> responseStream, ServerCallContext context) =>
+            serve(requestStream, responseStream, context);
     }
 }
