@@ -39,8 +39,17 @@ internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IPr
 
     private static void Serialize(ConfigResponseFrame frame, SerializationContext context)
     {
-        context.SetPayloadLength(frame.CalculateSize());
-        frame.WriteTo(context.GetBufferWriter());
+        var size = frame.CalculateSize();
+        context.SetPayloadLength(size);
+        var transport = context.GetBufferWriter();
+
+        // The whole message into one buffer asked for at once: Kestrel's stream pipe then holds it as one segment
+        // (a buffer larger than its pool's blocks is rented from the array pool and returned once sent) instead of
+        // ~330 pooled 4 KB blocks, whose segment objects each long-lived stream's pipe would keep pooled (up to 256)
+        // after the write (build/convergence/README.md).
+        var whole = new FixedBufferWriter(transport.GetMemory(size)[..size]);
+        frame.WriteTo(whole);
+        transport.Advance(whole.Written);
         context.Complete();
     }
 

@@ -22,6 +22,7 @@ public sealed class ConfigResponseFrameTests
 
         Assert.True(context.Completed);
         Assert.Equal(context.DeclaredLength, context.Written.WrittenCount);
+        Assert.Equal([context.Written.WrittenCount], context.BufferRequests);
         var parsed = ConfigResponse.Parser.ParseFrom(context.Written.WrittenSpan);
         Assert.Equal(new ConfigResponse { VersionInfo = "0123456789abcdef", Nonce = "7", Config = config }, parsed);
     }
