@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.Channels;
 using Grpc.Core;
 using Mesh.Api.V1;
+using Mesh.Proxy.Config;
 using Mesh.Proxy.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -104,6 +105,21 @@ public sealed class StreamConfigSourceTests : IAsyncLifetime
         Assert.Equal("v1", secondHello.VersionInfo);
         using var response = await proxy.GetAsync("reviews:9080");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_call_on_the_discovery_channel_surfaces_as_OperationCanceledException()
+    {
+        using var channel = DiscoveryChannel.Create(_address, maxReceiveMessageSize: 1024 * 1024);
+        using var cancel = new CancellationTokenSource();
+        using var call = new ConfigDiscovery.ConfigDiscoveryClient(channel).StreamConfig(cancellationToken: cancel.Token);
+        await call.RequestStream.WriteAsync(new ConfigRequest { Node = new Node { Id = "default/productpage-1" } });
+        await Eventually.AssertAsync(() => !_requests.IsEmpty, "the call reaches the server");
+        var reading = call.ResponseStream.MoveNext(CancellationToken.None);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
     }
 
     private Task<ProxyUnderTest> StartProxyAsync() => ProxyUnderTest.StartAsync(configure: options =>
