@@ -33,6 +33,11 @@ internal static class DownstreamFault
     {
         if (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted)
         {
+            if (!context.Response.HasStarted)
+            {
+                Hosting.StreamResetBudget.OnClientReset(context);
+            }
+
             outcome.ResponseFlags = DisconnectFlag;
             outcome.ResponseCodeDetails = DisconnectDetails;
             return Task.CompletedTask;

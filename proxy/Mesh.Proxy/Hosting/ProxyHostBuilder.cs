@@ -171,6 +171,7 @@ public static class ProxyHostBuilder
             kestrel.Listen(bindAddress, options.OutboundPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(StreamResetBudget.Middleware(kestrel.ApplicationServices.GetRequiredService<TimeProvider>()));
                 listen.Use(OriginalDestinationDetection.Middleware);
                 listen.Use(next => H2cPrefaceDetection.Middleware(next, () => drain.IsDraining));
                 endpoints.Outbound = listen;
@@ -178,6 +179,7 @@ public static class ProxyHostBuilder
             kestrel.Listen(bindAddress, options.InboundPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(StreamResetBudget.Middleware(kestrel.ApplicationServices.GetRequiredService<TimeProvider>()));
                 InboundMtlsListener.Configure(listen, kestrel.ApplicationServices, () => drain.IsDraining);
                 endpoints.Inbound = listen;
             });

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Mesh.Proxy.Tests.Fixtures;
 using Mesh.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Mesh.Proxy.Tests.Hosting;
@@ -75,6 +76,42 @@ public sealed class RapidResetTests(ITestOutputHelper output)
 
         Assert.True(closed, "the proxy closes a connection that resets streams this fast (GOAWAY or abort)");
         Assert.True(reached <= sent / 20, $"at most 5% of {sent} reset streams reach the backend, not {reached}");
+    }
+
+    [Fact]
+    public async Task A_client_resetting_streams_one_by_one_after_they_reach_the_backend_is_sent_goaway()
+    {
+        const int Attempts = 200;
+        await using var backend = await TestBackend.StartAsync("reviews");
+        backend.DelayNext(Attempts, 30_000);
+
+        // The clock stands still, so every reset falls into the budget's first second however slow the machine is.
+        var time = new ManualTimeProvider();
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFactory.Simple(backend), services: s => s.AddSingleton<TimeProvider>(time));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, proxy.OutboundPort);
+        using var stream = new NetworkStream(socket, ownsSocket: false);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), deadline.Token);
+        await stream.WriteAsync(Frame(Settings, 0, 0, []), deadline.Token);
+        var reader = ReadUntilClosedAsync(stream, deadline.Token);
+
+        var opened = 0;
+        for (var i = 0; i < Attempts && !reader.IsCompleted; i++)
+        {
+            var id = (uint)(i * 2) + 1;
+            await stream.WriteAsync(Frame(Headers, EndHeaders | EndStream, id, RequestHeaderBlock("reviews")), deadline.Token);
+            opened++;
+            var arrived = i + 1;
+            await Eventually.AssertAsync(() => backend.RequestCount >= arrived || reader.IsCompleted, "the stream reaches the backend (or the connection closes)");
+            await stream.WriteAsync(Frame(RstStream, 0, id, BigEndian(Cancel)), deadline.Token);
+        }
+
+        var closed = await reader;
+        output.WriteLine($"opened and reset {opened} streams one by one; closed by the proxy: {closed}; {backend.RequestCount} reached the backend");
+
+        Assert.True(closed, "the proxy sends GOAWAY to a client that resets more than its budget of streams a second");
+        Assert.InRange(backend.RequestCount, Mesh.Proxy.Hosting.StreamResetBudget.MaxResetsPerSecond, Mesh.Proxy.Hosting.StreamResetBudget.MaxResetsPerSecond + 3);
     }
 
     /// <summary>Reads frames until the proxy sends GOAWAY or drops the connection (true), or the deadline passes (false).</summary>
