@@ -16,7 +16,7 @@ namespace Mesh.Operator.Diagnostics;
 
 /// <summary>
 /// The operator's HTTP port: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/debug/proxies</c>, <c>/debug/config?proxy=ID</c>
-/// and <c>/debug/resources</c>.
+/// and <c>/debug/resources</c>; the debug ones behind <see cref="DebugHostFilter"/>.
 /// </summary>
 internal static class DiagnosticsEndpoints
 {
@@ -27,9 +27,10 @@ internal static class DiagnosticsEndpoints
         endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
         endpoints.MapGet("/readyz", Ready);
         endpoints.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
-        endpoints.MapGet("/debug/proxies", (ProxyRegistry registry) => Results.Json(registry.Statuses(), KubernetesJson.Options));
-        endpoints.MapGet("/debug/config", Config);
-        endpoints.MapGet("/debug/resources", Resources);
+        var debug = endpoints.MapGroup("/debug").AddEndpointFilter(DebugHostFilter.InvokeAsync);
+        debug.MapGet("/proxies", (ProxyRegistry registry) => Results.Json(registry.Statuses(), KubernetesJson.Options));
+        debug.MapGet("/config", Config);
+        debug.MapGet("/resources", Resources);
         return endpoints;
     }
 

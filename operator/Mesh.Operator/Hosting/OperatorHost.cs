@@ -111,6 +111,7 @@ public static class OperatorHost
         services.AddSingleton<INamespaceLabels, SourceNamespaceLabels>();
         services.AddSingleton<IReconcileResultSink, ProblemLogSink>();
         services.AddSingleton<MeshReconciler>();
+        services.AddSingleton(provider => new Mesh.Api.Security.LocalHostPolicy(provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService(provider => provider.GetRequiredService<MeshReconciler>());
         configureServices?.Invoke(services);
 

@@ -4,7 +4,8 @@ namespace Mesh.Operator.Identity;
 
 /// <summary>
 /// The local-mode bootstrap token: read from the given file, or generated once into the CA directory (0600) so that
-/// local proxies started by the same user can read it.
+/// local proxies started by the same user can read it. A file that other users can read is refused, as ssh refuses
+/// such a key.
 /// </summary>
 internal static class BootstrapTokenFile
 {
@@ -20,6 +21,11 @@ internal static class BootstrapTokenFile
             DirectoryCaStore.CreatePrivateDirectory(caDirectory);
             var token = Base64Url(RandomNumberGenerator.GetBytes(32));
             generated = DirectoryCaStore.TryWriteNewAsync(path, token + "\n", CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        if (Mesh.Api.Security.PrivateFile.Problem(path) is { } problem)
+        {
+            throw new ArgumentException("--bootstrap-token-file: " + problem);
         }
 
         string text;

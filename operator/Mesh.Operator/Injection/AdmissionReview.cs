@@ -86,6 +86,9 @@ internal sealed class AdmissionResponse
 
     /// <summary>The JSON Patch array, serialized as base64 (the API's <c>[]byte</c>).</summary>
     public byte[]? Patch { get; init; }
+
+    /// <summary>Warnings the API server passes on to the client (kubectl prints them).</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
 }
 
 /// <summary>The <c>metav1.Status</c> subset a denial carries back to the client.</summary>

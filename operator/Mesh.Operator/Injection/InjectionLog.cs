@@ -15,4 +15,7 @@ internal static partial class InjectionLog
 
     [LoggerMessage(4, LogLevel.Warning, "Rejected a malformed AdmissionReview: {Message}")]
     public static partial void Malformed(ILogger logger, string message);
+
+    [LoggerMessage(5, LogLevel.Warning, "Admitted pod {Namespace}/{Pod} without the sidecar: {Warning}")]
+    public static partial void SkippedWithWarning(ILogger logger, string @namespace, string pod, string warning);
 }

@@ -76,6 +76,13 @@ internal sealed class InjectionWebhook
             return new AdmissionResponse { Uid = uid, Allowed = true };
         }
 
+        if (InjectionPrecheck.Problem(pod, _options) is { } problem)
+        {
+            InjectionLog.SkippedWithWarning(_logger, namespaceName, podName, problem.Warning);
+            _metrics.Record("skipped", problem.Reason);
+            return new AdmissionResponse { Uid = uid, Allowed = true, Warnings = [problem.Warning] };
+        }
+
         var overrides = ProxyOverrides.Read(pod["metadata"]?["annotations"] as JsonObject, out var invalid);
         invalid ??= PodPatch.Conflict(pod);
         if (invalid is not null)

@@ -137,7 +137,11 @@ internal sealed class SidecarTemplate
             Env("MESH_LABELS", Labels(pod)),
             Env("MESH_OUTBOUND_PORT", Text(_options.OutboundPort)),
             Env("MESH_INBOUND_PORT", Text(_options.InboundPort)),
-            Env("MESH_ADMIN_PORT", Text(_options.AdminPort)));
+            Env("MESH_ADMIN_PORT", Text(_options.AdminPort)),
+
+            // iptables REDIRECT in PREROUTING rewrites inbound traffic to the pod IP (the incoming interface's address),
+            // not 127.0.0.1, and kubelet probes the admin port on the pod IP: the listeners must bind every address.
+            Env("MESH_BIND_ADDRESS", "0.0.0.0"));
         if (AppPort(pod) is { } appPort)
         {
             env.Add(Env("MESH_APP_PORT", Text(appPort)));

@@ -9,18 +9,22 @@ namespace Mesh.Operator.Sources;
 /// <summary>
 /// Local mode's source: the manifests in a directory, watched. Each file is read on its own; a file that cannot be
 /// read (a YAML syntax error, a document that does not fit its kind) is reported and the resources of its last good
-/// version are kept, so a half-saved edit never takes routes away from the proxies.
+/// version are kept, so a half-saved edit never takes routes away from the proxies. A changed file is taken only once
+/// it is quiet and, if it lost resources, confirmed by a second read (<see cref="FileSettleRule"/>).
 /// </summary>
 internal sealed partial class DirectorySource : IResourceSource
 {
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
+
+    // How soon after a file-system notification the directory is looked at: enough to coalesce the events of one write.
+    private static readonly TimeSpan NoticeDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly DirectorySourceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<DirectorySource> _logger;
     private readonly SemaphoreSlim _scanLock = new(1, 1);
     private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ((DateTime Modified, long Length) Stamp, DateTimeOffset Since)> _unsettled = new(StringComparer.Ordinal);
+    private readonly FileSettleRule _settle;
     private FileSystemWatcher? _watcher;
     private ITimer? _pollTimer;
     private ITimer? _settleTimer;
@@ -34,6 +38,7 @@ internal sealed partial class DirectorySource : IResourceSource
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
+        _settle = new FileSettleRule(_options.QuietPeriod, _options.ShrinkConfirmDelay, timeProvider);
     }
 
     public string Description => "dir:" + _options.Path;
@@ -71,9 +76,10 @@ internal sealed partial class DirectorySource : IResourceSource
         _pollTimer = _timeProvider.CreateTimer(_ => TriggerScan(), null, _options.PollInterval, _options.PollInterval);
     }
 
-    // A save is often a truncate followed by writes, each raising an event: scan once they pause.
+    // A save is often a truncate followed by writes, each raising an event: look once they pause; the settle rule
+    // then decides when the file is taken.
     private void OnFileSystemEvent(object sender, FileSystemEventArgs e) =>
-        _settleTimer?.Change(_options.SettleDelay, Timeout.InfiniteTimeSpan);
+        _settleTimer?.Change(NoticeDelay, Timeout.InfiniteTimeSpan);
 
     private void TriggerScan() => _ = ScanInBackgroundAsync();
 
@@ -100,16 +106,26 @@ internal sealed partial class DirectorySource : IResourceSource
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var changed = false;
+            var recheckIn = Timeout.InfiniteTimeSpan;
             foreach (var path in EnumerateManifests())
             {
                 seen.Add(path);
-                changed |= Refresh(path);
+                changed |= Refresh(path, out var fileRecheck);
+                if (fileRecheck > TimeSpan.Zero && (recheckIn == Timeout.InfiniteTimeSpan || fileRecheck < recheckIn))
+                {
+                    recheckIn = fileRecheck;
+                }
+            }
+
+            if (recheckIn != Timeout.InfiniteTimeSpan)
+            {
+                _settleTimer?.Change(recheckIn, Timeout.InfiniteTimeSpan);
             }
 
             foreach (var gone in _files.Keys.Where(path => !seen.Contains(path)).ToList())
             {
                 _files.Remove(gone);
-                _unsettled.Remove(gone);
+                _settle.Forget(gone);
                 LogFileRemoved(gone);
                 changed = true;
             }
@@ -131,8 +147,9 @@ internal sealed partial class DirectorySource : IResourceSource
             .Where(path => !Path.GetFileName(path).StartsWith('.'))
             .Order(StringComparer.Ordinal);
 
-    private bool Refresh(string path)
+    private bool Refresh(string path, out TimeSpan recheckIn)
     {
+        recheckIn = TimeSpan.Zero;
         FileInfo info;
         try
         {
@@ -143,14 +160,14 @@ internal sealed partial class DirectorySource : IResourceSource
             return false;
         }
 
-        var stamp = (info.LastWriteTimeUtc, info.Exists ? info.Length : -1);
+        var stamp = new FileStamp(info.LastWriteTimeUtc, info.Exists ? info.Length : -1);
         if (_files.TryGetValue(path, out var known) && known.Stamp == stamp)
         {
-            _unsettled.Remove(path);
+            _settle.Forget(path);
             return false;
         }
 
-        if (_synced && !HasSettled(path, stamp))
+        if (_synced && !_settle.IsQuiet(path, stamp, out recheckIn))
         {
             return false;
         }
@@ -178,35 +195,21 @@ internal sealed partial class DirectorySource : IResourceSource
             return true;
         }
 
-        _files[path] = new FileState(stamp, [.. loaded.Resources.Select(resource => resource.Object)], []);
-        LogFileLoaded(path, loaded.Resources.Count);
+        var resources = loaded.Resources.Select(resource => resource.Object).ToList();
+        var lost = known is null ? 0 : known.Resources.Select(Identity).Except(resources.Select(Identity)).Count();
+        if (_synced && !_settle.MayPublish(path, stamp, text, lost > 0, out recheckIn))
+        {
+            LogShrinkUnconfirmed(path, lost, recheckIn.TotalMilliseconds);
+            return false;
+        }
+
+        _files[path] = new FileState(stamp, resources, []);
+        LogFileLoaded(path, resources.Count);
         return true;
     }
 
-    /// <summary>
-    /// A changed file is read only once it has kept the same size and modification time for the settle delay: a save
-    /// is often a truncate followed by writes, and reading in between would take an empty or partial file for the new
-    /// version (and then keep it as the last good one). Until then the scan is repeated after the delay.
-    /// </summary>
-    private bool HasSettled(string path, (DateTime Modified, long Length) stamp)
-    {
-        var now = _timeProvider.GetUtcNow();
-        if (_unsettled.TryGetValue(path, out var seen) && seen.Stamp == stamp)
-        {
-            if (now - seen.Since >= _options.SettleDelay)
-            {
-                _unsettled.Remove(path);
-                return true;
-            }
-        }
-        else
-        {
-            _unsettled[path] = (stamp, now);
-        }
-
-        _settleTimer?.Change(_options.SettleDelay, Timeout.InfiniteTimeSpan);
-        return false;
-    }
+    private static (string? Kind, string? Namespace, string? Name) Identity(IKubernetesObject resource) =>
+        (resource.Kind, resource.Metadata.Namespace, resource.Metadata.Name);
 
     private void Publish()
     {
@@ -236,13 +239,16 @@ internal sealed partial class DirectorySource : IResourceSource
         _scanLock.Dispose();
     }
 
-    private sealed record FileState((DateTime Modified, long Length) Stamp, IReadOnlyList<IKubernetesObject> Resources, IReadOnlyList<SourceProblem> Problems);
+    private sealed record FileState(FileStamp Stamp, IReadOnlyList<IKubernetesObject> Resources, IReadOnlyList<SourceProblem> Problems);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} resources from {File}")]
     private partial void LogFileLoaded(string file, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{File} has {Count} errors (first: {FirstError}); keeping its last good resources: {KeptLastGood}")]
     private partial void LogFileInvalid(string file, int count, string firstError, bool keptLastGood);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File} would drop {Lost} resources; reading it again in {DelayMs} ms before taking it")]
+    private partial void LogShrinkUnconfirmed(string file, int lost, double delayMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{File} could not be read yet: {Reason}")]
     private partial void LogFileUnreadable(string file, string reason);

@@ -13,8 +13,16 @@ public sealed class DirectorySourceOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How long file-system notifications must pause before the directory is read, so that a file being saved is read
-    /// once finished rather than half-written. Default 50 ms.
+    /// How long a changed file must keep the same size and modification time before it is read. A file written in
+    /// chunks (a slow <c>cp</c>, an editor that flushes in parts) is read only after its last chunk, so this must be
+    /// longer than the pauses between chunks. Edits reach proxies this much later. Default 500 ms.
     /// </summary>
-    public TimeSpan SettleDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// A read that would drop resources its file declared before (a list cut short, a truncated file) is published
+    /// only if a second read this much later finds the same text: a writer that paused for longer than
+    /// <see cref="QuietPeriod"/> gets that much more time to finish. Default 2 s.
+    /// </summary>
+    public TimeSpan ShrinkConfirmDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Google.Protobuf;
+using Mesh.Api.Security;
 using Mesh.Api.Telemetry;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
@@ -9,7 +10,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace Mesh.Proxy.Admin;
 
-/// <summary>The admin listener: /ready, /config_dump, /clusters, /stats/prometheus and POST /quitquitquit.</summary>
+/// <summary>
+/// The admin listener: /ready, /config_dump, /clusters, /stats/prometheus and POST /quitquitquit, behind
+/// <see cref="AdminRequestGuard"/>.
+/// </summary>
 internal sealed class AdminMiddleware
 {
     private readonly SnapshotHolder _snapshots;
@@ -17,9 +21,11 @@ internal sealed class AdminMiddleware
     private readonly PrometheusExporter _exporter;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
+    private readonly LocalHostPolicy _hosts;
 
-    public AdminMiddleware(SnapshotHolder snapshots, DrainState drain, PrometheusExporter exporter, IHostApplicationLifetime lifetime, TimeProvider time)
+    public AdminMiddleware(SnapshotHolder snapshots, DrainState drain, PrometheusExporter exporter, IHostApplicationLifetime lifetime, TimeProvider time, LocalHostPolicy hosts)
     {
+        _hosts = hosts;
         _snapshots = snapshots;
         _drain = drain;
         _exporter = exporter;
@@ -29,6 +35,11 @@ internal sealed class AdminMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
+        if (AdminRequestGuard.Refusal(context, _hosts) is { } refusal)
+        {
+            return Text(context, StatusCodes.Status403Forbidden, refusal + "\n");
+        }
+
         var path = context.Request.Path.Value;
         var method = context.Request.Method;
         return path switch

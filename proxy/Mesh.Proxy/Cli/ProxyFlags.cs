@@ -26,12 +26,19 @@ internal sealed class ProxyFlags
     public Option<string> TokenFile { get; } = StringOption("--token-file", "Kube mode: service-account token presented for the workload certificate, re-read each time.", Defaults.TokenFile);
     public Option<string?> BootstrapTokenFile { get; } = NullableStringOption("--bootstrap-token-file", "Local mode: the operator's bootstrap token file (or env MESH_BOOTSTRAP_TOKEN with the token).");
     public Option<bool> InlineIo { get; } = BoolOption("--inline-io", "Run request handling and socket completions on the socket threads, without thread-pool hops (false: hop).", Defaults.InlineIo);
+    public Option<Serilog.Events.LogEventLevel> LogLevel { get; } = new("--log-level")
+    {
+        Description = $"The proxy's log level: {ProxyLogLevel.Names}. Default info. Env {EnvironmentName("--log-level")}.",
+        DefaultValueFactory = result => FromEnvironment("--log-level") is { } text ? Parse(result, "--log-level", text, ProxyLogLevel.TryParse, Defaults.LogLevel) : Defaults.LogLevel,
+        CustomParser = result => Parse(result, "--log-level", result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty, ProxyLogLevel.TryParse, Defaults.LogLevel),
+    };
+
     public Option<TimeSpan> DrainTimeout { get; } = DurationOption("--drain-timeout", "Grace period for in-flight requests on SIGTERM (e.g. 5s).", Defaults.DrainTimeout);
 
     private IEnumerable<Option> All =>
     [
         DiscoveryAddress, NodeId, Namespace, Labels, ServiceAccount, OutboundPort, InboundPort, AppPort, AdminPort,
-        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo,
+        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo, LogLevel,
     ];
 
     public void AddTo(Command command)
@@ -47,6 +54,11 @@ internal sealed class ProxyFlags
             if (error is not null)
             {
                 result.AddError($"--labels: {error}");
+            }
+
+            if (result.GetValue(BootstrapTokenFile) is { } tokenFile && Mesh.Api.Security.PrivateFile.Problem(tokenFile) is { } problem)
+            {
+                result.AddError("--bootstrap-token-file: " + problem);
             }
 
             // Custom parsers run lazily, so their errors surface here rather than as parse errors.
@@ -83,6 +95,7 @@ internal sealed class ProxyFlags
             AccessLog = result.GetValue(AccessLog),
             OtlpEndpoint = result.GetValue(OtlpEndpoint),
             DrainTimeout = result.GetValue(DrainTimeout),
+            LogLevel = result.GetValue(LogLevel),
             InlineIo = result.GetValue(InlineIo),
             TokenFile = result.GetValue(TokenFile)!,
             BootstrapTokenFile = result.GetValue(BootstrapTokenFile),

@@ -104,7 +104,7 @@ internal sealed class OutboundProxyMiddleware
         {
             var cluster = destination?.Cluster;
             _telemetry.Record(context, Direction, start, cluster?.ServiceHost ?? host.Name, cluster?.Subset ?? string.Empty, route.Name,
-                cluster?.Name, outcome.UpstreamHost, outcome.Attempts, activity);
+                cluster?.Name, outcome.UpstreamHost, outcome.Attempts, activity, outcome.ResponseFlags, outcome.ResponseCodeDetails);
         }
     }
 
@@ -133,7 +133,7 @@ internal sealed class OutboundProxyMiddleware
         finally
         {
             _telemetry.Record(context, Direction, start, service, cluster?.Subset ?? string.Empty, string.Empty,
-                cluster?.Name ?? PassthroughSender.ClusterName, outcome.UpstreamHost, outcome.Attempts, activity);
+                cluster?.Name ?? PassthroughSender.ClusterName, outcome.UpstreamHost, outcome.Attempts, activity, outcome.ResponseFlags, outcome.ResponseCodeDetails);
         }
     }
 

@@ -41,8 +41,18 @@ internal sealed partial class PassthroughSender : IDisposable
         outcome.UpstreamHost = destinationPrefix;
         var config = HttpProtocol.IsHttp2(context.Request.Protocol) ? Http2 : Http1;
         var transformer = activity is null ? PassthroughRequest.Untraced : new PassthroughRequest(activity);
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            await DownstreamFault.RespondAsync(context, outcome);
+            return;
+        }
+
         var error = await _forwarder.SendAsync(context, destinationPrefix, _client.Invoker, config, transformer, context.RequestAborted);
-        if (error != ForwarderError.None && !context.RequestAborted.IsCancellationRequested)
+        if (DownstreamFault.IsClientFault(context, error))
+        {
+            await DownstreamFault.RespondAsync(context, outcome);
+        }
+        else if (error != ForwarderError.None)
         {
             var failure = UpstreamFailureClassifier.Classify(context, error);
             LogPassthroughFailed(destinationPrefix, failure, error);

@@ -44,9 +44,20 @@ internal sealed partial class UpstreamSender
         {
             var retries = route.Retries;
             var mirror = route.Mirror is { } m && m.ShouldMirror() ? m : null;
-            var body = retries.Attempts > 0 || mirror is not null
-                ? await RequestBodyBuffer.TryBufferAsync(context, context.RequestAborted)
-                : null;
+            byte[]? body = null;
+            if (retries.Attempts > 0 || mirror is not null)
+            {
+                try
+                {
+                    body = await RequestBodyBuffer.TryBufferAsync(context, context.RequestAborted);
+                }
+                catch (Exception ex) when (DownstreamFault.IsClientException(context, ex))
+                {
+                    await DownstreamFault.RespondAsync(context, outcome);
+                    return;
+                }
+            }
+
             if (mirror is not null)
             {
                 _mirror.Send(context, route, block, mirror.Cluster, body);
@@ -69,6 +80,13 @@ internal sealed partial class UpstreamSender
 
         for (var attempt = 0; ; attempt++)
         {
+            // A client that reset its stream before the upstream call (HTTP/2 rapid reset) gets no upstream call.
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                await DownstreamFault.RespondAsync(context, outcome);
+                return;
+            }
+
             var now = _time.GetTimestamp();
             var endpoint = cluster.Balancer.Pick(context, now);
             if (endpoint is null)
@@ -100,8 +118,17 @@ internal sealed partial class UpstreamSender
             finally
             {
                 endpoint.Stats.OnRequestFinished();
-                endpoint.Stats.RecordLatency(_time.GetElapsedTime(now).TotalSeconds, _time.GetTimestamp(), _time);
             }
+
+            // The client's own fault (a hang-up, a malformed body) says nothing about the endpoint: it is neither
+            // reported to outlier detection nor sampled for the balancer's latency, and it is not retried.
+            if (DownstreamFault.IsClientFault(context, error))
+            {
+                await DownstreamFault.RespondAsync(context, outcome);
+                return;
+            }
+
+            endpoint.Stats.RecordLatency(_time.GetElapsedTime(now).TotalSeconds, _time.GetTimestamp(), _time);
 
             var failure = error == ForwarderError.None ? UpstreamFailure.None : UpstreamFailureClassifier.Classify(context, error);
             if (failure != UpstreamFailure.None && !context.RequestAborted.IsCancellationRequested

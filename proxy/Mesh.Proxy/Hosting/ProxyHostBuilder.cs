@@ -30,25 +30,33 @@ namespace Mesh.Proxy.Hosting;
 public static class ProxyHostBuilder
 {
     internal const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+    private const string MaxEnhanceYourCalmCountSwitch = "Microsoft.AspNetCore.Server.Kestrel.Http2.MaxEnhanceYourCalmCount";
+    private const int MaxEnhanceYourCalmCount = 5;
 
     /// <param name="configureServices">Replaces or adds services (tests: a TimeProvider, config sources, log output).</param>
     public static WebApplication Build(ProxyOptions options, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var bindAddress = IPAddress.Parse(options.BindAddress);
+
+        // HTTP/2 rapid reset (CVE-2023-44487): Kestrel sends ENHANCE_YOUR_CALM to a client that opens streams while
+        // too many are still tracked (reset ones included) and closes the connection after 5 × this many within its
+        // 5-second window. Its default, 20, let a flood run through thousands of resets first; 5 closes it sooner.
+        AppContext.SetData(MaxEnhanceYourCalmCountSwitch, MaxEnhanceYourCalmCount);
         var builder = WebApplication.CreateSlimBuilder();
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Is(options.LogLevel)
+            .MinimumLevel.Override("Microsoft", Max(options.LogLevel, Serilog.Events.LogEventLevel.Warning))
 
             // YARP logs every forwarded request at Information; the access log is the per-request record.
-            .MinimumLevel.Override("Yarp", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Yarp", Max(options.LogLevel, Serilog.Events.LogEventLevel.Warning))
 
             // Kestrel warns that an Http1AndHttp2 cleartext endpoint only speaks HTTP/1.1; H2cPrefaceDetection
             // makes that untrue for the proxy's listeners.
             .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("HTTP/2 is not enabled", StringComparison.Ordinal))
+            .Filter.With(new ForwarderErrorLogLimiter(TimeProvider.System))
             // Through a bounded queue and its own thread: with inline I/O a log call runs on the socket threads
             // that serve every connection, and a console write blocks when the reader of standard error (a
             // container runtime, a pipe) falls behind. When the queue is full, events are dropped, not waited for.
@@ -91,6 +99,7 @@ public static class ProxyHostBuilder
         services.AddSingleton<PassthroughSender>();
         services.AddSingleton<OutboundProxyMiddleware>();
         services.AddSingleton<InboundProxyMiddleware>();
+        services.AddSingleton(sp => new Mesh.Api.Security.LocalHostPolicy(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AdminMiddleware>();
         services.AddSingleton<ListenerDispatcher>();
         services.AddSingleton<CertificateContextCache>();
@@ -162,6 +171,7 @@ public static class ProxyHostBuilder
             kestrel.Listen(bindAddress, options.OutboundPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(StreamResetBudget.Middleware(kestrel.ApplicationServices.GetRequiredService<TimeProvider>()));
                 listen.Use(OriginalDestinationDetection.Middleware);
                 listen.Use(next => H2cPrefaceDetection.Middleware(next, () => drain.IsDraining));
                 endpoints.Outbound = listen;
@@ -169,6 +179,7 @@ public static class ProxyHostBuilder
             kestrel.Listen(bindAddress, options.InboundPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(StreamResetBudget.Middleware(kestrel.ApplicationServices.GetRequiredService<TimeProvider>()));
                 InboundMtlsListener.Configure(listen, kestrel.ApplicationServices, () => drain.IsDraining);
                 endpoints.Inbound = listen;
             });
@@ -189,4 +200,6 @@ public static class ProxyHostBuilder
         app.Run(dispatcher.InvokeAsync);
         return app;
     }
+
+    private static Serilog.Events.LogEventLevel Max(Serilog.Events.LogEventLevel a, Serilog.Events.LogEventLevel b) => a > b ? a : b;
 }

@@ -34,8 +34,9 @@ public sealed class ProxyOptions
     public int AdminPort { get; set; } = 15000;
 
     /// <summary>
-    /// The address every listener binds. Default 127.0.0.1, which is right for local mode and for a sidecar whose
-    /// traffic is captured by iptables REDIRECT; use 0.0.0.0 when other hosts must reach the listeners directly.
+    /// The address every listener binds. Default 127.0.0.1, which is right for local mode. An injected sidecar binds
+    /// 0.0.0.0: iptables REDIRECT in PREROUTING delivers captured inbound traffic to the pod IP (the address of the
+    /// interface it came in on), not to 127.0.0.1, and kubelet probes the admin port on the pod IP.
     /// </summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
@@ -64,6 +65,12 @@ public sealed class ProxyOptions
     /// the proxy's output never stalls traffic. Default 10,000 (a few MB at most).
     /// </summary>
     public int LogQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// The proxy's own log level (the access log is separate). Default Information; Microsoft and YARP stay at Warning
+    /// or above unless this is stricter.
+    /// </summary>
+    public Serilog.Events.LogEventLevel LogLevel { get; set; } = Serilog.Events.LogEventLevel.Information;
 
     /// <summary>How long in-flight requests may take to finish after SIGTERM. Default 5 s (Istio's drain duration).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);

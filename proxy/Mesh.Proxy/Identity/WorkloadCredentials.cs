@@ -16,6 +16,12 @@ internal sealed class WorkloadCredentials(ProxyOptions options)
     /// <exception cref="IOException">The token file cannot be read or is empty.</exception>
     public async Task<Metadata> CreateMetadataAsync(CancellationToken cancellationToken)
     {
+        if (options.BootstrapToken is null && options.BootstrapTokenFile is { } bootstrapFile
+            && Mesh.Api.Security.PrivateFile.Problem(bootstrapFile) is { } problem)
+        {
+            throw new IOException("--bootstrap-token-file: " + problem);
+        }
+
         var token = options.BootstrapToken
             ?? await ReadTokenAsync(options.BootstrapTokenFile ?? options.TokenFile, cancellationToken);
         return new Metadata

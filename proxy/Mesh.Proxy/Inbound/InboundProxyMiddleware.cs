@@ -61,6 +61,7 @@ internal sealed class InboundProxyMiddleware : IDisposable
         using var activity = ProxyTracing.StartHop(context, Direction, _service);
         string? flags = null;
         string? details = null;
+        var forwarded = false;
         try
         {
             if (_snapshots.Current is { } snapshot)
@@ -78,8 +79,17 @@ internal sealed class InboundProxyMiddleware : IDisposable
                 return;
             }
 
-            var error = await _forwarder.SendAsync(context, _appPrefix, _client, ForwarderRequestConfig.Empty, new InboundTransformer(activity));
-            if (error != ForwarderError.None && !context.RequestAborted.IsCancellationRequested)
+            var error = context.RequestAborted.IsCancellationRequested
+                ? ForwarderError.RequestCanceled
+                : await _forwarder.SendAsync(context, _appPrefix, _client, ForwarderRequestConfig.Empty, new InboundTransformer(activity));
+            if (DownstreamFault.IsClientFault(context, error))
+            {
+                var outcome = new ForwardOutcome();
+                await DownstreamFault.RespondAsync(context, outcome);
+                (flags, details) = (outcome.ResponseFlags, outcome.ResponseCodeDetails);
+                forwarded = true;
+            }
+            else if (error != ForwarderError.None)
             {
                 var (status, text) = UpstreamFailureClassifier.Response(UpstreamFailureClassifier.Classify(context, error));
                 await ProxyResponses.WriteAsync(context, status, text);
@@ -87,7 +97,7 @@ internal sealed class InboundProxyMiddleware : IDisposable
         }
         finally
         {
-            _telemetry.Record(context, Direction, start, _service, string.Empty, "inbound", "inbound|app", _appPrefix, flags is null ? 1 : 0, activity, flags, details);
+            _telemetry.Record(context, Direction, start, _service, string.Empty, "inbound", "inbound|app", _appPrefix, flags is null || forwarded ? 1 : 0, activity, flags, details);
             _drain.OnRequestFinished();
         }
     }

@@ -24,7 +24,7 @@ internal sealed class RequestTelemetry
         string? cluster, string? upstreamHost, int attempts, Activity? activity, string? responseFlags = null, string? responseCodeDetails = null)
     {
         var elapsed = _time.GetElapsedTime(startTimestamp);
-        var status = context.Response.StatusCode;
+        var status = Forwarding.DownstreamFault.ResponseCode(context, responseFlags);
         _metrics.RecordRequest(new RequestLabels(direction, _sourceWorkload, destinationService, destinationSubset, route), status, elapsed.TotalSeconds);
         if (activity is not null)
         {

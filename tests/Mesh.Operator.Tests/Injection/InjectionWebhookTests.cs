@@ -51,7 +51,7 @@ public sealed class InjectionWebhookTests
         Assert.Equal("$(POD_NAMESPACE)", (string?)env["MESH_NAMESPACE"]!["value"]);
         Assert.Equal("app=reviews,pod-template-hash=7d4f9c8b6,version=v1", (string?)env["MESH_LABELS"]!["value"]);
         Assert.Equal("9080", (string?)env["MESH_APP_PORT"]!["value"]);
-        Assert.False(env.ContainsKey("MESH_BIND_ADDRESS"));
+        Assert.Equal("0.0.0.0", (string?)env["MESH_BIND_ADDRESS"]!["value"]);
         Assert.False(env.ContainsKey("MESH_LOG_LEVEL"));
         // POD_* must precede their $(...) uses: Kubernetes expands only variables defined earlier.
         var order = proxy["env"]!.AsArray().Select(e => (string)e!["name"]!).ToList();

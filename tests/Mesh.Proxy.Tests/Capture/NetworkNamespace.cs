@@ -9,22 +9,27 @@ namespace Mesh.Proxy.Tests.Capture;
 /// A network namespace of the test's own (<c>ip netns add</c>) with loopback up and a veth pair carrying
 /// <see cref="Address"/>/24: capture exempts 127.0.0.1, so the workloads under test need a non-loopback address.
 /// Sockets for the test process itself are made inside it by a thread that enters the namespace (a socket stays in
-/// the namespace it was created in). Deleted on dispose.
+/// the namespace it was created in). <see cref="CreatePeer"/> moves the veth's other end into a second namespace, which
+/// then acts as another pod on the same network. Deleted on dispose.
 /// </summary>
 internal sealed class NetworkNamespace : IDisposable
 {
     private const int CloneNewNet = 0x40000000;
 
-    private NetworkNamespace(string name) => Name = name;
+    private NetworkNamespace(string name, string address)
+    {
+        Name = name;
+        Address = address;
+    }
 
     public string Name { get; }
 
-    /// <summary>The namespace's own non-loopback address.</summary>
-    public string Address { get; } = "10.250.0.2";
+    /// <summary>The namespace's own non-loopback address (the pod IP).</summary>
+    public string Address { get; }
 
     public static NetworkNamespace Create()
     {
-        var ns = new NetworkNamespace("mesh-test-" + Guid.NewGuid().ToString("N")[..8]);
+        var ns = new NetworkNamespace(NewName(), "10.250.0.2");
         Check(Run("ip", "netns", "add", ns.Name));
         try
         {
@@ -39,6 +44,29 @@ internal sealed class NetworkNamespace : IDisposable
         catch
         {
             ns.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A second namespace holding the other end of this one's veth, at 10.250.0.3/24: another pod, whose packets reach
+    /// this namespace from outside (through PREROUTING, as a kubelet's probe or another pod's call does). Call once.
+    /// </summary>
+    public NetworkNamespace CreatePeer()
+    {
+        var peer = new NetworkNamespace(NewName(), "10.250.0.3");
+        Check(Run("ip", "netns", "add", peer.Name));
+        try
+        {
+            Check(Exec("ip", "link", "set", "mesh1", "netns", peer.Name));
+            Check(peer.Exec("ip", "link", "set", "lo", "up"));
+            Check(peer.Exec("ip", "addr", "add", peer.Address + "/24", "dev", "mesh1"));
+            Check(peer.Exec("ip", "link", "set", "mesh1", "up"));
+            return peer;
+        }
+        catch
+        {
+            peer.Dispose();
             throw;
         }
     }
@@ -97,6 +125,8 @@ internal sealed class NetworkNamespace : IDisposable
     { Timeout = TimeSpan.FromSeconds(20) };
 
     public void Dispose() => Run("ip", "netns", "del", Name);
+
+    private static string NewName() => "mesh-test-" + Guid.NewGuid().ToString("N")[..8];
 
     public static (int Code, string Output) Run(params string[] command)
     {

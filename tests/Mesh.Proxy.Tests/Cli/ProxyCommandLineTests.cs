@@ -30,6 +30,51 @@ public sealed class ProxyCommandLineTests
         Assert.Contains(bad.Errors, e => e.Message.Contains("--labels", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("debug", Serilog.Events.LogEventLevel.Debug)]
+    [InlineData("info", Serilog.Events.LogEventLevel.Information)]
+    [InlineData("Warning", Serilog.Events.LogEventLevel.Warning)]
+    [InlineData("trace", Serilog.Events.LogEventLevel.Verbose)]
+    [InlineData("off", Serilog.Events.LogEventLevel.Fatal)]
+    public void LogLevelTakesIstioAndSerilogNames(string text, Serilog.Events.LogEventLevel level)
+    {
+        var flags = new ProxyFlags();
+        var root = new System.CommandLine.RootCommand();
+        flags.AddTo(root);
+
+        var parsed = root.Parse(["--log-level", text]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(level, flags.Bind(parsed).LogLevel);
+        Assert.Contains(root.Parse(["--log-level", "loud"]).Errors, e => e.Message.Contains("--log-level", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void ABootstrapTokenFileOthersCanReadIsRefused()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "a-token-of-at-least-16-characters");
+            var flags = new ProxyFlags();
+            var root = new System.CommandLine.RootCommand();
+            flags.AddTo(root);
+
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var open = root.Parse(["--bootstrap-token-file", file]);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var private_ = root.Parse(["--bootstrap-token-file", file]);
+
+            Assert.Contains(open.Errors, e => e.Message.Contains("chmod 600", StringComparison.Ordinal) && e.Message.Contains("0644", StringComparison.Ordinal));
+            Assert.Empty(private_.Errors);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void EnvironmentNamesFollowTheFlagNames()
     {
