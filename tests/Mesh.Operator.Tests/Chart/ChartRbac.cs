@@ -2,15 +2,15 @@ using System.Text.Json.Nodes;
 
 namespace Mesh.Operator.Tests.Chart;
 
-/// <summary>One rule of the chart's ClusterRole (any namespace) or Role (the operator's namespace only).</summary>
+/// <summary>One rule of the chart's rendered ClusterRole (any namespace) or Role (the operator's namespace only).</summary>
 internal sealed record RbacRule(bool Namespaced, string[] ApiGroups, string[] Resources, string[] Verbs, string[] ResourceNames)
 {
-    /// <summary>The rules of templates/clusterrole.yaml and templates/role.yaml.</summary>
-    public static IReadOnlyList<RbacRule> FromChart() =>
-    [
-        .. Read("clusterrole.yaml", "ClusterRole", namespaced: false),
-        .. Read("role.yaml", "Role", namespaced: true),
-    ];
+    /// <summary>The rules of the ClusterRole and the Role as helm renders the chart with its default values.</summary>
+    public static async Task<IReadOnlyList<RbacRule>> FromChartAsync()
+    {
+        var rendered = await Helm.TemplateAsync();
+        return [.. Read(rendered.Single("ClusterRole"), namespaced: false), .. Read(rendered.Single("Role"), namespaced: true)];
+    }
 
     /// <summary>Kubernetes' RBAC semantics for one request; Role rules only in <paramref name="operatorNamespace"/>.</summary>
     public bool Grants(ApiRequest request, string operatorNamespace) =>
@@ -24,8 +24,8 @@ internal sealed record RbacRule(bool Namespaced, string[] ApiGroups, string[] Re
     public IEnumerable<(string Verb, string Group, string Resource)> Permissions() =>
         from verb in Verbs from g in ApiGroups from resource in Resources select (verb, g, resource);
 
-    private static IEnumerable<RbacRule> Read(string file, string kind, bool namespaced) =>
-        ChartFiles.Single(file, kind)["rules"]!.AsArray().Select(rule => new RbacRule(
+    private static IEnumerable<RbacRule> Read(JsonObject role, bool namespaced) =>
+        role["rules"]!.AsArray().Select(rule => new RbacRule(
             namespaced,
             Strings(rule!["apiGroups"]),
             Strings(rule["resources"]),

@@ -118,29 +118,6 @@ public sealed partial class ChartTemplateTests
     }
 
     [Fact]
-    public void The_webhook_sends_pod_creates_outside_the_operators_namespace_and_kube_system()
-    {
-        var configuration = ChartFiles.Single("mutatingwebhookconfiguration.yaml", "MutatingWebhookConfiguration");
-        var webhook = configuration["webhooks"]!.AsArray().Single()!;
-
-        Assert.Equal("mesh-sidecar-injector", (string?)configuration["metadata"]!["name"]);
-        Assert.Equal(["CREATE"], webhook["rules"]![0]!["operations"]!.AsArray().Select(o => (string?)o));
-        Assert.Equal(["pods"], webhook["rules"]![0]!["resources"]!.AsArray().Select(o => (string?)o));
-        Assert.Equal(("None", "IfNeeded"), ((string?)webhook["sideEffects"], (string?)webhook["reinvocationPolicy"]));
-        Assert.Equal(10, (long?)ChartFiles.Values["webhook"]!["timeoutSeconds"]);
-        Assert.Equal(["v1"], webhook["admissionReviewVersions"]!.AsArray().Select(o => (string?)o));
-        Assert.Equal(ChartFiles.Placeholder, (string?)webhook["failurePolicy"]);
-        Assert.Equal("", (string?)webhook["clientConfig"]!["caBundle"]);
-        Assert.Equal(("mesh-operator", "/inject", 443), ((string?)webhook["clientConfig"]!["service"]!["name"], (string?)webhook["clientConfig"]!["service"]!["path"], (long?)webhook["clientConfig"]!["service"]!["port"]));
-        var excluded = webhook["namespaceSelector"]!["matchExpressions"]!.AsArray()
-            .Single(e => (string?)e!["key"] == "kubernetes.io/metadata.name" && (string?)e["operator"] == "NotIn")!["values"]!.AsArray().Select(v => (string?)v);
-        Assert.Equal([ChartFiles.Placeholder, "kube-system"], excluded);
-        var template = File.ReadAllText(Path.Combine(ChartFiles.TemplatesDirectory, "mutatingwebhookconfiguration.yaml"));
-        Assert.Contains("values: [{{ .Release.Namespace | quote }}, \"kube-system\"]", template, StringComparison.Ordinal);
-        Assert.Contains("cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/mesh-webhook-tls", template, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void The_disruption_budget_keeps_one_operator()
     {
         Assert.Equal(1, (long?)ChartFiles.Values["podDisruptionBudget"]!["minAvailable"]);

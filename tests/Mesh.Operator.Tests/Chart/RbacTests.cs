@@ -7,7 +7,7 @@ namespace Mesh.Operator.Tests.Chart;
 /// <summary>
 /// The chart's RBAC against what the operator really asks of the API server: the kube-mode machinery (informers,
 /// leader election, status writer) runs against the recording fake API server, every request must be granted by
-/// the chart's rules, and every permission the rules grant must be either observed or listed in
+/// the rules of the chart as helm renders it, and every permission the rules grant must be either observed or listed in
 /// <see cref="GrantedForFeaturesNotExercisedHere"/> with the feature that needs it.
 /// </summary>
 public sealed class RbacTests
@@ -33,11 +33,11 @@ public sealed class RbacTests
         [("create", "authentication.k8s.io", "tokenreviews")] = "mesh CA: verify the proxy's service-account token",
     };
 
-    [Fact]
+    [HelmFact]
     public async Task Every_request_of_the_kube_mode_operator_is_granted_and_every_grant_is_used_or_explained()
     {
         var requests = await RecordOperatorRequestsAsync();
-        var rules = RbacRule.FromChart();
+        var rules = await RbacRule.FromChartAsync();
 
         var denied = requests.Where(r => !rules.Any(rule => rule.Grants(r, OperatorNamespace))).Select(r => r.ToString()).Distinct().ToList();
         Assert.True(denied.Count == 0, "requests the chart's RBAC denies:\n" + string.Join('\n', denied));
@@ -51,18 +51,18 @@ public sealed class RbacTests
         Assert.True(unused.Count == 0, "granted but neither used nor explained:\n" + string.Join('\n', unused));
     }
 
-    [Fact]
-    public void Every_explained_permission_is_actually_granted_by_the_chart()
+    [HelmFact]
+    public async Task Every_explained_permission_is_actually_granted_by_the_chart()
     {
-        var granted = RbacRule.FromChart().SelectMany(rule => rule.Permissions()).ToHashSet();
+        var granted = (await RbacRule.FromChartAsync()).SelectMany(rule => rule.Permissions()).ToHashSet();
 
         Assert.DoesNotContain(GrantedForFeaturesNotExercisedHere.Keys, p => !granted.Contains(p));
     }
 
-    [Fact]
-    public void Secrets_and_leases_are_granted_only_in_the_operators_namespace_and_only_by_name_except_create()
+    [HelmFact]
+    public async Task Secrets_and_leases_are_granted_only_in_the_operators_namespace_and_only_by_name_except_create()
     {
-        var rules = RbacRule.FromChart();
+        var rules = await RbacRule.FromChartAsync();
 
         Assert.DoesNotContain(rules, r => !r.Namespaced && (r.Resources.Contains("secrets") || r.Resources.Contains("leases")));
         Assert.All(
@@ -72,10 +72,10 @@ public sealed class RbacTests
         Assert.DoesNotContain(rules, r => r.Grants(new ApiRequest("get", "", "secrets", null, "default", "mesh-ca"), OperatorNamespace));
     }
 
-    [Fact]
-    public void A_request_outside_the_rules_is_denied_by_the_matcher()
+    [HelmFact]
+    public async Task A_request_outside_the_rules_is_denied_by_the_matcher()
     {
-        var rules = RbacRule.FromChart();
+        var rules = await RbacRule.FromChartAsync();
 
         Assert.DoesNotContain(rules, r => r.Grants(ApiRequest.Parse("DELETE", "/api/v1/namespaces/default/pods/reviews-1", isWatch: false), OperatorNamespace));
         Assert.DoesNotContain(rules, r => r.Grants(ApiRequest.Parse("PATCH", "/apis/mesh.io/v1alpha1/namespaces/default/virtualservices/reviews", isWatch: false), OperatorNamespace));

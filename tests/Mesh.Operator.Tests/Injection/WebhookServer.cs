@@ -18,6 +18,7 @@ internal sealed class WebhookServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly MeterListener _listener = new();
     private readonly List<(string Result, string Reason)> _recorded = [];
+    private readonly List<(string Result, string Entry, string Reason)> _withEntries = [];
 
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _labels;
 
@@ -36,22 +37,36 @@ internal sealed class WebhookServer : IAsyncDisposable
         };
         _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
         {
-            string? result = null, reason = null;
+            string? result = null, entry = null, reason = null;
             foreach (var tag in tags)
             {
                 result = tag.Key == "result" ? tag.Value as string : result;
+                entry = tag.Key == "entry" ? tag.Value as string : entry;
                 reason = tag.Key == "reason" ? tag.Value as string : reason;
             }
 
             lock (_recorded)
             {
                 _recorded.Add((result!, reason!));
+                _withEntries.Add((result!, entry!, reason!));
             }
         });
         _listener.Start();
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>Every <c>mesh_injection_total</c> increment with all three labels.</summary>
+    public IReadOnlyList<(string Result, string Entry, string Reason)> RecordedWithEntries
+    {
+        get
+        {
+            lock (_recorded)
+            {
+                return [.. _withEntries];
+            }
+        }
+    }
 
     public IReadOnlyList<(string Result, string Reason)> Recorded
     {
