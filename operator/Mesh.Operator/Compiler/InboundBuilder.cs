@@ -25,13 +25,7 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
         var inbound = new InboundConfig { MtlsMode = ResolveMtls(applicable, ns) };
 
         var workloadLevel = applicable.FirstOrDefault(p => Selector(p) is not null && p.Spec.PortLevelMtls is { Count: > 0 });
-        foreach (var (port, settings) in (workloadLevel?.Spec.PortLevelMtls ?? []).OrderBy(p => int.Parse(p.Key, CultureInfo.InvariantCulture)))
-        {
-            if (Mode(settings.Mode) is { } mode)
-            {
-                inbound.PortMtls.Add(uint.Parse(port, CultureInfo.InvariantCulture), mode);
-            }
-        }
+        AddPortMtls(inbound, workloadLevel);
 
         inbound.Authorization.AddRange(applicable
             .Where(p => p.Spec.Action is not null || p.Spec.Rules is not null)
@@ -80,6 +74,27 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
     };
 
     private static string Name(MeshPolicy policy) => $"{policy.Metadata.Namespace}/{policy.Metadata.Name}";
+
+    /// <summary>
+    /// Compiles what <see cref="Build"/> would compile of one policy. The compiler calls it once per policy so that a
+    /// policy that throws is reported and left out at compile time rather than failing each proxy's config later.
+    /// </summary>
+    internal static void Check(MeshPolicy policy)
+    {
+        _ = Authorization(policy);
+        AddPortMtls(new InboundConfig(), policy);
+    }
+
+    private static void AddPortMtls(InboundConfig inbound, MeshPolicy? workloadLevel)
+    {
+        foreach (var (port, settings) in (workloadLevel?.Spec.PortLevelMtls ?? []).OrderBy(p => int.Parse(p.Key, CultureInfo.InvariantCulture)))
+        {
+            if (Mode(settings.Mode) is { } mode)
+            {
+                inbound.PortMtls.Add(uint.Parse(port, CultureInfo.InvariantCulture), mode);
+            }
+        }
+    }
 
     private static AuthorizationPolicy Authorization(MeshPolicy policy)
     {

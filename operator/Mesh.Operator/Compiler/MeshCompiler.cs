@@ -29,24 +29,71 @@ public static class MeshCompiler
             outcomes[obj] = (outcome.Diagnostics, outcome.Conflicted || conflicted);
         }
 
-        bool Valid<T>(T obj, DiagnosticBag bag)
+        // A validator or builder that throws reports the resource it was working on and leaves only that one out.
+        bool Valid<T>(T obj, Func<T, DiagnosticBag> validate, bool recordClean = true)
             where T : IKubernetesObject
         {
-            Record(obj, bag.Items);
-            return !bag.HasErrors;
+            try
+            {
+                var bag = validate(obj);
+                if (recordClean || bag.Items.Count > 0)
+                {
+                    Record(obj, bag.Items);
+                }
+
+                return !bag.HasErrors;
+            }
+            catch (Exception ex) when (!CompileFailure.IsFatal(ex))
+            {
+                Record(obj, [CompileFailure.Of(obj, "validated", ex)]);
+                return false;
+            }
         }
 
-        var entries = Sorted(snapshot.WorkloadEntries).Where(e => Valid(e, WorkloadEntryValidator.Validate(e))).ToList();
-        var registry = ServiceRegistry.Build(snapshot, entries, options.TrustDomain);
+        var failed = new HashSet<IKubernetesObject>(ReferenceEqualityComparer.Instance);
+        bool Compiles<T>(T obj, Action<T> compile)
+            where T : IKubernetesObject
+        {
+            if (failed.Contains(obj))
+            {
+                return false;
+            }
+
+            try
+            {
+                compile(obj);
+                return true;
+            }
+            catch (Exception ex) when (!CompileFailure.IsFatal(ex))
+            {
+                failed.Add(obj);
+                Record(obj, [CompileFailure.Of(obj, "compiled", ex)]);
+                return false;
+            }
+        }
+
+        // Services, Pods and EndpointSlices get a result only when something is wrong with them.
+        var kubernetes = snapshot with
+        {
+            Services = [.. snapshot.Services.Where(s => Valid(s, KubernetesObjectValidator.Validate, recordClean: false))],
+            Pods = [.. snapshot.Pods.Where(p => Valid(p, KubernetesObjectValidator.Validate, recordClean: false))],
+            EndpointSlices = [.. snapshot.EndpointSlices.Where(e => Valid(e, KubernetesObjectValidator.Validate, recordClean: false))],
+        };
+        var entries = Sorted(snapshot.WorkloadEntries).Where(e => Valid(e, WorkloadEntryValidator.Validate)).ToList();
+        var registry = ServiceRegistry.Build(kubernetes, entries, options.TrustDomain, (service, ex) => Record(service, [CompileFailure.Of(service, "compiled", ex)]));
 
         var noRules = new ValidationContext(registry, new Dictionary<string, DestinationRule>(), options.RootNamespace);
-        var rules = Sorted(snapshot.DestinationRules).Where(r => Valid(r, DestinationRuleValidator.Validate(r, noRules))).ToList();
+        var rules = Sorted(snapshot.DestinationRules).Where(r => Valid(r, r => DestinationRuleValidator.Validate(r, noRules))).ToList();
         var ruleByHost = ClaimHosts(rules, r => [r.Spec.Host!], registry, Record);
 
         var context = new ValidationContext(registry, ruleByHost, options.RootNamespace);
-        var virtualServices = Sorted(snapshot.VirtualServices).Where(v => Valid(v, VirtualServiceValidator.Validate(v, context))).ToList();
+        var virtualServices = Sorted(snapshot.VirtualServices)
+            .Where(v => Valid(v, v => VirtualServiceValidator.Validate(v, context)) && v.Spec.AppliesToSidecars)
+            .ToList();
         var serviceByHost = ClaimHosts(virtualServices, v => v.Spec.Hosts!, registry, Record);
-        var policies = Sorted(snapshot.MeshPolicies).Where(p => Valid(p, MeshPolicyValidator.Validate(p, context))).ToList();
+        var policies = Sorted(snapshot.MeshPolicies)
+            .Where(p => Valid(p, p => MeshPolicyValidator.Validate(p, context)) && Compiles(p, InboundBuilder.Check))
+            .ToList();
 
         var selectors = new SelectorTable();
         var routes = new RouteBuilder(registry, selectors);
@@ -55,11 +102,22 @@ public static class MeshCompiler
         foreach (var service in registry.Services)
         {
             ruleByHost.TryGetValue(service.Fqdn, out var rule);
-            clusters.AddRange(ClusterBuilder.ForService(service, rule));
-            if (serviceByHost.TryGetValue(service.Fqdn, out var vs))
+            if (rule is not null && !Compiles(rule, r => clusters.AddRange([.. ClusterBuilder.ForService(service, r)])))
             {
-                var templates = (vs.Spec.Http ?? []).Select((r, i) => routes.Build(r, i, vs.Metadata.Namespace!)).ToList();
-                hosts.Add(new HostEntry(service, $"{vs.Metadata.Namespace}/{vs.Metadata.Name}", templates));
+                ruleByHost.Remove(service.Fqdn);
+                rule = null;
+            }
+
+            if (rule is null && !Compiles(service.Service, _ => clusters.AddRange([.. ClusterBuilder.ForService(service, null)])))
+            {
+                continue;
+            }
+
+            HostEntry? entry = null;
+            if (serviceByHost.TryGetValue(service.Fqdn, out var vs) &&
+                Compiles(vs, vs => entry = new HostEntry(service, $"{vs.Metadata.Namespace}/{vs.Metadata.Name}", RoutesOf(routes, vs))))
+            {
+                hosts.Add(entry!);
             }
             else
             {
@@ -69,7 +127,11 @@ public static class MeshCompiler
 
         foreach (var (host, port) in routes.ExternalDestinations)
         {
-            clusters.Add(ClusterBuilder.External(host, port, ruleByHost.GetValueOrDefault(host)));
+            var rule = ruleByHost.GetValueOrDefault(host);
+            if (rule is null || !Compiles(rule, r => clusters.Add(ClusterBuilder.External(host, port, r))))
+            {
+                clusters.Add(ClusterBuilder.External(host, port, null));
+            }
         }
 
         var results = outcomes
@@ -84,6 +146,13 @@ public static class MeshCompiler
             new InboundBuilder(policies, options.RootNamespace, registry),
             results);
     }
+
+    // Rules bound only to gateways (match.gateways without mesh) are not the sidecars' (Istio's semantics).
+    private static List<RouteTemplate> RoutesOf(RouteBuilder routes, VirtualService vs) =>
+        [.. (vs.Spec.Http ?? [])
+            .Select((rule, index) => (rule, index))
+            .Where(r => RouteBuilder.AppliesToSidecars(r.rule))
+            .Select(r => routes.Build(r.rule, r.index, vs.Metadata.Namespace!))];
 
     private static IEnumerable<T> Sorted<T>(IEnumerable<T> resources)
         where T : IKubernetesObject =>

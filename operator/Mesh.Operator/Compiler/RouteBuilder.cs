@@ -48,11 +48,15 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
         return routes;
     }
 
+    /// <summary>False for a rule whose every match block is bound to gateways only (<c>match.gateways</c> without mesh).</summary>
+    public static bool AppliesToSidecars(HttpRoute rule) =>
+        rule.Match is not { Count: > 0 } matches || matches.Exists(AppliesToSidecars);
+
     public RouteTemplate Build(HttpRoute rule, int index, string ns)
     {
         var route = new Route { Name = string.IsNullOrEmpty(rule.Name) ? $"http[{index}]" : rule.Name };
         var blockSelectors = new List<int>();
-        foreach (var match in rule.Match ?? [])
+        foreach (var match in (rule.Match ?? []).Where(AppliesToSidecars))
         {
             route.Matches.Add(Match(match));
             blockSelectors.Add(match.SourceLabels is { Count: > 0 } labels ? selectors.IdOf(labels) : -1);
@@ -64,7 +68,7 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
             {
                 Uri = redirect.Uri ?? "",
                 Authority = redirect.Authority ?? "",
-                RedirectCode = (uint)(redirect.RedirectCode ?? 301),
+                RedirectCode = (uint)(redirect.RedirectCode is > 0 and var code ? code : 301),
                 Scheme = redirect.Scheme ?? "",
                 Port = (uint)(redirect.Port ?? 0),
             };
@@ -126,6 +130,9 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
         return HostNames.ClusterName(destination.Port?.Number ?? service.Ports[0].Port, destination.Subset, host);
     }
 
+    private static bool AppliesToSidecars(HttpMatchRequest? match) =>
+        match?.Gateways is not { Count: > 0 } gateways || gateways.Contains(VirtualServiceSpec.MeshGateway);
+
     private static RouteMatch Match(HttpMatchRequest match)
     {
         var result = new RouteMatch
@@ -137,8 +144,8 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
             Port = (uint)(match.Port ?? 0),
             IgnoreUriCase = match.IgnoreUriCase ?? false,
         };
-        var headers = (match.Headers ?? []).Select(h => (h.Key, h.Value, Invert: false))
-            .Concat((match.WithoutHeaders ?? []).Select(h => (h.Key, h.Value, Invert: true)))
+        var headers = (match.Headers ?? []).Select(h => (h.Key, Value: (StringMatchSpec?)h.Value, Invert: false))
+            .Concat((match.WithoutHeaders ?? []).Select(h => (h.Key, Value: h.Value?.Regex == "*" ? null : h.Value, Invert: true)))
             .OrderBy(h => h.Key.ToLowerInvariant(), StringComparer.Ordinal).ThenBy(h => h.Invert);
         foreach (var (name, value, invert) in headers)
         {
@@ -176,7 +183,7 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
             Attempts = (uint)(spec.Attempts ?? (int)DefaultRetryAttempts),
             PerTryTimeout = spec.PerTryTimeout is null ? null : Durations.Parse(spec.PerTryTimeout),
         };
-        var conditions = spec.RetryOn is null ? DefaultRetryOn : VirtualServiceValidator.SplitRetryOn(spec.RetryOn);
+        var conditions = spec.RetryOn is null ? DefaultRetryOn : RetryPolicyValidator.SplitRetryOn(spec.RetryOn);
         foreach (var condition in conditions)
         {
             if (uint.TryParse(condition, out var status))
@@ -201,12 +208,12 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
     private static FaultInjection? Fault(HttpFaultInjection? spec)
     {
         var fault = new FaultInjection();
-        if (spec?.Delay is { Percentage.Value: > 0 } delay)
+        if (spec?.Delay is { Percentage.Value: > 0, FixedDelay: not null } delay)
         {
             fault.Delay = new FaultInjection.Types.Delay { FixedDelay = Durations.Parse(delay.FixedDelay!), Percentage = delay.Percentage.Value.Value };
         }
 
-        if (spec?.Abort is { Percentage.Value: > 0 } abort)
+        if (spec?.Abort is { Percentage.Value: > 0, HttpStatus: not null } abort)
         {
             fault.Abort = new FaultInjection.Types.Abort { HttpStatus = (uint)abort.HttpStatus!.Value, Percentage = abort.Percentage.Value.Value };
         }

@@ -30,7 +30,11 @@ internal sealed class ServiceRegistry
     /// <summary>Every Pod and valid WorkloadEntry.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
 
-    public static ServiceRegistry Build(MeshSnapshot snapshot, IEnumerable<WorkloadEntry> entries, string trustDomain)
+    /// <summary>
+    /// Builds the registry; a Service whose build throws is passed to <paramref name="failed"/> and left out, so that
+    /// one odd object cannot stop the compile.
+    /// </summary>
+    public static ServiceRegistry Build(MeshSnapshot snapshot, IEnumerable<WorkloadEntry> entries, string trustDomain, Action<Service, Exception>? failed = null)
     {
         var pods = snapshot.Pods.Select(Workload.FromPod).ToList();
         var entryWorkloads = entries.Select(Workload.FromEntry).ToList();
@@ -45,55 +49,62 @@ internal sealed class ServiceRegistry
         var byHost = new Dictionary<string, MeshService>(StringComparer.Ordinal);
         foreach (var service in snapshot.Services.OrderBy(s => s, ResourceOrder.Instance))
         {
-            var ns = service.Metadata.Namespace ?? "";
-            var fqdn = HostNames.Fqdn(service.Metadata.Name ?? "", ns);
-            var ports = (service.Spec.Ports ?? [])
-                .Where(p => p.Protocol is null or "TCP" && p.Port is > 0 and <= 65535)
-                .GroupBy(p => p.Port).Select(g => g.First())
-                .OrderBy(p => p.Port).ToList();
-            if (ports.Count == 0 || byHost.ContainsKey(fqdn))
+            try
             {
-                continue;
-            }
+                var ns = service.Metadata.Namespace ?? "";
+                var fqdn = HostNames.Fqdn(service.Metadata.Name ?? "", ns);
+                var ports = (service.Spec.Ports ?? [])
+                    .Where(p => p.Protocol is null or "TCP" && p.Port is > 0 and <= 65535)
+                    .GroupBy(p => p.Port).Select(g => g.First())
+                    .OrderBy(p => p.Port).ToList();
+                if (ports.Count == 0 || byHost.ContainsKey(fqdn))
+                {
+                    continue;
+                }
 
-            var meshService = new MeshService(service, fqdn, ports);
-            slicesByService.TryGetValue((ns, meshService.Name), out var slices);
-            foreach (var port in ports)
-            {
-                var endpoints = new List<ServiceEndpoint>();
-                if (service.Spec.Type == "ExternalName" && !string.IsNullOrEmpty(service.Spec.ExternalName))
+                var meshService = new MeshService(service, fqdn, ports);
+                slicesByService.TryGetValue((ns, meshService.Name), out var slices);
+                foreach (var port in ports)
                 {
-                    endpoints.Add(new ServiceEndpoint(service.Spec.ExternalName, port.Port, NoLabels, "", "", false, 0));
-                }
-                else if (slices is not null)
-                {
-                    AddSliceEndpoints(endpoints, slices, port, podsByName, trustDomain);
-                }
-                else if (meshService.Selector is { } selector)
-                {
-                    foreach (var pod in podsByNamespace[ns].Where(p => LabelSelector.Matches(selector, p.Labels)))
+                    var endpoints = new List<ServiceEndpoint>();
+                    if (service.Spec.Type == "ExternalName" && !string.IsNullOrEmpty(service.Spec.ExternalName))
                     {
-                        if (PodPort(pod.Pod!, port) is { } target)
+                        endpoints.Add(new ServiceEndpoint(service.Spec.ExternalName, port.Port, NoLabels, "", "", false, 0));
+                    }
+                    else if (slices is not null)
+                    {
+                        AddSliceEndpoints(endpoints, slices, port, podsByName, trustDomain);
+                    }
+                    else if (meshService.Selector is { } selector)
+                    {
+                        foreach (var pod in podsByNamespace[ns].Where(p => LabelSelector.Matches(selector, p.Labels)))
                         {
-                            endpoints.Add(ToEndpoint(pod, pod.Address!, target, trustDomain));
+                            if (PodPort(pod.Pod!, port) is { } target)
+                            {
+                                endpoints.Add(ToEndpoint(pod, pod.Address!, target, trustDomain));
+                            }
                         }
                     }
-                }
 
-                if (meshService.Selector is { } entrySelector)
-                {
-                    foreach (var entry in entriesByNamespace[ns].Where(w => LabelSelector.Matches(entrySelector, w.Labels)))
+                    if (meshService.Selector is { } entrySelector)
                     {
-                        endpoints.Add(ToEndpoint(entry, entry.Address!, EntryPort(entry, port), trustDomain));
+                        foreach (var entry in entriesByNamespace[ns].Where(w => LabelSelector.Matches(entrySelector, w.Labels)))
+                        {
+                            endpoints.Add(ToEndpoint(entry, entry.Address!, EntryPort(entry, port), trustDomain));
+                        }
                     }
+
+                    meshService.Endpoints[port.Port] = [.. endpoints
+                        .DistinctBy(e => (e.Address, e.Port))
+                        .OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).ThenBy(e => e.Workload, StringComparer.Ordinal)];
                 }
 
-                meshService.Endpoints[port.Port] = [.. endpoints
-                    .DistinctBy(e => (e.Address, e.Port))
-                    .OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).ThenBy(e => e.Workload, StringComparer.Ordinal)];
+                byHost[fqdn] = meshService;
             }
-
-            byHost[fqdn] = meshService;
+            catch (Exception ex) when (failed is not null && !CompileFailure.IsFatal(ex))
+            {
+                failed(service, ex);
+            }
         }
 
         return new ServiceRegistry(byHost, [.. pods, .. entryWorkloads]);

@@ -90,7 +90,15 @@ public static class ManifestLoader
                 continue;
             }
 
-            LoadObject(root, origin, resources, problems);
+            try
+            {
+                LoadObject(root, origin, resources, problems);
+            }
+            catch (Exception ex) when (ex is not (OutOfMemoryException or InsufficientExecutionStackException))
+            {
+                // Whatever the model's reader throws on, it is this document's problem, never the whole file's.
+                problems.Add(new ManifestProblem(file, document.Line, null, $"the document could not be read ({ex.GetType().Name}: {ex.Message})"));
+            }
         }
     }
 
@@ -148,7 +156,7 @@ public static class ManifestLoader
         UnknownFields.Find(root, JsonSerializer.SerializeToNode(obj, type, KubernetesJson.Options), "", unknown);
         foreach (var path in unknown)
         {
-            Report(path, DiagnosticSeverity.Warning, "unknown field; ignored");
+            Report(path, DiagnosticSeverity.Warning, GatewayOnlyFields.Describe(kind, path) ?? "unknown field; ignored");
         }
 
         resources.Add(new LoadedResource(reference, obj, origin));

@@ -49,6 +49,9 @@ public sealed class FaultAbort
 {
     public int? HttpStatus { get; set; }
 
+    /// <summary>A gRPC status name (e.g. UNAVAILABLE); accepted as Istio does, not injected by the sidecar yet.</summary>
+    public string? GrpcStatus { get; set; }
+
     /// <summary>Absent injects nothing.</summary>
     public Percent? Percentage { get; set; }
 }

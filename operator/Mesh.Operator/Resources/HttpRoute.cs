@@ -49,6 +49,9 @@ public sealed class HttpMatchRequest
 
     public int? Port { get; set; }
 
+    /// <summary>Istio's gateway binding of one match block: without <c>mesh</c> the block never applies to sidecars.</summary>
+    public List<string>? Gateways { get; set; }
+
     public bool? IgnoreUriCase { get; set; }
 }
 

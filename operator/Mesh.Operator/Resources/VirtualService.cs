@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Mesh.Operator.Resources;
 
 /// <summary>Istio's VirtualService: ordered HTTP routing rules for a set of hosts.</summary>
@@ -11,6 +14,9 @@ public sealed class VirtualService : MeshResource<VirtualServiceSpec>
 
 public sealed class VirtualServiceSpec
 {
+    /// <summary>The reserved gateway name that stands for every sidecar.</summary>
+    public const string MeshGateway = "mesh";
+
     public List<string>? Hosts { get; set; }
 
     public List<string>? Gateways { get; set; }
@@ -18,4 +24,14 @@ public sealed class VirtualServiceSpec
     public List<string>? ExportTo { get; set; }
 
     public List<HttpRoute>? Http { get; set; }
+
+    /// <summary>Istio's TCP routes: read so that a VirtualService with only these is valid, not compiled yet.</summary>
+    public List<JsonElement>? Tcp { get; set; }
+
+    /// <summary>Istio's TLS (SNI) routes: read so that a VirtualService with only these is valid, not compiled yet.</summary>
+    public List<JsonElement>? Tls { get; set; }
+
+    /// <summary>True unless <see cref="Gateways"/> names gateways without <c>mesh</c> (Istio's default is the mesh).</summary>
+    [JsonIgnore]
+    public bool AppliesToSidecars => Gateways is not { Count: > 0 } gateways || gateways.Contains(MeshGateway);
 }

@@ -21,6 +21,12 @@ internal static class AuthorizationRuleValidator
         {
             var rule = spec.Rules![r];
             var path = $"spec.rules[{r}]";
+            if (rule is null)
+            {
+                bag.Error(path, "a rule must not be null (use {} to match every request)");
+                continue;
+            }
+
             if (rule.From is { Count: 0 })
             {
                 bag.Error(path + ".from", "from must not be empty when present");
@@ -28,7 +34,14 @@ internal static class AuthorizationRuleValidator
 
             for (var f = 0; f < (rule.From?.Count ?? 0); f++)
             {
-                ValidateSource(bag, $"{path}.from[{f}]", rule.From![f]);
+                if (rule.From![f] is { } source)
+                {
+                    ValidateSource(bag, $"{path}.from[{f}]", source);
+                }
+                else
+                {
+                    bag.Error($"{path}.from[{f}]", "a source must not be null");
+                }
             }
 
             if (rule.To is { Count: 0 })
@@ -38,7 +51,14 @@ internal static class AuthorizationRuleValidator
 
             for (var t = 0; t < (rule.To?.Count ?? 0); t++)
             {
-                ValidateOperation(bag, $"{path}.to[{t}]", rule.To![t]);
+                if (rule.To![t] is { } operation)
+                {
+                    ValidateOperation(bag, $"{path}.to[{t}]", operation);
+                }
+                else
+                {
+                    bag.Error($"{path}.to[{t}]", "an operation must not be null");
+                }
             }
         }
     }

@@ -13,7 +13,13 @@ internal static class MeshPolicyValidator
     public static DiagnosticBag Validate(MeshPolicy policy, ValidationContext context)
     {
         var bag = new DiagnosticBag(ResourceRef.Of(policy));
-        var spec = policy.Spec;
+        if (policy.Spec is not { } spec)
+        {
+            bag.Error("spec", "spec is required");
+            return bag;
+        }
+
+        LabelSyntax.Check(bag, "spec.selector.matchLabels", spec.Selector?.MatchLabels);
         var ns = policy.Metadata.Namespace ?? "";
         var selector = spec.Selector?.MatchLabels is { Count: > 0 } labels ? labels : null;
         if (selector is not null &&
@@ -31,7 +37,12 @@ internal static class MeshPolicyValidator
                 bag.Error(path, $"'{port}' is not a port number (1-65535)");
             }
 
-            ValidationContext.CheckEnum(bag, new(path, ".mode"), settings.Mode, MtlsModes);
+            if (settings is null)
+            {
+                bag.Error(path, "port settings must not be null");
+            }
+
+            ValidationContext.CheckEnum(bag, new(path, ".mode"), settings?.Mode, MtlsModes);
         }
 
         if (spec.PortLevelMtls is { Count: > 0 } && selector is null)

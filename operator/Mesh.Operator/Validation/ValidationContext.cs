@@ -50,11 +50,30 @@ internal sealed class ValidationContext(
         return resolved;
     }
 
-    public static void CheckDuration(DiagnosticBag bag, DeferredPath path, string? value)
+    /// <summary>
+    /// Checks a duration as Istio does for every duration field: a number and unit, at least 1ms, in whole
+    /// milliseconds (or whole seconds where Envoy only has seconds, <paramref name="wholeSeconds"/>).
+    /// </summary>
+    public static void CheckDuration(DiagnosticBag bag, DeferredPath path, string? value, bool wholeSeconds = false)
     {
-        if (value is not null && !Durations.TryParse(value, out _))
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!Durations.TryParse(value, out var duration))
         {
             bag.Error(path.ToString(), $"invalid duration '{value}': expected a number and unit, e.g. 1.5s, 250ms, 1m30s");
+        }
+        else if (duration.Seconds == 0 && duration.Nanos < 1_000_000)
+        {
+            bag.Error(path.ToString(), $"duration '{value}' must be at least 1ms");
+        }
+        else if (duration.Nanos % (wholeSeconds ? 1_000_000_000 : 1_000_000) != 0)
+        {
+            bag.Error(path.ToString(), wholeSeconds
+                ? $"duration '{value}' must be in whole seconds"
+                : $"duration '{value}' must be in whole milliseconds");
         }
     }
 

@@ -9,6 +9,13 @@ internal static class WorkloadEntryValidator
     public static DiagnosticBag Validate(WorkloadEntry entry)
     {
         var bag = new DiagnosticBag(ResourceRef.Of(entry));
+        if (entry.Spec is null)
+        {
+            bag.Error("spec", "spec is required");
+            return bag;
+        }
+
+        LabelSyntax.Check(bag, "spec.labels", entry.Spec.Labels);
         if (string.IsNullOrWhiteSpace(entry.Spec.Address))
         {
             bag.Error("spec.address", "address is required");

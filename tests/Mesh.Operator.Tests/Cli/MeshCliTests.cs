@@ -59,6 +59,7 @@ public sealed class MeshCliTests : IDisposable
         Assert.Equal(
             [
                 $"{file}:20: VirtualService default/reviews: spec.http[0].route[0].destination.subset: unknown subset 'v2': no DestinationRule defines subsets for reviews.default.svc.cluster.local",
+                $"{file}:21: VirtualService default/reviews: spec.http[1]: warning: this rule is never used: rule #0 before it has no matches and takes every request",
                 $"{file}:22: VirtualService default/reviews: spec.http[1].route[0].destination.host: warning: host 'api.example.com' is not a service in the mesh; traffic is sent to it directly",
             ],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries));

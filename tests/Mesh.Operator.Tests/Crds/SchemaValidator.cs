@@ -9,7 +9,7 @@ namespace Mesh.Operator.Tests.Crds;
 /// Checks a document against an OpenAPI v3 schema the way the API server validates a custom resource (the
 /// keywords the CRDs use: type, properties, additionalProperties, items, required, enum, pattern, minimum, maximum,
 /// exclusiveMinimum, minLength, minItems, maxProperties). Fields the schema does not know count as violations,
-/// since the API server would prune them.
+/// since the API server would prune them; so does a null list item, while a null field counts as absent.
 /// </summary>
 internal static class SchemaValidator
 {
@@ -88,6 +88,13 @@ internal static class SchemaValidator
 
             for (var i = 0; i < array.Count; i++)
             {
+                // The API server prunes a null field of an object, but a null list item fails its type.
+                if (array[i] is null && schema["items"]?["nullable"]?.GetValue<bool>() != true)
+                {
+                    violations.Add($"{path}[{i}]: expected {schema["items"]?["type"]}, got Null");
+                    continue;
+                }
+
                 Check(schema["items"]!.AsObject(), array[i], $"{path}[{i}]", violations);
             }
         }

@@ -1,0 +1,70 @@
+using System.Net;
+using Mesh.Operator.Resources;
+
+namespace Mesh.Operator.Validation;
+
+/// <summary>Checks a destination (of a route or a mirror): host syntax and existence, subset, port.</summary>
+internal static class DestinationValidator
+{
+    public static void Validate(DiagnosticBag bag, Destination? destination, string path, string ns, ValidationContext context)
+    {
+        if (destination is null)
+        {
+            bag.Error(path, "destination is required");
+            return;
+        }
+
+        if (destination.Host == "*")
+        {
+            bag.Error(path + ".host", "the wildcard host * is not a valid destination");
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(destination.Host) && DnsNames.CheckWildcardDomain(destination.Host) is { } syntax &&
+            !IPAddress.TryParse(destination.Host, out _))
+        {
+            bag.Error(path + ".host", syntax);
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(destination.Subset) && !DnsNames.IsLabel(destination.Subset))
+        {
+            bag.Error(path + ".subset", $"invalid subset name '{destination.Subset}': letters, digits and '-', at most 63");
+            return;
+        }
+
+        var resolved = context.CheckHost(bag, new(path, ".host"), destination.Host, ns, "traffic is sent to it directly");
+        var port = destination.Port?.Number;
+        ValidationContext.CheckRange(bag, new(path, ".port.number"), port, 1, 65535);
+        if (resolved is not { Service: { } service } target)
+        {
+            if (resolved is not null && !string.IsNullOrEmpty(destination.Subset))
+            {
+                bag.UnresolvedRef(path + ".subset", $"unknown subset '{destination.Subset}': host {resolved.Value.Host} is outside the mesh");
+            }
+
+            return;
+        }
+
+        if (port is { } number && service.FindPort(number) is null)
+        {
+            bag.UnresolvedRef(path + ".port.number", $"service {target.Host} has no port {number}");
+        }
+        else if (port is null && service.Ports.Count > 1)
+        {
+            bag.Error(path + ".port", $"service {target.Host} has several ports; destination.port.number is required");
+        }
+
+        if (!string.IsNullOrEmpty(destination.Subset))
+        {
+            var rule = context.RuleFor(target.Host);
+            if (rule?.Spec.Subsets?.Exists(s => s?.Name == destination.Subset) != true)
+            {
+                var subsets = rule?.Spec.Subsets?.Select(s => s?.Name).OfType<string>() ?? [];
+                bag.UnresolvedRef(path + ".subset", rule is null
+                    ? $"unknown subset '{destination.Subset}': no DestinationRule defines subsets for {target.Host}"
+                    : $"unknown subset '{destination.Subset}' of {target.Host} (DestinationRule {rule.Metadata.Namespace}/{rule.Metadata.Name} defines: {string.Join(", ", subsets)})");
+            }
+        }
+    }
+}

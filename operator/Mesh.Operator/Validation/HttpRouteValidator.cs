@@ -1,0 +1,122 @@
+using Mesh.Operator.Resources;
+
+namespace Mesh.Operator.Validation;
+
+/// <summary>Checks one rule of <c>spec.http</c>: its matches, its action (route or redirect) and its policies.</summary>
+internal static class HttpRouteValidator
+{
+    public static void Validate(DiagnosticBag bag, HttpRoute rule, string path, string ns, ValidationContext context)
+    {
+        for (var k = 0; k < (rule.Match?.Count ?? 0); k++)
+        {
+            HttpMatchValidator.Validate(bag, rule.Match![k], $"{path}.match[{k}]");
+        }
+
+        CheckAction(bag, rule, path);
+        if (rule.Route is { Count: > 0 } route)
+        {
+            CheckDestinations(bag, route, path, ns, context);
+        }
+
+        if (rule.Redirect is { } redirect)
+        {
+            CheckRedirect(bag, redirect, path + ".redirect");
+        }
+
+        if (rule.Rewrite is { } rewrite && string.IsNullOrEmpty(rewrite.Uri) && string.IsNullOrEmpty(rewrite.Authority))
+        {
+            bag.Error(path + ".rewrite", "a rewrite must set uri or authority");
+        }
+
+        HeaderOperationsValidator.Validate(bag, rule.Headers, path + ".headers");
+        HeaderOperationsValidator.CheckAuthorityOnce(bag, rule.Rewrite?.Authority, rule.Headers, path);
+        ValidationContext.CheckDuration(bag, new(path, ".timeout"), rule.Timeout);
+        if (rule.Retries is { } retries)
+        {
+            RetryPolicyValidator.Validate(bag, retries, path + ".retries");
+        }
+
+        if (rule.Fault is { } fault)
+        {
+            FaultValidator.Validate(bag, fault, path + ".fault");
+        }
+
+        if (rule.Mirror is not null)
+        {
+            DestinationValidator.Validate(bag, rule.Mirror, path + ".mirror", ns, context);
+        }
+
+        ValidationContext.CheckRange(bag, new(path, ".mirrorPercentage.value"), rule.MirrorPercentage?.Value, 0, 100);
+        if (rule.CorsPolicy is { } cors)
+        {
+            CorsPolicyValidator.Validate(bag, cors, path + ".corsPolicy");
+        }
+    }
+
+    private static void CheckAction(DiagnosticBag bag, HttpRoute rule, string path)
+    {
+        var hasRoute = rule.Route is { Count: > 0 };
+        if (hasRoute == (rule.Redirect is not null))
+        {
+            bag.Error(path, hasRoute
+                ? "a rule has exactly one of route or redirect; this one has both"
+                : "a rule has exactly one of route or redirect; this one has neither");
+        }
+
+        if (rule.Redirect is not null && rule.Fault is not null)
+        {
+            bag.Error(path + ".fault", "a rule with a redirect cannot have a fault");
+        }
+
+        if (rule.Redirect is not null && rule.Rewrite is not null)
+        {
+            bag.Error(path + ".rewrite", "a rule with a redirect cannot have a rewrite");
+        }
+    }
+
+    private static void CheckDestinations(DiagnosticBag bag, List<HttpRouteDestination> route, string path, string ns, ValidationContext context)
+    {
+        var sum = 0L;
+        for (var j = 0; j < route.Count; j++)
+        {
+            var destPath = $"{path}.route[{j}]";
+            if (route[j] is not { } destination)
+            {
+                bag.Error(destPath, "a route destination must not be null");
+                continue;
+            }
+
+            // Weights are relative (Istio accepts any non-negative weights, not only those summing to 100).
+            if (destination.Weight is < 0)
+            {
+                bag.Error(destPath + ".weight", $"a weight must not be negative, got {destination.Weight}");
+            }
+
+            sum += Math.Max(destination.Weight ?? 0, 0);
+            HeaderOperationsValidator.Validate(bag, destination.Headers, destPath + ".headers");
+            DestinationValidator.Validate(bag, destination.Destination, destPath + ".destination", ns, context);
+        }
+
+        if (route.Count > 1 && sum == 0)
+        {
+            bag.Error(path + ".route", "the weights of the destinations are all zero (or missing): no destination would get traffic");
+        }
+    }
+
+    private static void CheckRedirect(DiagnosticBag bag, HttpRedirect redirect, string path)
+    {
+        if (string.IsNullOrEmpty(redirect.Uri) && string.IsNullOrEmpty(redirect.Authority) && redirect.Port is null && string.IsNullOrEmpty(redirect.Scheme))
+        {
+            bag.Error(path, "a redirect must set uri, authority, scheme or port");
+        }
+
+        // 0 means unset (301), as in Istio.
+        if (redirect.RedirectCode is { } code and not 0 and not (>= 300 and <= 399))
+        {
+            bag.Error(path + ".redirectCode", $"{code} is not a redirect status (3xx)");
+        }
+
+        ValidationContext.CheckRange(bag, new(path, ".port"), redirect.Port, 0, 65535);
+        ValidationContext.CheckEnum(bag, new(path, ".scheme"), string.IsNullOrEmpty(redirect.Scheme) ? null : redirect.Scheme, "http", "https");
+    }
+}

@@ -1,0 +1,63 @@
+using Mesh.Kubernetes.Models;
+
+namespace Mesh.Operator.Validation;
+
+/// <summary>
+/// Checks the Kubernetes objects the compiler reads for the null sections a hand-written manifest can have
+/// (<c>spec:</c> left empty, <c>ports: [ - ]</c>); the API server never sends these, local manifests can.
+/// </summary>
+internal static class KubernetesObjectValidator
+{
+    public static DiagnosticBag Validate(Service service)
+    {
+        var bag = new DiagnosticBag(ResourceRef.Of(service));
+        if (service.Spec is null)
+        {
+            bag.Error("spec", "spec is required");
+            return bag;
+        }
+
+        for (var i = 0; i < (service.Spec.Ports?.Count ?? 0); i++)
+        {
+            if (service.Spec.Ports![i] is null)
+            {
+                bag.Error($"spec.ports[{i}]", "a port must not be null");
+            }
+        }
+
+        LabelSyntax.Check(bag, "spec.selector", service.Spec.Selector);
+        return bag;
+    }
+
+    public static DiagnosticBag Validate(Pod pod)
+    {
+        var bag = new DiagnosticBag(ResourceRef.Of(pod));
+        LabelSyntax.Check(bag, "metadata.labels", pod.Metadata.Labels);
+        if (pod.Spec is null)
+        {
+            bag.Error("spec", "spec is required");
+        }
+        else if (pod.Spec.Containers?.Exists(c => c is null || c.Ports?.Contains(null!) == true) == true)
+        {
+            bag.Error("spec.containers", "a container or container port must not be null");
+        }
+
+        return bag;
+    }
+
+    public static DiagnosticBag Validate(EndpointSlice slice)
+    {
+        var bag = new DiagnosticBag(ResourceRef.Of(slice));
+        if (slice.Endpoints?.Exists(e => e is null || e.Addresses?.Contains(null!) == true) == true)
+        {
+            bag.Error("endpoints", "an endpoint or address must not be null");
+        }
+
+        if (slice.Ports?.Contains(null!) == true)
+        {
+            bag.Error("ports", "a port must not be null");
+        }
+
+        return bag;
+    }
+}

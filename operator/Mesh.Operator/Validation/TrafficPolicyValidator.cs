@@ -1,0 +1,101 @@
+using Mesh.Operator.Resources;
+
+namespace Mesh.Operator.Validation;
+
+/// <summary>
+/// Checks a traffic policy as Istio does: not empty (<c>trafficPolicy: {}</c>, <c>connectionPool: {}</c> are errors),
+/// balancer, pool limits not negative, durations at least 1ms in whole milliseconds, percentages 0-100.
+/// </summary>
+internal static class TrafficPolicyValidator
+{
+    public static readonly string[] LoadBalancers = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "PASSTHROUGH", "PEAK_EWMA"];
+
+    public static readonly string[] TlsModes = ["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL", "MESH_MUTUAL"];
+
+    public static void Validate(DiagnosticBag bag, TrafficPolicySpec? policy, string path)
+    {
+        if (policy is null)
+        {
+            return;
+        }
+
+        if (policy.LoadBalancer is null && policy.ConnectionPool is null && policy.OutlierDetection is null && policy.Tls is null)
+        {
+            bag.Error(path, "a traffic policy must set at least one of loadBalancer, connectionPool, outlierDetection or tls");
+            return;
+        }
+
+        if (policy.LoadBalancer is { } lb)
+        {
+            CheckLoadBalancer(bag, lb, path + ".loadBalancer");
+        }
+
+        if (policy.ConnectionPool is { } pool)
+        {
+            CheckConnectionPool(bag, pool, path + ".connectionPool");
+        }
+
+        if (policy.OutlierDetection is { } outlier)
+        {
+            var o = path + ".outlierDetection";
+            ValidationContext.CheckRange(bag, new(o, ".consecutive5xxErrors"), outlier.Consecutive5xxErrors, 0, int.MaxValue);
+            ValidationContext.CheckRange(bag, new(o, ".consecutiveGatewayErrors"), outlier.ConsecutiveGatewayErrors, 0, int.MaxValue);
+            ValidationContext.CheckDuration(bag, new(o, ".interval"), outlier.Interval);
+            ValidationContext.CheckDuration(bag, new(o, ".baseEjectionTime"), outlier.BaseEjectionTime);
+            ValidationContext.CheckRange(bag, new(o, ".maxEjectionPercent"), outlier.MaxEjectionPercent, 0, 100);
+        }
+
+        ValidationContext.CheckEnum(bag, new(path, ".tls.mode"), policy.Tls?.Mode, TlsModes);
+    }
+
+    private static void CheckLoadBalancer(DiagnosticBag bag, LoadBalancerSettings lb, string path)
+    {
+        ValidationContext.CheckEnum(bag, new(path, ".simple"), lb.Simple, LoadBalancers);
+        if (lb.Simple is not null && lb.ConsistentHash is not null)
+        {
+            bag.Error(path, "exactly one of simple or consistentHash is allowed");
+        }
+
+        if (lb.ConsistentHash is not { } hash)
+        {
+            return;
+        }
+
+        var keys = (hash.HttpHeaderName is null ? 0 : 1) + (hash.HttpCookie is null ? 0 : 1) + (hash.UseSourceIp == true ? 1 : 0);
+        if (keys != 1)
+        {
+            bag.Error(path + ".consistentHash", "exactly one of httpHeaderName, httpCookie or useSourceIp is required");
+        }
+
+        if (hash.HttpCookie is { } cookie)
+        {
+            if (string.IsNullOrEmpty(cookie.Name))
+            {
+                bag.Error(path + ".consistentHash.httpCookie.name", "name is required");
+            }
+
+            ValidationContext.CheckDuration(bag, new(path, ".consistentHash.httpCookie.ttl"), cookie.Ttl);
+        }
+
+        ValidationContext.CheckRange(bag, new(path, ".consistentHash.minimumRingSize"), hash.MinimumRingSize, 0, int.MaxValue);
+    }
+
+    private static void CheckConnectionPool(DiagnosticBag bag, ConnectionPoolSettings pool, string path)
+    {
+        if (pool.Tcp is null && pool.Http is null)
+        {
+            bag.Error(path, "a connection pool must set tcp or http");
+            return;
+        }
+
+        var tcp = path + ".tcp";
+        ValidationContext.CheckRange(bag, new(tcp, ".maxConnections"), pool.Tcp?.MaxConnections, 0, int.MaxValue);
+        ValidationContext.CheckDuration(bag, new(tcp, ".connectTimeout"), pool.Tcp?.ConnectTimeout);
+        var http = path + ".http";
+        ValidationContext.CheckRange(bag, new(http, ".http1MaxPendingRequests"), pool.Http?.Http1MaxPendingRequests, 0, int.MaxValue);
+        ValidationContext.CheckRange(bag, new(http, ".http2MaxRequests"), pool.Http?.Http2MaxRequests, 0, int.MaxValue);
+        ValidationContext.CheckRange(bag, new(http, ".maxRequestsPerConnection"), pool.Http?.MaxRequestsPerConnection, 0, int.MaxValue);
+        ValidationContext.CheckRange(bag, new(http, ".maxRetries"), pool.Http?.MaxRetries, 0, int.MaxValue);
+        ValidationContext.CheckDuration(bag, new(http, ".idleTimeout"), pool.Http?.IdleTimeout);
+    }
+}
