@@ -13,6 +13,7 @@ namespace Mesh.IntegrationTests;
 /// The operator out of cluster against a real API server: CRDs installed with our client, status written back onto a
 /// VirtualService, and the injection decision made from the cluster's namespace labels for a pod the cluster created.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterSuiteTests
 {
     private static readonly TimeSpan ClusterTimeout = TimeSpan.FromSeconds(60);
