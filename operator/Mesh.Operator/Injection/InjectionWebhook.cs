@@ -79,7 +79,7 @@ internal sealed class InjectionWebhook
         if (InjectionPrecheck.Problem(pod, _options) is { } problem)
         {
             InjectionLog.SkippedWithWarning(_logger, namespaceName, podName, problem.Warning);
-            _metrics.Record("skipped", problem.Reason);
+            _metrics.Record("skipped", decision.Entry, problem.Reason);
             return new AdmissionResponse { Uid = uid, Allowed = true, Warnings = [problem.Warning] };
         }
 
