@@ -13,7 +13,7 @@ internal static class ConfigServerExtensions
     public static IServiceCollection AddConfigServer(this IServiceCollection services, Action<ConfigServerOptions>? configure = null)
     {
         services.AddGrpcWire();
-        services.AddMetrics();
+        services.AddOperatorMetricsRegistry();
         services.AddOptions<ConfigServerOptions>().Configure(options => configure?.Invoke(options));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProxyRegistry>();

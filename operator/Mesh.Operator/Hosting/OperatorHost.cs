@@ -1,6 +1,5 @@
 using System.Net;
 using Mesh.Api.Grpc;
-using Mesh.Api.Telemetry;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Diagnostics;
 using Mesh.Operator.Identity;
@@ -76,13 +75,8 @@ public static class OperatorHost
             services.AddStatusWriter();
         }
 
-        services.AddSingleton(provider =>
-        {
-            // Resolved before the listener starts: its callback runs on whichever thread publishes an instrument and
-            // must not call back into the container.
-            var operatorMeter = provider.GetRequiredService<OperatorMetrics>().Meter;
-            return new PrometheusExporter(meter => ReferenceEquals(meter, operatorMeter) || meter.Name == "Mesh.Kubernetes");
-        });
+        services.AddOperatorMetricsRegistry();
+        services.AddSingleton<InformerMetricsBridge>();
         services.AddWebhookTls(webhookTls, tls =>
         {
             tls.CertFile = options.WebhookCertFile;
@@ -116,8 +110,9 @@ public static class OperatorHost
 
         var app = builder.Build();
 
-        // Created now, not on the first scrape, so that it counts from the start.
-        app.Services.GetRequiredService<PrometheusExporter>();
+        // Created now, not on the first scrape, so that they count from the start.
+        app.Services.GetRequiredService<OperatorMetrics>();
+        app.Services.GetRequiredService<InformerMetricsBridge>();
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.GrpcPort,
             grpc => grpc.UseRouting().UseEndpoints(endpoints =>

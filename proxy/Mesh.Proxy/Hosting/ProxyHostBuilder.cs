@@ -1,5 +1,4 @@
 using System.Net;
-using Mesh.Api.Telemetry;
 using Mesh.Proxy.Admin;
 using Mesh.Proxy.Capture;
 using Mesh.Proxy.Clusters;
@@ -78,13 +77,6 @@ public static class ProxyHostBuilder
         services.AddSingleton<IConfigApplier, ConfigApplier>();
         services.AddSingleton<DrainState>();
         services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton(sp =>
-        {
-            // Resolved before the listener starts: its callback runs on whichever thread publishes an instrument and
-            // must not call back into the container.
-            var proxyMeter = sp.GetRequiredService<ProxyMetrics>().Meter;
-            return new PrometheusExporter(meter => ReferenceEquals(meter, proxyMeter));
-        });
         services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<MirrorSender>();
         services.AddSingleton<UpstreamSender>();
