@@ -15,9 +15,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Serilog;
-using Serilog.Events;
 
 namespace Mesh.Operator.Hosting;
 
@@ -31,7 +28,7 @@ public static class OperatorHost
         var listenAddress = IPAddress.Parse(options.ListenAddress ?? (source.IsDirectory ? "127.0.0.1" : "0.0.0.0"));
 
         var builder = WebApplication.CreateSlimBuilder();
-        ConfigureLogging(builder, options.LogLevel);
+        OperatorLogging.Configure(builder, options.LogLevel);
         var webhookTls = WebhookTlsExtensions.SelectMode(options.WebhookCertFile, options.WebhookKeyFile, kube: !source.IsDirectory);
         if (options.InjectionTemplate is { } templateFile)
         {
@@ -122,33 +119,19 @@ public static class OperatorHost
             }));
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.HttpPort,
-            http => http.UseRouting().UseEndpoints(endpoints => endpoints.MapOperatorDiagnostics()));
+            http => http
+                .UseWhen(context => context.Request.Path.StartsWithSegments("/debug"), debug => debug.UseDebugRequestLogging())
+                .UseRouting()
+                .UseEndpoints(endpoints => endpoints.MapOperatorDiagnostics()));
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.WebhookPort,
-            webhook => webhook.UseRouting().UseEndpoints(endpoints => endpoints.MapInjectionWebhook()));
+            webhook => webhook.UseDebugRequestLogging().UseRouting().UseEndpoints(endpoints => endpoints.MapInjectionWebhook()));
         app.Run(context =>
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });
         return app;
-    }
-
-    private static void ConfigureLogging(WebApplicationBuilder builder, string level)
-    {
-        if (!Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var minimum))
-        {
-            throw new ArgumentException($"--log-level: '{level}' is not one of Verbose, Debug, Information, Warning, Error.");
-        }
-
-        var logger = new LoggerConfiguration()
-            .MinimumLevel.Is(minimum)
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(logger, dispose: true);
     }
 
     private static (bool IsDirectory, string? Path) ParseSource(string? source)

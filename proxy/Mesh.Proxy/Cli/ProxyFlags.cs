@@ -26,12 +26,13 @@ internal sealed class ProxyFlags
     public Option<string> TokenFile { get; } = StringOption("--token-file", "Kube mode: service-account token presented for the workload certificate, re-read each time.", Defaults.TokenFile);
     public Option<string?> BootstrapTokenFile { get; } = NullableStringOption("--bootstrap-token-file", "Local mode: the operator's bootstrap token file (or env MESH_BOOTSTRAP_TOKEN with the token).");
     public Option<bool> InlineIo { get; } = BoolOption("--inline-io", "Run request handling and socket completions on the socket threads, without thread-pool hops (false: hop).", Defaults.InlineIo);
+    public Option<string> LogLevel { get; } = StringOption("--log-level", "Lowest level logged: Verbose, Debug, Information, Warning, Error, Fatal.", Defaults.LogLevel);
     public Option<TimeSpan> DrainTimeout { get; } = DurationOption("--drain-timeout", "Grace period for in-flight requests on SIGTERM (e.g. 5s).", Defaults.DrainTimeout);
 
     private IEnumerable<Option> All =>
     [
         DiscoveryAddress, NodeId, Namespace, Labels, ServiceAccount, OutboundPort, InboundPort, AppPort, AdminPort,
-        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo,
+        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo, LogLevel,
     ];
 
     public void AddTo(Command command)
@@ -47,6 +48,12 @@ internal sealed class ProxyFlags
             if (error is not null)
             {
                 result.AddError($"--labels: {error}");
+            }
+
+            var logLevel = result.GetValue(LogLevel) ?? Defaults.LogLevel;
+            if (!ProxyLogging.TryParseLevel(logLevel, out _))
+            {
+                result.AddError(ProxyLogging.InvalidLevel(logLevel));
             }
 
             // Custom parsers run lazily, so their errors surface here rather than as parse errors.
@@ -84,6 +91,7 @@ internal sealed class ProxyFlags
             OtlpEndpoint = result.GetValue(OtlpEndpoint),
             DrainTimeout = result.GetValue(DrainTimeout),
             InlineIo = result.GetValue(InlineIo),
+            LogLevel = result.GetValue(LogLevel) ?? Defaults.LogLevel,
             TokenFile = result.GetValue(TokenFile)!,
             BootstrapTokenFile = result.GetValue(BootstrapTokenFile),
 

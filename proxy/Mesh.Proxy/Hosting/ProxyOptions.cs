@@ -65,6 +65,9 @@ public sealed class ProxyOptions
     /// </summary>
     public int LogQueueCapacity { get; set; } = 10_000;
 
+    /// <summary>The lowest level logged: Verbose, Debug, Information, Warning, Error or Fatal. Default Information.</summary>
+    public string LogLevel { get; set; } = "Information";
+
     /// <summary>How long in-flight requests may take to finish after SIGTERM. Default 5 s (Istio's drain duration).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

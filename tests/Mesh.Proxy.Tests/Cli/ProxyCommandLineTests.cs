@@ -30,6 +30,25 @@ public sealed class ProxyCommandLineTests
         Assert.Contains(bad.Errors, e => e.Message.Contains("--labels", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("debug", "debug")]
+    [InlineData("warn", "warn")]
+    [InlineData("Information", "Information")]
+    public void LogLevelTakesSerilogsNamesAndTheShortOnesTheInjectionAnnotationCarries(string flag, string bound)
+    {
+        var flags = new ProxyFlags();
+        var root = new System.CommandLine.RootCommand();
+        flags.AddTo(root);
+
+        var parsed = root.Parse(["--log-level", flag]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(bound, flags.Bind(parsed).LogLevel);
+        Assert.Equal("Information", flags.Bind(root.Parse([])).LogLevel);
+        Assert.Contains(root.Parse(["--log-level", "loud"]).Errors, e => e.Message.Contains("--log-level: 'loud'", StringComparison.Ordinal));
+        Assert.Contains(root.Parse(["--log-level", "7"]).Errors, e => e.Message.Contains("--log-level", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void EnvironmentNamesFollowTheFlagNames()
     {
