@@ -16,6 +16,7 @@ internal static class ConfigServerExtensions
 {
     public static IServiceCollection AddConfigServer(this IServiceCollection services, Action<ConfigServerOptions>? configure = null)
     {
+        services.AddOperatorMetricsRegistry();
         services.AddOptions<ConfigServerOptions>().Configure(options => configure?.Invoke(options));
         services.AddGrpc();
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<ConfigServerOptions>>((grpc, config) =>
@@ -23,7 +24,6 @@ internal static class ConfigServerExtensions
             grpc.MaxReceiveMessageSize = config.Value.MaxReceiveMessageSize;
             grpc.MaxSendMessageSize = config.Value.MaxSendMessageSize;
         });
-        services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProxyRegistry>();
         services.AddSingleton<OperatorMetrics>();

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
-using Mesh.Api.Telemetry;
 using Mesh.Api.V1;
 using Mesh.Kubernetes;
 using Mesh.Operator.ConfigServer;
@@ -11,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
 
 namespace Mesh.Operator.Diagnostics;
 
@@ -26,12 +26,18 @@ internal static class DiagnosticsEndpoints
     {
         endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
         endpoints.MapGet("/readyz", Ready);
-        endpoints.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
+        endpoints.MapGet("/metrics", ExportMetricsAsync);
         var debug = endpoints.MapGroup("/debug").AddEndpointFilter(DebugHostFilter.InvokeAsync);
         debug.MapGet("/proxies", (ProxyRegistry registry) => Results.Json(registry.Statuses(), KubernetesJson.Options));
         debug.MapGet("/config", Config);
         debug.MapGet("/resources", Resources);
         return endpoints;
+    }
+
+    private static async Task ExportMetricsAsync(HttpContext context, CollectorRegistry registry)
+    {
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
     }
 
     private static IResult Ready(IResourceSource source, MeshReconciler reconciler)

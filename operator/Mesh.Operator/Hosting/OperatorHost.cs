@@ -1,5 +1,4 @@
 using System.Net;
-using Mesh.Api.Telemetry;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Diagnostics;
 using Mesh.Operator.Identity;
@@ -15,9 +14,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Serilog;
-using Serilog.Events;
 
 namespace Mesh.Operator.Hosting;
 
@@ -31,7 +27,7 @@ public static class OperatorHost
         var listenAddress = IPAddress.Parse(options.ListenAddress ?? (source.IsDirectory ? "127.0.0.1" : "0.0.0.0"));
 
         var builder = WebApplication.CreateSlimBuilder();
-        ConfigureLogging(builder, options.LogLevel);
+        OperatorLogging.Configure(builder, options.LogLevel);
         var webhookTls = WebhookTlsExtensions.SelectMode(options.WebhookCertFile, options.WebhookKeyFile, kube: !source.IsDirectory);
         if (options.InjectionTemplate is { } templateFile)
         {
@@ -76,13 +72,8 @@ public static class OperatorHost
             services.AddStatusWriter();
         }
 
-        services.AddSingleton(provider =>
-        {
-            // Resolved before the listener starts: its callback runs on whichever thread publishes an instrument and
-            // must not call back into the container.
-            var operatorMeter = provider.GetRequiredService<OperatorMetrics>().Meter;
-            return new PrometheusExporter(meter => ReferenceEquals(meter, operatorMeter) || meter.Name == "Mesh.Kubernetes");
-        });
+        services.AddOperatorMetricsRegistry();
+        services.AddSingleton<InformerMetricsBridge>();
         services.AddWebhookTls(webhookTls, tls =>
         {
             tls.CertFile = options.WebhookCertFile;
@@ -119,8 +110,9 @@ public static class OperatorHost
 
         var app = builder.Build();
 
-        // Created now, not on the first scrape, so that it counts from the start.
-        app.Services.GetRequiredService<PrometheusExporter>();
+        // Created now, not on the first scrape, so that they count from the start.
+        app.Services.GetRequiredService<OperatorMetrics>();
+        app.Services.GetRequiredService<InformerMetricsBridge>();
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.GrpcPort,
             grpc => grpc.UseRouting().UseEndpoints(endpoints =>
@@ -130,33 +122,19 @@ public static class OperatorHost
             }));
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.HttpPort,
-            http => http.UseRouting().UseEndpoints(endpoints => endpoints.MapOperatorDiagnostics()));
+            http => http
+                .UseWhen(context => context.Request.Path.StartsWithSegments("/debug"), debug => debug.UseDebugRequestLogging())
+                .UseRouting()
+                .UseEndpoints(endpoints => endpoints.MapOperatorDiagnostics()));
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.WebhookPort,
-            webhook => webhook.UseRouting().UseEndpoints(endpoints => endpoints.MapInjectionWebhook()));
+            webhook => webhook.UseDebugRequestLogging().UseRouting().UseEndpoints(endpoints => endpoints.MapInjectionWebhook()));
         app.Run(context =>
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });
         return app;
-    }
-
-    private static void ConfigureLogging(WebApplicationBuilder builder, string level)
-    {
-        if (!Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var minimum))
-        {
-            throw new ArgumentException($"--log-level: '{level}' is not one of Verbose, Debug, Information, Warning, Error.");
-        }
-
-        var logger = new LoggerConfiguration()
-            .MinimumLevel.Is(minimum)
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(logger, dispose: true);
     }
 
     private static (bool IsDirectory, string? Path) ParseSource(string? source)

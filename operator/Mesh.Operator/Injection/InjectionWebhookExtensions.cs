@@ -1,3 +1,4 @@
+using Mesh.Operator.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,7 +23,7 @@ public static class InjectionWebhookExtensions
             options.Configure(configure);
         }
 
-        services.AddMetrics();
+        services.AddOperatorMetricsRegistry();
         services.TryAddSingleton<INamespaceLabels, NoNamespaceLabels>();
         services.TryAddSingleton<InjectionMetrics>();
         services.TryAddSingleton<InjectionWebhook>();

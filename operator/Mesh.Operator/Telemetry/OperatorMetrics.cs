@@ -1,54 +1,58 @@
-using System.Diagnostics.Metrics;
 using Mesh.Operator.ConfigServer;
+using Prometheus;
 
 namespace Mesh.Operator.Telemetry;
 
-/// <summary>The operator's instruments, named as the design's observability contract fixes them.</summary>
-internal sealed class OperatorMetrics : IDisposable
+/// <summary>The operator's metrics, named as the design's observability contract fixes them, in this host's registry.</summary>
+internal sealed class OperatorMetrics
 {
-    public const string MeterName = "Mesh.Operator";
+    private static readonly double[] ConvergenceBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-    private readonly Meter _meter;
+    private readonly Counter.Child _sent;
+    private readonly Counter.Child _acked;
+    private readonly Counter.Child _nacked;
+    private readonly Counter.Child _dropped;
+    private readonly Histogram _convergence;
+    private readonly Counter _reconcileErrors;
+    private readonly Counter _certificatesIssued;
+    private readonly Counter _certificateRejections;
 
-    /// <summary>The operator's meter; the informers report on a meter of their own, <c>Mesh.Kubernetes</c>.</summary>
-    public Meter Meter => _meter;
-    private readonly Counter<long> _pushes;
-    private readonly Histogram<double> _convergence;
-    private readonly Counter<long> _reconcileErrors;
-    private readonly Counter<long> _certificatesIssued;
-    private readonly Counter<long> _certificateRejections;
-
-    public OperatorMetrics(IMeterFactory meterFactory, ProxyRegistry registry)
+    public OperatorMetrics(CollectorRegistry registry, ProxyRegistry proxies)
     {
-        _meter = meterFactory.Create(MeterName);
-        _meter.CreateObservableGauge("mesh_connected_proxies", () => registry.Count, description: "Proxies connected to this replica's config stream.");
-        _pushes = _meter.CreateCounter<long>("mesh_config_pushes_total", description: "Config responses by result: sent, ack, nack, dropped.");
-        _convergence = _meter.CreateHistogram<double>(
+        var factory = Metrics.WithCustomRegistry(registry);
+        var connected = factory.CreateGauge("mesh_connected_proxies", "Proxies connected to this replica's config stream.");
+        registry.AddBeforeCollectCallback(() => connected.Set(proxies.Count));
+
+        // Every result is bound up front: pushes are counted per proxy and response, and a rate() over a series
+        // needs it to exist before its first increment.
+        var pushes = factory.CreateCounter("mesh_config_pushes_total", "Config responses by result: sent, ack, nack, dropped.", "result");
+        _sent = pushes.WithLabels("sent");
+        _acked = pushes.WithLabels("ack");
+        _nacked = pushes.WithLabels("nack");
+        _dropped = pushes.WithLabels("dropped");
+        _convergence = factory.CreateHistogram(
             "mesh_config_convergence_seconds",
-            unit: "s",
-            description: "From a change seen to every affected proxy's answer.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
-        _reconcileErrors = _meter.CreateCounter<long>("mesh_reconcile_errors_total", description: "Failures while compiling or writing status.");
-        _certificatesIssued = _meter.CreateCounter<long>("mesh_certificates_issued_total", description: "Workload certificates signed by the mesh CA.");
-        _certificateRejections = _meter.CreateCounter<long>(
-            "mesh_certificate_rejections_total", description: "SignCertificate calls refused, by reason: unauthenticated, invalid, unavailable.");
+            "From a change seen to every affected proxy's answer.",
+            new HistogramConfiguration { Buckets = ConvergenceBuckets });
+        _reconcileErrors = factory.CreateCounter("mesh_reconcile_errors_total", "Failures while compiling or writing status.", "stage");
+        _certificatesIssued = factory.CreateCounter("mesh_certificates_issued_total", "Workload certificates signed by the mesh CA.");
+        _certificateRejections = factory.CreateCounter(
+            "mesh_certificate_rejections_total", "SignCertificate calls refused, by reason: unauthenticated, invalid, unavailable.", "reason");
     }
 
-    public void PushSent() => _pushes.Add(1, new KeyValuePair<string, object?>("result", "sent"));
+    public void PushSent() => _sent.Inc();
 
-    public void PushAcked() => _pushes.Add(1, new KeyValuePair<string, object?>("result", "ack"));
+    public void PushAcked() => _acked.Inc();
 
-    public void PushNacked() => _pushes.Add(1, new KeyValuePair<string, object?>("result", "nack"));
+    public void PushNacked() => _nacked.Inc();
 
-    public void PushDropped() => _pushes.Add(1, new KeyValuePair<string, object?>("result", "dropped"));
+    public void PushDropped() => _dropped.Inc();
 
-    public void Converged(TimeSpan elapsed) => _convergence.Record(elapsed.TotalSeconds);
+    public void Converged(TimeSpan elapsed) => _convergence.Observe(elapsed.TotalSeconds);
 
-    public void ReconcileError(string stage) => _reconcileErrors.Add(1, new KeyValuePair<string, object?>("stage", stage));
+    public void ReconcileError(string stage) => _reconcileErrors.WithLabels(stage).Inc();
 
-    public void CertificateIssued() => _certificatesIssued.Add(1);
+    public void CertificateIssued() => _certificatesIssued.Inc();
 
-    public void CertificateRejected(string reason) => _certificateRejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
-
-    public void Dispose() => _meter.Dispose();
+    public void CertificateRejected(string reason) => _certificateRejections.WithLabels(reason).Inc();
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Google.Protobuf;
 using Mesh.Api.Security;
-using Mesh.Api.Telemetry;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
 using Mesh.Proxy.Telemetry;
@@ -18,17 +17,17 @@ internal sealed class AdminMiddleware
 {
     private readonly SnapshotHolder _snapshots;
     private readonly DrainState _drain;
-    private readonly PrometheusExporter _exporter;
+    private readonly ProxyMetrics _metrics;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
     private readonly LocalHostPolicy _hosts;
 
-    public AdminMiddleware(SnapshotHolder snapshots, DrainState drain, PrometheusExporter exporter, IHostApplicationLifetime lifetime, TimeProvider time, LocalHostPolicy hosts)
+    public AdminMiddleware(SnapshotHolder snapshots, DrainState drain, ProxyMetrics metrics, IHostApplicationLifetime lifetime, TimeProvider time, LocalHostPolicy hosts)
     {
         _hosts = hosts;
         _snapshots = snapshots;
         _drain = drain;
-        _exporter = exporter;
+        _metrics = metrics;
         _lifetime = lifetime;
         _time = time;
     }
@@ -47,11 +46,18 @@ internal sealed class AdminMiddleware
             "/ready" => Ready(context),
             "/config_dump" => ConfigDump(context),
             "/clusters" => Clusters(context),
-            "/stats/prometheus" => Text(context, StatusCodes.Status200OK, _exporter.Scrape(), PrometheusExporter.ContentType),
+            "/stats/prometheus" => Stats(context),
             "/quitquitquit" when HttpMethods.IsPost(method) => Quit(context),
             "/quitquitquit" => Text(context, StatusCodes.Status405MethodNotAllowed, "use POST\n"),
             _ => Text(context, StatusCodes.Status404NotFound, "admin endpoints: /ready /config_dump /clusters /stats/prometheus POST /quitquitquit\n"),
         };
+    }
+
+    private Task Stats(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = ProxyMetrics.ContentType;
+        return _metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
     }
 
     private Task Ready(HttpContext context)

@@ -25,7 +25,7 @@ internal sealed class ClusterBuilder
         _time = time;
     }
 
-    public ClusterRuntime Build(Cluster proto, string path, ProxySnapshot? previous)
+    public ClusterRuntime Build(Cluster proto, string path, ProxySnapshot? previous, Telemetry.RequestSeriesSet.Binder metrics)
     {
         if (proto.Name.Length == 0)
         {
@@ -84,6 +84,7 @@ internal sealed class ClusterBuilder
             MaxRetries = (int)Math.Min(pool?.MaxRetries ?? 0, int.MaxValue),
             OutlierDetector = outlier,
             Stats = before?.Stats ?? new ClusterStats(_time),
+            UnroutedMetrics = metrics.Outbound(proto.ServiceHost, proto.Subset, string.Empty),
         };
     }
 

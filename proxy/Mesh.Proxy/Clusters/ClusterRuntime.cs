@@ -39,4 +39,7 @@ internal sealed class ClusterRuntime
     public required OutlierDetector? OutlierDetector { get; init; }
 
     public required ClusterStats Stats { get; init; }
+
+    /// <summary>The metrics of a captured request to one of these endpoints' addresses that no virtual host routes.</summary>
+    public required Telemetry.RequestSeries UnroutedMetrics { get; init; }
 }

@@ -46,6 +46,9 @@ internal sealed partial class ConfigApplier : IConfigApplier
             }
 
             _holder.Swap(next);
+
+            // Only now: a rejected build must not remove the series of the config still served.
+            next.RequestMetrics.RetireReplaced(previous?.RequestMetrics);
             _clients.RetainOnly(next.Clusters.Values.Select(c => c.Client));
             LogApplied(version, next.Clusters.Count, config.VirtualHosts.Count);
             return ConfigApplyResult.Ack(version);

@@ -14,8 +14,6 @@ namespace Mesh.Proxy.Forwarding;
 /// </summary>
 internal sealed class OutboundProxyMiddleware
 {
-    private const string Direction = "outbound";
-
     /// <summary>Istio's name for where REGISTRY_ONLY sends unknown destinations.</summary>
     private const string BlackHoleCluster = "BlackHoleCluster";
 
@@ -23,15 +21,17 @@ internal sealed class OutboundProxyMiddleware
     private readonly UpstreamSender _sender;
     private readonly PassthroughSender _passthrough;
     private readonly RequestTelemetry _telemetry;
+    private readonly ProxyMetrics _metrics;
     private readonly DrainState _drain;
     private readonly TimeProvider _time;
 
-    public OutboundProxyMiddleware(SnapshotHolder snapshots, UpstreamSender sender, PassthroughSender passthrough, RequestTelemetry telemetry, DrainState drain, TimeProvider time)
+    public OutboundProxyMiddleware(SnapshotHolder snapshots, UpstreamSender sender, PassthroughSender passthrough, RequestTelemetry telemetry, ProxyMetrics metrics, DrainState drain, TimeProvider time)
     {
         _snapshots = snapshots;
         _sender = sender;
         _passthrough = passthrough;
         _telemetry = telemetry;
+        _metrics = metrics;
         _drain = drain;
         _time = time;
     }
@@ -61,7 +61,7 @@ internal sealed class OutboundProxyMiddleware
         if (snapshot is null)
         {
             await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "mesh proxy: no config applied yet");
-            _telemetry.Record(context, Direction, start, "unknown", string.Empty, string.Empty, null, null, 0, null);
+            _telemetry.Record(context, _metrics.Unknown, start, null, null, 0, null);
             return;
         }
 
@@ -81,7 +81,7 @@ internal sealed class OutboundProxyMiddleware
         if (host is null)
         {
             await ProxyResponses.WriteAsync(context, StatusCodes.Status404NotFound, $"mesh proxy: no virtual host for authority '{facts.Authority}'");
-            _telemetry.Record(context, Direction, start, "unknown", string.Empty, string.Empty, null, null, 0, null);
+            _telemetry.Record(context, _metrics.Unknown, start, null, null, 0, null);
             return;
         }
 
@@ -89,11 +89,11 @@ internal sealed class OutboundProxyMiddleware
         if (route is null)
         {
             await ProxyResponses.WriteAsync(context, StatusCodes.Status404NotFound, $"mesh proxy: no route of '{host.Name}' matches {facts.Method} {facts.Path}");
-            _telemetry.Record(context, Direction, start, host.Name, string.Empty, string.Empty, null, null, 0, null);
+            _telemetry.Record(context, host.Unmatched, start, null, null, 0, null);
             return;
         }
 
-        using var activity = ProxyTracing.StartHop(context, Direction, host.Name);
+        using var activity = ProxyTracing.StartHop(context, ProxyMetrics.Outbound, host.Name);
         var destination = route.Destinations?.Pick();
         var outcome = new ForwardOutcome();
         try
@@ -102,9 +102,8 @@ internal sealed class OutboundProxyMiddleware
         }
         finally
         {
-            var cluster = destination?.Cluster;
-            _telemetry.Record(context, Direction, start, cluster?.ServiceHost ?? host.Name, cluster?.Subset ?? string.Empty, route.Name,
-                cluster?.Name, outcome.UpstreamHost, outcome.Attempts, activity, outcome.ResponseFlags, outcome.ResponseCodeDetails);
+            _telemetry.Record(context, destination?.Metrics ?? route.Metrics, start, destination?.Cluster.Name, outcome.UpstreamHost, outcome.Attempts, activity,
+                outcome.ResponseFlags, outcome.ResponseCodeDetails);
         }
     }
 
@@ -119,12 +118,12 @@ internal sealed class OutboundProxyMiddleware
         if (cluster is null && snapshot.Config.OutboundTrafficPolicy == Api.V1.OutboundTrafficPolicy.RegistryOnly)
         {
             await ProxyResponses.WriteAsync(context, StatusCodes.Status502BadGateway, $"mesh proxy: {original.EndPoint} is not a mesh destination and the outbound traffic policy is REGISTRY_ONLY");
-            _telemetry.Record(context, Direction, start, BlackHoleCluster, string.Empty, string.Empty, BlackHoleCluster, null, 0, null);
+            _telemetry.Record(context, _metrics.BlackHole, start, BlackHoleCluster, null, 0, null);
             return;
         }
 
         var service = cluster?.ServiceHost ?? PassthroughSender.ClusterName;
-        using var activity = ProxyTracing.StartHop(context, Direction, service);
+        using var activity = ProxyTracing.StartHop(context, ProxyMetrics.Outbound, service);
         var outcome = new ForwardOutcome();
         try
         {
@@ -132,7 +131,7 @@ internal sealed class OutboundProxyMiddleware
         }
         finally
         {
-            _telemetry.Record(context, Direction, start, service, cluster?.Subset ?? string.Empty, string.Empty,
+            _telemetry.Record(context, cluster?.UnroutedMetrics ?? _metrics.Passthrough, start,
                 cluster?.Name ?? PassthroughSender.ClusterName, outcome.UpstreamHost, outcome.Attempts, activity, outcome.ResponseFlags, outcome.ResponseCodeDetails);
         }
     }

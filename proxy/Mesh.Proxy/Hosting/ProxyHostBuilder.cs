@@ -1,5 +1,4 @@
 using System.Net;
-using Mesh.Api.Telemetry;
 using Mesh.Proxy.Admin;
 using Mesh.Proxy.Capture;
 using Mesh.Proxy.Clusters;
@@ -17,12 +16,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Serilog;
 
 namespace Mesh.Proxy.Hosting;
 
@@ -45,33 +42,7 @@ public static class ProxyHostBuilder
         AppContext.SetData(MaxEnhanceYourCalmCountSwitch, MaxEnhanceYourCalmCount);
         var builder = WebApplication.CreateSlimBuilder();
 
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(new LoggerConfiguration()
-            .MinimumLevel.Is(options.LogLevel)
-            .MinimumLevel.Override("Microsoft", Max(options.LogLevel, Serilog.Events.LogEventLevel.Warning))
-
-            // YARP logs every forwarded request at Information; the access log is the per-request record.
-            .MinimumLevel.Override("Yarp", Max(options.LogLevel, Serilog.Events.LogEventLevel.Warning))
-
-            // Kestrel warns that an Http1AndHttp2 cleartext endpoint only speaks HTTP/1.1; H2cPrefaceDetection
-            // makes that untrue for the proxy's listeners.
-            .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("HTTP/2 is not enabled", StringComparison.Ordinal))
-            .Filter.With(new ForwarderErrorLogLimiter(TimeProvider.System))
-            // Through a bounded queue and its own thread: with inline I/O a log call runs on the socket threads
-            // that serve every connection, and a console write blocks when the reader of standard error (a
-            // container runtime, a pipe) falls behind. When the queue is full, events are dropped, not waited for.
-            // Disposing the logger (dispose: true, at shutdown) drains the queue.
-            .WriteTo.Async(
-                sink => sink.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose),
-                bufferSize: options.LogQueueCapacity,
-                blockWhenFull: false)
-            .CreateLogger(), dispose: true);
-
-        // ASP.NET Core starts an Activity and a logging scope for every request whenever this category is enabled
-        // at any level, for log correlation only. Its own messages (request starting/finished) are below the
-        // Warning floor anyway, and the proxy's spans do not depend on that Activity (ProxyTracing). The rule names
-        // Serilog's provider because AddSerilog adds a provider-specific rule, which outranks any generic one.
-        builder.Logging.AddFilter<Serilog.Extensions.Logging.SerilogLoggerProvider>(HostingDiagnosticsCategory, LogLevel.None);
+        ProxyLogging.Configure(builder, options);
 
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
@@ -86,13 +57,6 @@ public static class ProxyHostBuilder
         services.AddSingleton<IConfigApplier, ConfigApplier>();
         services.AddSingleton<DrainState>();
         services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton(sp =>
-        {
-            // Resolved before the listener starts: its callback runs on whichever thread publishes an instrument and
-            // must not call back into the container.
-            var proxyMeter = sp.GetRequiredService<ProxyMetrics>().Meter;
-            return new PrometheusExporter(meter => ReferenceEquals(meter, proxyMeter));
-        });
         services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<MirrorSender>();
         services.AddSingleton<UpstreamSender>();
@@ -138,18 +102,18 @@ public static class ProxyHostBuilder
 
         if (options.OtlpEndpoint is { } otlp)
         {
-            // OpenTelemetry.Extensions.Hosting is not served here: the tracer provider is built directly and the
-            // container disposes it (flushing pending spans) on shutdown.
-            services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
+            // The hosted service it registers builds the tracer provider at start; the container disposes it
+            // (flushing pending spans) on shutdown.
+            services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService("mesh-proxy", serviceInstanceId: options.NodeId))
-                .AddSource(ProxyTracing.SourceName)
-                .AddOtlpExporter(o =>
-                {
-                    o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                    o.Endpoint = new Uri(otlp, "v1/traces");
-                    o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
-                })
-                .Build());
+                .WithTracing(tracing => tracing
+                    .AddSource(ProxyTracing.SourceName)
+                    .AddOtlpExporter(o =>
+                    {
+                        o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                        o.Endpoint = new Uri(otlp, "v1/traces");
+                        o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
+                    }));
         }
 
         // Last, so that a test's own registrations (a certificate source, say) win.
@@ -191,10 +155,6 @@ public static class ProxyHostBuilder
         });
 
         var app = builder.Build();
-        if (options.OtlpEndpoint is not null)
-        {
-            app.Services.GetRequiredService<TracerProvider>();
-        }
 
         var dispatcher = app.Services.GetRequiredService<ListenerDispatcher>();
         app.Run(dispatcher.InvokeAsync);

@@ -18,8 +18,6 @@ namespace Mesh.Proxy.Inbound;
 /// </summary>
 internal sealed class InboundProxyMiddleware : IDisposable
 {
-    private const string Direction = "inbound";
-
     private readonly IHttpForwarder _forwarder;
     private readonly RequestTelemetry _telemetry;
     private readonly DrainState _drain;
@@ -31,6 +29,7 @@ internal sealed class InboundProxyMiddleware : IDisposable
     private readonly string? _appPrefix;
     private readonly HttpMessageInvoker _client;
     private readonly string _service;
+    private readonly RequestSeries _requestMetrics;
 
     public InboundProxyMiddleware(
         IHttpForwarder forwarder, RequestTelemetry telemetry, DrainState drain, ProxyOptions options, TimeProvider time, SnapshotHolder snapshots, ProxyMetrics metrics)
@@ -44,6 +43,7 @@ internal sealed class InboundProxyMiddleware : IDisposable
         _appPort = options.AppPort;
         _appPrefix = options.AppPort is { } port ? $"http://127.0.0.1:{port}" : null;
         _service = options.SourceWorkload;
+        _requestMetrics = metrics.CreateSeries(ProxyMetrics.Inbound, _service, string.Empty, "inbound");
         _client = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -58,7 +58,7 @@ internal sealed class InboundProxyMiddleware : IDisposable
     {
         var start = _time.GetTimestamp();
         _drain.OnRequestStarted();
-        using var activity = ProxyTracing.StartHop(context, Direction, _service);
+        using var activity = ProxyTracing.StartHop(context, ProxyMetrics.Inbound, _service);
         string? flags = null;
         string? details = null;
         var forwarded = false;
@@ -97,7 +97,7 @@ internal sealed class InboundProxyMiddleware : IDisposable
         }
         finally
         {
-            _telemetry.Record(context, Direction, start, _service, string.Empty, "inbound", "inbound|app", _appPrefix, flags is null || forwarded ? 1 : 0, activity, flags, details);
+            _telemetry.Record(context, _requestMetrics, start, "inbound|app", _appPrefix, flags is null || forwarded ? 1 : 0, activity, flags, details);
             _drain.OnRequestFinished();
         }
     }

@@ -1,5 +1,6 @@
 using Mesh.Proxy.Forwarding;
 using Mesh.Proxy.Resilience;
+using Mesh.Proxy.Telemetry;
 
 namespace Mesh.Proxy.Routing;
 
@@ -25,6 +26,9 @@ internal sealed class MeshRoute
     public required MirrorPolicy? Mirror { get; init; }
     public required HeaderOperations Headers { get; init; }
     public required CorsPolicy? Cors { get; init; }
+
+    /// <summary>The metrics of a request this route answers without a destination (redirect, fault, CORS preflight).</summary>
+    public required RequestSeries Metrics { get; init; }
 
     public bool Matches(in RequestFacts request, out RouteMatchBlock? matched)
     {

@@ -2,14 +2,17 @@ using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Config;
 using Mesh.Proxy.Forwarding;
 using Mesh.Proxy.Resilience;
+using Mesh.Proxy.Telemetry;
 
 namespace Mesh.Proxy.Routing;
 
 /// <summary>Compiles one proto route: matchers (regexes compiled once), destinations resolved to clusters, policies.</summary>
 internal static class RouteBuilder
 {
-    public static MeshRoute Build(Api.V1.Route proto, string path, IReadOnlyDictionary<string, ClusterRuntime> clusters)
+    /// <param name="hostName">The virtual host's name, the destination service of a request answered without a cluster.</param>
+    public static MeshRoute Build(Api.V1.Route proto, string path, IReadOnlyDictionary<string, ClusterRuntime> clusters, string hostName, RequestSeriesSet.Binder metrics)
     {
+        var name = proto.Name.Length > 0 ? proto.Name : "default";
         var blocks = new RouteMatchBlock[proto.Matches.Count];
         for (var i = 0; i < blocks.Length; i++)
         {
@@ -21,7 +24,7 @@ internal static class RouteBuilder
         switch (proto.ActionCase)
         {
             case Api.V1.Route.ActionOneofCase.Forward:
-                destinations = BuildDestinations(proto.Forward, path + ".forward", clusters);
+                destinations = BuildDestinations(proto.Forward, path + ".forward", clusters, name, metrics);
                 break;
             case Api.V1.Route.ActionOneofCase.Redirect:
                 redirect = RedirectAction.Create(proto.Redirect, path + ".redirect");
@@ -51,7 +54,8 @@ internal static class RouteBuilder
         var retries = RetryPolicy.Create(proto.Retries, path + ".retries");
         return new MeshRoute
         {
-            Name = proto.Name.Length > 0 ? proto.Name : "default",
+            Name = name,
+            Metrics = metrics.Outbound(hostName, string.Empty, name),
             Blocks = blocks,
             Destinations = destinations,
             Redirect = redirect,
@@ -83,7 +87,7 @@ internal static class RouteBuilder
         Port = match.Port <= 65535 ? (int)match.Port : throw new InvalidProxyConfigException(path + ".port", $"{match.Port} is not a port"),
     };
 
-    private static WeightedDestinations BuildDestinations(Api.V1.RouteForward forward, string path, IReadOnlyDictionary<string, ClusterRuntime> clusters)
+    private static WeightedDestinations BuildDestinations(Api.V1.RouteForward forward, string path, IReadOnlyDictionary<string, ClusterRuntime> clusters, string route, RequestSeriesSet.Binder metrics)
     {
         if (forward.Destinations.Count == 0)
         {
@@ -100,7 +104,7 @@ internal static class RouteBuilder
             var weight = forward.Destinations.Count == 1 ? 1u : proto.Weight;
             if (weight > 0)
             {
-                destinations.Add(new WeightedDestination(cluster, weight, HeaderOperations.From(proto.Headers)));
+                destinations.Add(new WeightedDestination(cluster, weight, HeaderOperations.From(proto.Headers), metrics.Outbound(cluster.ServiceHost, cluster.Subset, route)));
             }
         }
 

@@ -1,5 +1,6 @@
 using Mesh.Proxy.Balancing;
 using Mesh.Proxy.Clusters;
+using Mesh.Proxy.Telemetry;
 
 namespace Mesh.Proxy.Routing;
 
@@ -20,4 +21,5 @@ internal sealed class WeightedDestinations
     public WeightedDestination Pick() => _destinations[_weights.PickIndex()];
 }
 
-internal sealed record WeightedDestination(ClusterRuntime Cluster, uint Weight, HeaderOperations Headers);
+/// <param name="Metrics">The request metrics of this route to this destination, bound when the snapshot was built.</param>
+internal sealed record WeightedDestination(ClusterRuntime Cluster, uint Weight, HeaderOperations Headers, RequestSeries Metrics);

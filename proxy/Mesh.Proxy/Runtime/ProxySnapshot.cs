@@ -3,6 +3,7 @@ using Mesh.Proxy.Authorization;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.RateLimiting;
 using Mesh.Proxy.Routing;
+using Mesh.Proxy.Telemetry;
 
 namespace Mesh.Proxy.Runtime;
 
@@ -35,4 +36,7 @@ internal sealed class ProxySnapshot
 
     /// <summary>The inbound rate limits; their buckets outlive the snapshot while their policy is unchanged.</summary>
     public RateLimiterSet RateLimits { get; init; } = RateLimiterSet.None;
+
+    /// <summary>The request metrics its routes and clusters are bound to; the next snapshot takes over the ones it keeps.</summary>
+    public RequestSeriesSet RequestMetrics { get; init; } = RequestSeriesSet.Empty;
 }

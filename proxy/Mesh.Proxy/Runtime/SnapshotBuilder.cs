@@ -4,6 +4,7 @@ using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Config;
 using Mesh.Proxy.RateLimiting;
 using Mesh.Proxy.Routing;
+using Mesh.Proxy.Telemetry;
 
 namespace Mesh.Proxy.Runtime;
 
@@ -11,11 +12,13 @@ namespace Mesh.Proxy.Runtime;
 internal sealed class SnapshotBuilder
 {
     private readonly ClusterBuilder _clusters;
+    private readonly ProxyMetrics _metrics;
     private readonly TimeProvider _time;
 
-    public SnapshotBuilder(ClusterBuilder clusters, TimeProvider time)
+    public SnapshotBuilder(ClusterBuilder clusters, ProxyMetrics metrics, TimeProvider time)
     {
         _clusters = clusters;
+        _metrics = metrics;
         _time = time;
     }
 
@@ -30,18 +33,19 @@ internal sealed class SnapshotBuilder
         var authorization = AuthorizationCompiler.Compile(config.Inbound);
         var rateLimits = RateLimiterSet.Build(config.Inbound, previous?.RateLimits, _time);
 
+        var metrics = new RequestSeriesSet.Binder(_metrics, previous?.RequestMetrics);
         var clusters = new Dictionary<string, ClusterRuntime>(StringComparer.Ordinal);
         for (var i = 0; i < config.Clusters.Count; i++)
         {
-            var cluster = _clusters.Build(config.Clusters[i], $"clusters[{i}]", previous);
+            var cluster = _clusters.Build(config.Clusters[i], $"clusters[{i}]", previous, metrics);
             if (!clusters.TryAdd(cluster.Name, cluster))
             {
                 throw new InvalidProxyConfigException($"clusters[{i}].name", $"duplicate cluster '{cluster.Name}'");
             }
         }
 
-        var hosts = HostTableBuilder.Build(config.VirtualHosts, clusters);
+        var hosts = HostTableBuilder.Build(config.VirtualHosts, clusters, metrics);
         var addresses = DestinationAddressTable.Build(config.VirtualHosts, hosts, clusters);
-        return new ProxySnapshot(version, config.Clone(), hosts, addresses, clusters) { Authorization = authorization, RateLimits = rateLimits };
+        return new ProxySnapshot(version, config.Clone(), hosts, addresses, clusters) { Authorization = authorization, RateLimits = rateLimits, RequestMetrics = metrics.Build() };
     }
 }

@@ -7,25 +7,21 @@ namespace Mesh.Proxy.Telemetry;
 /// <summary>Records a finished request: the request metrics, the span's status and (when enabled) an access-log line.</summary>
 internal sealed class RequestTelemetry
 {
-    private readonly ProxyMetrics _metrics;
     private readonly AccessLogWriter? _accessLog;
     private readonly TimeProvider _time;
-    private readonly string _sourceWorkload;
 
-    public RequestTelemetry(ProxyMetrics metrics, ProxyOptions options, TimeProvider time, IServiceProvider services)
+    public RequestTelemetry(ProxyOptions options, TimeProvider time, IServiceProvider services)
     {
-        _metrics = metrics;
         _time = time;
-        _sourceWorkload = options.SourceWorkload;
         _accessLog = options.AccessLog ? (AccessLogWriter?)services.GetService(typeof(AccessLogWriter)) : null;
     }
 
-    public void Record(HttpContext context, string direction, long startTimestamp, string destinationService, string destinationSubset, string route,
-        string? cluster, string? upstreamHost, int attempts, Activity? activity, string? responseFlags = null, string? responseCodeDetails = null)
+    /// <param name="series">The request's metrics, bound to its labels when the snapshot was built.</param>
+    public void Record(HttpContext context, RequestSeries series, long startTimestamp, string? cluster, string? upstreamHost, int attempts, Activity? activity, string? responseFlags = null, string? responseCodeDetails = null)
     {
         var elapsed = _time.GetElapsedTime(startTimestamp);
         var status = Forwarding.DownstreamFault.ResponseCode(context, responseFlags);
-        _metrics.RecordRequest(new RequestLabels(direction, _sourceWorkload, destinationService, destinationSubset, route), status, elapsed.TotalSeconds);
+        series.Record(status, elapsed.TotalSeconds);
         if (activity is not null)
         {
             activity.SetTag("http.response.status_code", status);
@@ -37,14 +33,14 @@ internal sealed class RequestTelemetry
 
         _accessLog?.Write(new AccessLogEntry(
             _time.GetUtcNow() - elapsed,
-            direction,
+            series.Direction,
             context.Request.Method,
             context.Request.Host.Value ?? string.Empty,
             context.Request.Path.Value + context.Request.QueryString.Value,
             context.Request.Protocol,
             status,
             elapsed.TotalMilliseconds,
-            route,
+            series.Route,
             cluster,
             upstreamHost,
             attempts,

@@ -1,23 +1,23 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Mesh.Proxy.Telemetry;
+using Prometheus;
 
 namespace Mesh.Proxy.Tls;
 
-/// <summary>mTLS instruments, on the proxy's meter so that /stats/prometheus exports them with the others.</summary>
+/// <summary>mTLS metrics, in the proxy's registry so that /stats/prometheus exports them with the others.</summary>
 internal sealed class TlsMetrics
 {
-    private readonly Counter<long> _plaintextRefused;
-    private readonly Counter<long> _peersRefused;
+    private readonly Counter _plaintextRefused;
+    private readonly Counter _peersRefused;
 
     public TlsMetrics(ProxyMetrics metrics)
     {
-        _plaintextRefused = metrics.Meter.CreateCounter<long>("mesh_inbound_plaintext_refused_total", description: "Plaintext connections closed because inbound mTLS is STRICT.");
-        _peersRefused = metrics.Meter.CreateCounter<long>("mesh_tls_peer_refused_total", description: "TLS handshakes refused because the peer's certificate or identity was not acceptable.");
+        var factory = Metrics.WithCustomRegistry(metrics.Registry);
+        _plaintextRefused = factory.CreateCounter("mesh_inbound_plaintext_refused_total", "Plaintext connections closed because inbound mTLS is STRICT.");
+        _peersRefused = factory.CreateCounter(
+            "mesh_tls_peer_refused_total", "TLS handshakes refused because the peer's certificate or identity was not acceptable.", "direction", "reason");
     }
 
-    public void PlaintextRefused() => _plaintextRefused.Add(1);
+    public void PlaintextRefused() => _plaintextRefused.Inc();
 
-    public void PeerRefused(string direction, string reason) =>
-        _peersRefused.Add(1, new TagList { { "direction", direction }, { "reason", reason } });
+    public void PeerRefused(string direction, string reason) => _peersRefused.WithLabels(direction, reason).Inc();
 }

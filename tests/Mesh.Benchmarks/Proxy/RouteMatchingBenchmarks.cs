@@ -3,6 +3,7 @@ using Mesh.Api.V1;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Routing;
 using Mesh.Proxy.Runtime;
+using Mesh.Proxy.Telemetry;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Benchmarks.Proxy;
@@ -40,7 +41,7 @@ public class RouteMatchingBenchmarks
         config.VirtualHosts.Add(host);
 
         var time = TimeProvider.System;
-        _snapshot = new SnapshotBuilder(new ClusterBuilder(new UpstreamClientCache(time), time), time).Build("bench", config, null);
+        _snapshot = new SnapshotBuilder(new ClusterBuilder(new UpstreamClientCache(time), time), new ProxyMetrics(new SnapshotHolder(), new(), time), time).Build("bench", config, null);
         _exactHit = Request("/api/v3/items", "?a=1", ("end-user", "user3"));
         _regexHit = Request("/products/123/reviews", "?page=2&sort=date-desc");
         _fallthrough = Request("/static/app.js", string.Empty, ("end-user", "someone"));

@@ -116,6 +116,34 @@ public sealed class LocalModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_export_only_the_readmes_operator_metrics_with_its_label_names()
+    {
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        await proxy.AckAsync(await proxy.ReceiveAsync());
+
+        var families = await PrometheusText.ParseAsync(await _http.GetStringAsync("/metrics"));
+        var (_, reference) = PrometheusText.ReadmeReference();
+
+        foreach (var name in new[] { "mesh_connected_proxies", "mesh_config_pushes_total", "mesh_config_convergence_seconds", "mesh_certificates_issued_total" })
+        {
+            Assert.True(reference.ContainsKey(name), $"{name} is missing from README.md's metrics reference");
+            Assert.True(families.ContainsKey(name), $"{name} is not exported");
+        }
+
+        foreach (var family in families.Values.Where(f => f.Series.Count > 0 && f.Type != "HISTOGRAM"))
+        {
+            Assert.True(reference.TryGetValue(family.Name, out var labels), $"{family.Name} is exported but not in README.md's metrics reference");
+            if (labels is not null)
+            {
+                Assert.Equal([.. labels.Order(StringComparer.Ordinal)], family.LabelNames);
+            }
+        }
+
+        Assert.Equal(["result"], families["mesh_config_pushes_total"].LabelNames);
+        Assert.Equal("Proxies connected to this replica's config stream.", families["mesh_connected_proxies"].Help);
+    }
+
+    [Fact]
     public async Task Debug_config_for_an_unknown_proxy_is_a_404_with_a_hint()
     {
         using var response = await _http.GetAsync("/debug/config?proxy=nobody");

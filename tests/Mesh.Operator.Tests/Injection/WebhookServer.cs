@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -16,9 +15,7 @@ namespace Mesh.Operator.Tests.Injection;
 internal sealed class WebhookServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly MeterListener _listener = new();
-    private readonly List<(string Result, string Reason)> _recorded = [];
-    private readonly List<(string Result, string Entry, string Reason)> _withEntries = [];
+    private readonly Prometheus.Counter _injections;
 
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _labels;
 
@@ -27,57 +24,22 @@ internal sealed class WebhookServer : IAsyncDisposable
         _app = app;
         _labels = labels;
         Client = client;
-        var meters = app.Services.GetRequiredService<IMeterFactory>();
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Scope == meters && instrument.Name == "mesh_injection_total")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            string? result = null, entry = null, reason = null;
-            foreach (var tag in tags)
-            {
-                result = tag.Key == "result" ? tag.Value as string : result;
-                entry = tag.Key == "entry" ? tag.Value as string : entry;
-                reason = tag.Key == "reason" ? tag.Value as string : reason;
-            }
 
-            lock (_recorded)
-            {
-                _recorded.Add((result!, reason!));
-                _withEntries.Add((result!, entry!, reason!));
-            }
-        });
-        _listener.Start();
+        // The factory hands back the family the webhook registered in this host's registry (same name and labels).
+        _injections = Prometheus.Metrics.WithCustomRegistry(app.Services.GetRequiredService<Prometheus.CollectorRegistry>())
+            .CreateCounter("mesh_injection_total", "Pods seen by the injection webhook, by result, webhook entry and reason.", "result", "entry", "reason");
     }
 
     public HttpClient Client { get; }
 
-    /// <summary>Every <c>mesh_injection_total</c> increment with all three labels.</summary>
-    public IReadOnlyList<(string Result, string Entry, string Reason)> RecordedWithEntries
-    {
-        get
-        {
-            lock (_recorded)
-            {
-                return [.. _withEntries];
-            }
-        }
-    }
+    /// <summary>Every count of mesh_injection_total in this host's registry with all three labels, one entry per count, ordered.</summary>
+    public IReadOnlyList<(string Result, string Entry, string Reason)> RecordedWithEntries =>
+        [.. _injections.GetAllLabelValues()
+            .SelectMany(labels => Enumerable.Repeat((labels[0], labels[1], labels[2]), (int)_injections.WithLabels(labels).Value))
+            .Order()];
 
-    public IReadOnlyList<(string Result, string Reason)> Recorded
-    {
-        get
-        {
-            lock (_recorded)
-            {
-                return [.. _recorded];
-            }
-        }
-    }
+    /// <summary>Every count of mesh_injection_total by result and reason, one entry per count, ordered.</summary>
+    public IReadOnlyList<(string Result, string Reason)> Recorded => [.. RecordedWithEntries.Select(r => (r.Result, r.Reason)).Order()];
 
     public static async Task<WebhookServer> StartAsync(Action<InjectionOptions>? configure = null)
     {
@@ -112,7 +74,6 @@ internal sealed class WebhookServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Dispose();
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.Kubernetes;
@@ -6,7 +5,6 @@ using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Models;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Resources;
-using Mesh.Operator.Telemetry;
 using Mesh.Operator.Tests.Sources;
 using Mesh.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -130,8 +128,8 @@ public sealed class StatusWriterTests : IAsyncLifetime
     {
         _kube.Server.InjectFailures(3, 409, match: r => r.Method == "PATCH" && r.Path.EndsWith("virtualservices/reviews/status", StringComparison.Ordinal));
         ReconcileErrorCounter? counter = null;
-        await using var op = await KubeOperator.StartAsync(_kube, beforeStart: services => counter = new ReconcileErrorCounter(services.GetRequiredService<IMeterFactory>()));
-        using var errors = counter!;
+        await using var op = await KubeOperator.StartAsync(_kube, beforeStart: services => counter = new ReconcileErrorCounter(services.GetRequiredService<Prometheus.CollectorRegistry>()));
+        var errors = counter!;
 
         await Eventually.AssertAsync(() => MeshResourcesWithConditions() == 4, "every status is written, the failing one after its retries");
 
@@ -145,8 +143,8 @@ public sealed class StatusWriterTests : IAsyncLifetime
     {
         _kube.Server.InjectFailures(1, 404, match: r => r.Method == "PATCH" && r.Path.EndsWith("workloadentries/vm-1/status", StringComparison.Ordinal));
         ReconcileErrorCounter? counter = null;
-        await using var op = await KubeOperator.StartAsync(_kube, beforeStart: services => counter = new ReconcileErrorCounter(services.GetRequiredService<IMeterFactory>()));
-        using var errors = counter!;
+        await using var op = await KubeOperator.StartAsync(_kube, beforeStart: services => counter = new ReconcileErrorCounter(services.GetRequiredService<Prometheus.CollectorRegistry>()));
+        var errors = counter!;
 
         await Eventually.AssertAsync(
             () => PatchesOf("workloadentries/vm-1") >= 1 && MeshResourcesWithConditions() >= 3,
@@ -177,36 +175,13 @@ public sealed class StatusWriterTests : IAsyncLifetime
         return (condition.Status, condition.Reason, condition.ObservedGeneration);
     }
 
-    /// <summary>Counts <c>mesh_reconcile_errors_total{stage="status"}</c> of one operator (its meter factory).</summary>
-    private sealed class ReconcileErrorCounter : IDisposable
+    /// <summary>Reads <c>mesh_reconcile_errors_total{stage="status"}</c> from one operator's registry.</summary>
+    private sealed class ReconcileErrorCounter(Prometheus.CollectorRegistry registry)
     {
-        private readonly MeterListener _listener = new();
-        private int _status;
+        // The factory hands back the family the operator registered (same name and label).
+        private readonly Prometheus.Counter _errors = Prometheus.Metrics.WithCustomRegistry(registry)
+            .CreateCounter("mesh_reconcile_errors_total", "Failures while compiling or writing status.", "stage");
 
-        public ReconcileErrorCounter(IMeterFactory factory)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == OperatorMetrics.MeterName && instrument.Meter.Scope == factory && instrument.Name == "mesh_reconcile_errors_total")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag is { Key: "stage", Value: "status" })
-                    {
-                        Interlocked.Add(ref _status, (int)value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public int Status => Volatile.Read(ref _status);
-
-        public void Dispose() => _listener.Dispose();
+        public int Status => _errors.GetAllLabelValues().Any(labels => labels[0] == "status") ? (int)_errors.WithLabels("status").Value : 0;
     }
 }

@@ -3,6 +3,7 @@ using Mesh.Api.V1;
 using Mesh.Proxy.Capture;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Runtime;
+using Mesh.Proxy.Telemetry;
 using Mesh.Proxy.Tests.Fixtures;
 
 namespace Mesh.Proxy.Tests.Capture;
@@ -54,7 +55,7 @@ public sealed class OriginalDestinationTests
         config.VirtualHosts.Add(host);
 
         using var clients = new UpstreamClientCache(TimeProvider.System);
-        var snapshot = new SnapshotBuilder(new ClusterBuilder(clients, TimeProvider.System), TimeProvider.System).Build("1", config, previous: null);
+        var snapshot = new SnapshotBuilder(new ClusterBuilder(clients, TimeProvider.System), new ProxyMetrics(new SnapshotHolder(), new(), TimeProvider.System), TimeProvider.System).Build("1", config, previous: null);
 
         Assert.Equal("reviews.default.svc.cluster.local", snapshot.Addresses.FindHost(new IPEndPoint(IPAddress.Parse("10.96.0.5"), 9080))?.Name);
         Assert.Null(snapshot.Addresses.FindHost(new IPEndPoint(IPAddress.Parse("10.96.0.5"), 8080)));

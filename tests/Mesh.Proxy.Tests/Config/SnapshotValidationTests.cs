@@ -2,6 +2,7 @@ using Mesh.Api.V1;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Config;
 using Mesh.Proxy.Runtime;
+using Mesh.Proxy.Telemetry;
 
 namespace Mesh.Proxy.Tests.Config;
 
@@ -60,7 +61,7 @@ public sealed class SnapshotValidationTests
 
         var time = TimeProvider.System;
         using var clients = new UpstreamClientCache(time);
-        var builder = new SnapshotBuilder(new ClusterBuilder(clients, time), time);
+        var builder = new SnapshotBuilder(new ClusterBuilder(clients, time), new ProxyMetrics(new SnapshotHolder(), new(), time), time);
 
         var error = Assert.Throws<InvalidProxyConfigException>(() => builder.Build("v", config, null));
         Assert.Contains(expected, error.Message);
