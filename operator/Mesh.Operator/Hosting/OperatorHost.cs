@@ -1,6 +1,9 @@
 using System.Net;
+using k8s;
+using k8s.Exceptions;
 using Mesh.Api.Grpc;
 using Mesh.Api.Telemetry;
+using Mesh.Kubernetes.Config;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Diagnostics;
 using Mesh.Operator.Identity;
@@ -29,6 +32,7 @@ public static class OperatorHost
     {
         ArgumentNullException.ThrowIfNull(options);
         var source = ParseSource(options.Source);
+        var kubeConfig = LoadKubeConfig(options, source.IsDirectory);
         var listenAddress = IPAddress.Parse(options.ListenAddress ?? (source.IsDirectory ? "127.0.0.1" : "0.0.0.0"));
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -72,6 +76,11 @@ public static class OperatorHost
         }
         else
         {
+            if (kubeConfig is not null)
+            {
+                services.AddSingleton(kubeConfig);
+            }
+
             services.AddKubeSource();
             services.AddStatusWriter();
         }
@@ -154,6 +163,32 @@ public static class OperatorHost
             .CreateLogger();
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
+    }
+
+    /// <summary>
+    /// Reads an explicitly named kubeconfig or context now, so that a missing file or unknown context is a usage
+    /// error at start. Without either, the client resolves its default configuration when first used.
+    /// </summary>
+    private static KubernetesClientConfiguration? LoadKubeConfig(OperatorOptions options, bool localMode)
+    {
+        if (options.Kubeconfig is null && options.Context is null)
+        {
+            return null;
+        }
+
+        if (localMode)
+        {
+            throw new ArgumentException("--kubeconfig and --context apply to the kube source only.");
+        }
+
+        try
+        {
+            return KubeConfig.Load(options.Kubeconfig, options.Context);
+        }
+        catch (KubeConfigException e)
+        {
+            throw new ArgumentException($"--kubeconfig {options.Kubeconfig ?? "(default)"} --context {options.Context ?? "(current)"}: {e.Message}", e);
+        }
     }
 
     private static (bool IsDirectory, string? Path) ParseSource(string? source)
