@@ -30,6 +30,8 @@ internal sealed class KubernetesApiClient : IKubernetesClient
 
     public string DefaultNamespace { get; }
 
+    public k8s.IKubernetes Api => _api;
+
     public Task<T> GetAsync<T>(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject
         => SendForObjectAsync<T>(HttpMethod.Get, type.ObjectPath(@namespace, name), null, null, cancellationToken);
