@@ -25,7 +25,7 @@ public sealed class RbacTests
         // The mesh CA: its root key kept in secret mesh-ca. Both in the operator's namespace only.
         [("create", "", "secrets")] = "webhook certificate and mesh CA secrets, created on first start",
         [("get", "", "secrets")] = "webhook certificate and mesh CA secrets, read at start",
-        [("update", "", "secrets")] = "webhook certificate rotation",
+        [("patch", "", "secrets")] = "webhook certificate rotation",
         // Self-managed webhook certificate (--webhook-configuration): the CA goes into mesh-sidecar-injector's caBundle.
         [("get", "admissionregistration.k8s.io", "mutatingwebhookconfigurations")] = "webhook caBundle: read the current bundle",
         [("patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations")] = "webhook caBundle: write the CA",
