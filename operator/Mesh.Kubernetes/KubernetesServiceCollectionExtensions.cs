@@ -1,5 +1,5 @@
-using Mesh.Kubernetes.Client;
 using k8s;
+using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Config;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

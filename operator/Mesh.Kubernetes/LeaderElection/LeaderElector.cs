@@ -1,5 +1,5 @@
-using Mesh.Kubernetes.Client;
 using k8s.Models;
+using Mesh.Kubernetes.Client;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Kubernetes.LeaderElection;

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Mesh.Kubernetes.Client;
-using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
 using Microsoft.Extensions.Logging;
+using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
 
 namespace Mesh.Operator.WebhookTls;
 

@@ -2,10 +2,10 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Mesh.Kubernetes.Client;
-using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
 
 namespace Mesh.Operator.WebhookTls;
 

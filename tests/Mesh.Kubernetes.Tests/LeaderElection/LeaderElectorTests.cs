@@ -1,6 +1,6 @@
+using k8s.Models;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.LeaderElection;
-using k8s.Models;
 using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Testing;
 

@@ -52,8 +52,14 @@ internal sealed class KubeOperator : IAsyncDisposable
         var app = OperatorHost.Build(
             new OperatorOptions
             {
-                Source = "kube", GrpcPort = 0, HttpPort = 0, WebhookPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning",
-                Kubeconfig = kubeconfig?.Path, Context = kubeconfig?.Context,
+                Source = "kube",
+                GrpcPort = 0,
+                HttpPort = 0,
+                WebhookPort = 0,
+                ListenAddress = "127.0.0.1",
+                LogLevel = "Warning",
+                Kubeconfig = kubeconfig?.Path,
+                Context = kubeconfig?.Context,
             },
             services =>
             {
