@@ -1,3 +1,4 @@
+using k8s;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Config;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ public static class KubernetesServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IKubernetesClient"/> as a singleton over <paramref name="configuration"/> (default:
-    /// <see cref="KubernetesClientConfiguration.Load"/>, resolved on first use), with
+    /// <see cref="KubeConfig.Load"/>, resolved on first use), with
     /// <see cref="KubernetesClientOptions"/> from the options system and the registered <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddKubernetesClient(
@@ -22,7 +23,7 @@ public static class KubernetesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<KubernetesClientOptions>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => configuration?.Invoke(provider) ?? KubernetesClientConfiguration.Load());
+        services.TryAddSingleton(provider => configuration?.Invoke(provider) ?? KubeConfig.Load(timeProvider: provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => KubernetesClientFactory.Create(
             provider.GetRequiredService<KubernetesClientConfiguration>(),
             provider.GetRequiredService<IOptions<KubernetesClientOptions>>().Value,

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Mesh.Benchmarks.Informers;
 using Mesh.Benchmarks.Injection;
 
 namespace Mesh.Benchmarks;
@@ -11,6 +12,11 @@ public static class BenchmarkProgram
         if (args is ["webhook-latency", .. var rest])
         {
             return await WebhookLatencyHarness.RunAsync(rest);
+        }
+
+        if (args is ["informer-memory", .. var podArgs])
+        {
+            return InformerMemoryHarness.Run(podArgs);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);

@@ -12,6 +12,12 @@ public interface IKubernetesClient : IDisposable
     /// <summary>The namespace of the configuration (the pod's own in a cluster).</summary>
     string DefaultNamespace { get; }
 
+    /// <summary>
+    /// KubernetesClient's typed API (<c>V1*</c> models) on the same connections, credentials and retry policy. Call
+    /// it through <see cref="KubernetesClientExtensions.CallAsync"/> so failures surface as <see cref="KubernetesException"/>.
+    /// </summary>
+    k8s.IKubernetes Api { get; }
+
     Task<T> GetAsync<T>(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject;
 

@@ -18,9 +18,6 @@ public sealed class KubernetesClientOptions
     /// <summary>Time to get a whole response (for a watch: its headers). Default: 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a bearer token read from a file is used before the file is read again. Default: 1 min.</summary>
-    public TimeSpan TokenFileRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
-
     /// <summary>The User-Agent header. Default: "mesh-operator".</summary>
     public string UserAgent { get; set; } = "mesh-operator";
 }

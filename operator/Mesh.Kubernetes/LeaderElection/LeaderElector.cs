@@ -1,5 +1,5 @@
+using k8s.Models;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Kubernetes.LeaderElection;
@@ -115,19 +115,12 @@ internal sealed partial class LeaderElector : ILeaderElector
             var lease = await _lock.GetAsync(cancellationToken);
             if (lease is null)
             {
-                var created = await _lock.CreateAsync(new LeaseSpec
-                {
-                    HolderIdentity = _options.Identity,
-                    LeaseDurationSeconds = durationSeconds,
-                    AcquireTime = now,
-                    RenewTime = now,
-                    LeaseTransitions = 0,
-                }, cancellationToken);
+                var created = await _lock.CreateAsync(new LeaseRecord(_options.Identity, durationSeconds, now, now, 0), cancellationToken);
                 Observe(created, now);
                 return Attempt.Held;
             }
 
-            var spec = lease.Spec ?? new LeaseSpec();
+            var spec = lease.Spec ?? new V1LeaseSpec();
             if (lease.Metadata.ResourceVersion != _observedResourceVersion)
             {
                 Observe(lease, now);
@@ -141,15 +134,12 @@ internal sealed partial class LeaderElector : ILeaderElector
                 return Attempt.HeldByOther;
             }
 
-            var updated = await _lock.UpdateAsync(lease, new LeaseSpec
-            {
-                HolderIdentity = _options.Identity,
-                LeaseDurationSeconds = durationSeconds,
-                AcquireTime = heldByMe ? spec.AcquireTime ?? now : now,
-                RenewTime = now,
-                LeaseTransitions = heldByMe ? spec.LeaseTransitions ?? 0 : (spec.LeaseTransitions ?? 0) + 1,
-                Extra = spec.Extra,
-            }, cancellationToken);
+            var updated = await _lock.UpdateAsync(lease, new LeaseRecord(
+                _options.Identity,
+                durationSeconds,
+                heldByMe && spec.AcquireTime is { } acquired ? new DateTimeOffset(DateTime.SpecifyKind(acquired, DateTimeKind.Utc)) : now,
+                now,
+                heldByMe ? spec.LeaseTransitions ?? 0 : (spec.LeaseTransitions ?? 0) + 1), cancellationToken);
             Observe(updated, now);
             return Attempt.Held;
         }
@@ -165,7 +155,7 @@ internal sealed partial class LeaderElector : ILeaderElector
         }
     }
 
-    private void Observe(Lease lease, DateTimeOffset now)
+    private void Observe(V1Lease lease, DateTimeOffset now)
     {
         _observedResourceVersion = lease.Metadata.ResourceVersion;
         _observedTime = now;
@@ -211,15 +201,7 @@ internal sealed partial class LeaderElector : ILeaderElector
             }
 
             var now = _timeProvider.GetUtcNow();
-            await _lock.UpdateAsync(lease, new LeaseSpec
-            {
-                HolderIdentity = null,
-                LeaseDurationSeconds = 1,
-                AcquireTime = now,
-                RenewTime = now,
-                LeaseTransitions = lease.Spec.LeaseTransitions,
-                Extra = lease.Spec.Extra,
-            }, timeout.Token);
+            await _lock.UpdateAsync(lease, new LeaseRecord(null, 1, now, now, lease.Spec.LeaseTransitions ?? 0), timeout.Token);
             LogReleased(_logger, _options.Identity, _lock.Namespace, _lock.Name);
         }
         catch (Exception e)

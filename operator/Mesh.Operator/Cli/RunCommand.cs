@@ -29,9 +29,11 @@ internal static class RunCommand
         var caRoot = new Option<string?>("--ca-root-file") { Description = "Root certificate(s) --ca-cert-file chains to, PEM: the proxies' trust bundle." };
         var bootstrapToken = new Option<string?>("--bootstrap-token-file") { Description = "Local mode: the token proxies present for certificates (default: generated into --ca-dir)." };
         var trustDomain = new Option<string>("--trust-domain") { Description = "SPIFFE trust domain of workload identities.", DefaultValueFactory = _ => defaults.TrustDomain };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kube source: the kubeconfig file (default: in-cluster inside a pod, else $KUBECONFIG merged, else ~/.kube/config)." };
+        var context = new Option<string?>("--context") { Description = "kube source: the kubeconfig context to use (default: its current-context)." };
         var logLevel = new Option<string>("--log-level") { Description = "Verbose, Debug, Information, Warning or Error.", DefaultValueFactory = _ => defaults.LogLevel };
 
-        var command = new Command("run", "Run the control plane.") { source, grpcPort, httpPort, webhookPort, rootNamespace, listenAddress, webhookCert, webhookKey, webhookService, webhookConfiguration, webhookSecret, @namespace, injectionTemplate, caDir, caCert, caKey, caRoot, bootstrapToken, trustDomain, logLevel };
+        var command = new Command("run", "Run the control plane.") { source, grpcPort, httpPort, webhookPort, rootNamespace, listenAddress, webhookCert, webhookKey, webhookService, webhookConfiguration, webhookSecret, @namespace, injectionTemplate, caDir, caCert, caKey, caRoot, bootstrapToken, trustDomain, kubeconfig, context, logLevel };
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new OperatorOptions
@@ -56,6 +58,8 @@ internal static class RunCommand
                 CaRootFile = result.GetValue(caRoot),
                 BootstrapTokenFile = result.GetValue(bootstrapToken),
                 TrustDomain = result.GetValue(trustDomain)!,
+                Kubeconfig = result.GetValue(kubeconfig),
+                Context = result.GetValue(context),
             };
             WebApplication app;
             try

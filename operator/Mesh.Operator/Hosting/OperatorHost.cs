@@ -1,4 +1,7 @@
 using System.Net;
+using k8s;
+using k8s.Exceptions;
+using Mesh.Kubernetes.Config;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Diagnostics;
 using Mesh.Operator.Identity;
@@ -24,6 +27,7 @@ public static class OperatorHost
     {
         ArgumentNullException.ThrowIfNull(options);
         var source = ParseSource(options.Source);
+        var kubeConfig = LoadKubeConfig(options, source.IsDirectory);
         var listenAddress = IPAddress.Parse(options.ListenAddress ?? (source.IsDirectory ? "127.0.0.1" : "0.0.0.0"));
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -68,6 +72,11 @@ public static class OperatorHost
         }
         else
         {
+            if (kubeConfig is not null)
+            {
+                services.AddSingleton(kubeConfig);
+            }
+
             services.AddKubeSource();
             services.AddStatusWriter();
         }
@@ -135,6 +144,32 @@ public static class OperatorHost
             return Task.CompletedTask;
         });
         return app;
+    }
+
+    /// <summary>
+    /// Reads an explicitly named kubeconfig or context now, so that a missing file or unknown context is a usage
+    /// error at start. Without either, the client resolves its default configuration when first used.
+    /// </summary>
+    private static KubernetesClientConfiguration? LoadKubeConfig(OperatorOptions options, bool localMode)
+    {
+        if (options.Kubeconfig is null && options.Context is null)
+        {
+            return null;
+        }
+
+        if (localMode)
+        {
+            throw new ArgumentException("--kubeconfig and --context apply to the kube source only.");
+        }
+
+        try
+        {
+            return KubeConfig.Load(options.Kubeconfig, options.Context);
+        }
+        catch (KubeConfigException e)
+        {
+            throw new ArgumentException($"--kubeconfig {options.Kubeconfig ?? "(default)"} --context {options.Context ?? "(current)"}: {e.Message}", e);
+        }
     }
 
     private static (bool IsDirectory, string? Path) ParseSource(string? source)

@@ -51,6 +51,15 @@ public sealed class OperatorOptions
     /// </summary>
     public string? ListenAddress { get; set; }
 
+    /// <summary>
+    /// The <c>kube</c> source's kubeconfig file. Null: in-cluster inside a pod, else <c>$KUBECONFIG</c> (merged),
+    /// else <c>~/.kube/config</c>. Exec and auth-provider credential plugins work as with kubectl.
+    /// </summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>The kubeconfig context to use. Null: the kubeconfig's current-context.</summary>
+    public string? Context { get; set; }
+
     /// <summary>Minimum log level: Verbose, Debug, Information, Warning, Error. Default Information.</summary>
     public string LogLevel { get; set; } = "Information";
 

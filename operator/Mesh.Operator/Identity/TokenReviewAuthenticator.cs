@@ -13,7 +13,7 @@ internal sealed class TokenReviewAuthenticator(IKubernetesClient client) : IWork
     {
         var token = BearerToken.From(headers);
         var status = await client.ReviewTokenAsync(token, audiences: null, cancellationToken);
-        if (!status.Authenticated)
+        if (status.Authenticated != true)
         {
             throw new WorkloadAuthenticationException("the token was rejected by the Kubernetes API server");
         }

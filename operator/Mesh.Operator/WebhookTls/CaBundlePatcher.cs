@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes.Client;
 using Microsoft.Extensions.Logging;
+using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
 
 namespace Mesh.Operator.WebhookTls;
 
@@ -23,10 +26,10 @@ internal sealed class CaBundlePatcher
     /// <summary>Patches the configuration named <paramref name="configuration"/>; a missing one is reported once and skipped.</summary>
     public async Task EnsureAsync(string configuration, byte[] caBundle, CancellationToken cancellationToken)
     {
-        MutatingWebhookConfiguration current;
+        V1MutatingWebhookConfiguration current;
         try
         {
-            current = await _client.GetAsync<MutatingWebhookConfiguration>(WebhookTlsResourceTypes.MutatingWebhookConfiguration, null, configuration, cancellationToken);
+            current = await _client.CallAsync(api => api.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(configuration, cancellationToken: cancellationToken));
         }
         catch (KubernetesException ex) when (ex.IsNotFound)
         {
@@ -46,8 +49,8 @@ internal sealed class CaBundlePatcher
             return;
         }
 
-        await _client.PatchAsync<MutatingWebhookConfiguration>(
-            WebhookTlsResourceTypes.MutatingWebhookConfiguration, null, configuration, KubernetesPatch.Json(patch.ToJsonString()), cancellationToken);
+        var body = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.JsonPatch);
+        await _client.CallAsync(api => api.AdmissionregistrationV1.PatchMutatingWebhookConfigurationAsync(body, configuration, cancellationToken: cancellationToken));
         foreach (var webhook in changed)
         {
             WebhookTlsLog.CaBundlePatched(_logger, configuration, webhook);
@@ -58,7 +61,7 @@ internal sealed class CaBundlePatcher
     /// The JSON patch setting the differing caBundles. Its first operation tests the resourceVersion, so that a
     /// configuration reordered since it was read is not patched by index (the API server rejects it; the next sync retries).
     /// </summary>
-    internal static JsonArray Patch(MutatingWebhookConfiguration configuration, byte[] caBundle, out List<string> changed)
+    internal static JsonArray Patch(V1MutatingWebhookConfiguration configuration, byte[] caBundle, out List<string> changed)
     {
         changed = [];
         var operations = new JsonArray

@@ -1,7 +1,11 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
 
 namespace Mesh.Operator.WebhookTls;
 
@@ -122,7 +126,8 @@ internal sealed class SelfManagedCertificates : IHostedService, IDisposable
                 var created = WebhookCertificateBundle.Create(_dnsNames, now, _options);
                 try
                 {
-                    await _client.CreateAsync(WebhookTlsResourceTypes.Secret, NewSecret(created), cancellationToken);
+                    var fresh = NewSecret(created);
+                    await _client.CallAsync(api => api.CoreV1.CreateNamespacedSecretAsync(fresh, _options.Namespace, cancellationToken: cancellationToken));
                     WebhookTlsLog.SecretCreated(_logger, _options.Namespace, _options.SecretName);
                     return created;
                 }
@@ -133,7 +138,7 @@ internal sealed class SelfManagedCertificates : IHostedService, IDisposable
                 }
             }
 
-            var bundle = WebhookCertificateBundle.Read(secret.Data, out var problem);
+            var bundle = WebhookCertificateBundle.Read(secret.Data?.AsReadOnly(), out var problem);
             var reason = bundle is null ? $"the Secret is unusable: {problem}" : bundle.RenewalReason(_dnsNames, now, _options.RenewWhenRemaining);
             if (reason is null)
             {
@@ -143,10 +148,10 @@ internal sealed class SelfManagedCertificates : IHostedService, IDisposable
             var renewed = bundle is null || bundle.AuthorityIsDue(now, _options.RenewWhenRemaining)
                 ? WebhookCertificateBundle.Create(_dnsNames, now, _options)
                 : bundle.Renew(_dnsNames, now, _options.ServingLifetime);
-            secret.Data = renewed.ToSecretData();
             try
             {
-                await _client.ReplaceAsync(WebhookTlsResourceTypes.Secret, secret, cancellationToken);
+                var patch = RenewalPatch(secret.Metadata.ResourceVersion, renewed);
+                await _client.CallAsync(api => api.CoreV1.PatchNamespacedSecretAsync(patch, _options.SecretName, _options.Namespace, cancellationToken: cancellationToken));
                 WebhookTlsLog.SecretRenewed(_logger, _options.Namespace, _options.SecretName, reason);
                 return renewed;
             }
@@ -159,11 +164,27 @@ internal sealed class SelfManagedCertificates : IHostedService, IDisposable
         throw new InvalidOperationException($"The Secret {_options.Namespace}/{_options.SecretName} kept changing under {MaxAttempts} attempts to write it.");
     }
 
-    private async Task<Secret?> TryGetSecretAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A merge patch of the bundle's keys, conditional on the resourceVersion read (409 when another replica wrote
+    /// first): the Secret's other keys, labels and fields stay as they are.
+    /// </summary>
+    private static V1Patch RenewalPatch(string resourceVersion, WebhookCertificateBundle renewed)
+    {
+        var data = new JsonObject();
+        foreach (var (key, value) in renewed.ToSecretData())
+        {
+            data[key] = Convert.ToBase64String(value);
+        }
+
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion }, ["data"] = data };
+        return new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
+    }
+
+    private async Task<V1Secret?> TryGetSecretAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await _client.GetAsync<Secret>(WebhookTlsResourceTypes.Secret, _options.Namespace, _options.SecretName, cancellationToken);
+            return await _client.CallAsync(api => api.CoreV1.ReadNamespacedSecretAsync(_options.SecretName, _options.Namespace, cancellationToken: cancellationToken));
         }
         catch (KubernetesException ex) when (ex.IsNotFound)
         {
@@ -171,13 +192,15 @@ internal sealed class SelfManagedCertificates : IHostedService, IDisposable
         }
     }
 
-    private Secret NewSecret(WebhookCertificateBundle bundle) => new()
+    private V1Secret NewSecret(WebhookCertificateBundle bundle) => new()
     {
+        ApiVersion = V1Secret.KubeApiVersion,
+        Kind = V1Secret.KubeKind,
         Metadata = new()
         {
             Name = _options.SecretName,
-            Namespace = _options.Namespace,
-            Labels = new() { ["app.kubernetes.io/managed-by"] = "mesh-operator", ["app.kubernetes.io/component"] = "webhook-tls" },
+            NamespaceProperty = _options.Namespace,
+            Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "mesh-operator", ["app.kubernetes.io/component"] = "webhook-tls" },
         },
         Type = "kubernetes.io/tls",
         Data = bundle.ToSecretData(),

@@ -4,7 +4,7 @@ namespace Mesh.Operator.WebhookTls;
 
 /// <summary>
 /// The API resources the self-managed mode touches, and the only verbs it uses on them (the chart's RBAC grants
-/// exactly these): secrets get/create/update in the operator's namespace; mutatingwebhookconfigurations get/patch.
+/// exactly these): secrets get/create/patch in the operator's namespace; mutatingwebhookconfigurations get/patch.
 /// </summary>
 internal static class WebhookTlsResourceTypes
 {

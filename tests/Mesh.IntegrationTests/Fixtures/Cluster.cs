@@ -9,21 +9,21 @@ using Mesh.Testing;
 namespace Mesh.IntegrationTests.Fixtures;
 
 /// <summary>
-/// The cluster of MESH_TEST_KUBECONFIG through the mesh's own Kubernetes client: server-side apply of manifests,
+/// The cluster of <see cref="ClusterSource"/> through the mesh's Kubernetes client: server-side apply of manifests,
 /// and a namespace per test run, deleted afterwards.
 /// </summary>
 internal sealed class Cluster : IAsyncDisposable
 {
     public const string FieldManager = "mesh-integration-tests";
 
-    private Cluster(KubernetesClientConfiguration configuration, string ns)
+    private Cluster(k8s.KubernetesClientConfiguration configuration, string ns)
     {
         Configuration = configuration;
         Client = KubernetesClientFactory.Create(configuration);
         Namespace = ns;
     }
 
-    public KubernetesClientConfiguration Configuration { get; }
+    public k8s.KubernetesClientConfiguration Configuration { get; }
 
     public IKubernetesClient Client { get; }
 
@@ -32,7 +32,7 @@ internal sealed class Cluster : IAsyncDisposable
 
     public static async Task<Cluster> ConnectAsync(CancellationToken cancellationToken)
     {
-        var configuration = KubernetesClientConfiguration.Load(ClusterFactAttribute.KubeconfigPath);
+        var configuration = KubeConfig.Load(await ClusterSource.KubeconfigAsync());
         var cluster = new Cluster(configuration, $"mesh-it-{Guid.NewGuid():N}"[..20]);
         await cluster.InstallCrdsAsync(cancellationToken);
         var ns = new JsonObject

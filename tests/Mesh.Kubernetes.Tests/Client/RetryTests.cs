@@ -74,7 +74,7 @@ public sealed class RetryTests
         {
             await File.WriteAllTextAsync(tokenFile, "first\n", _ct);
             server.RequiredToken = "first";
-            using var client = KubernetesClientFactory.Create(new KubernetesClientConfiguration { Server = server.Url, TokenFile = tokenFile }, null, clock);
+            using var client = KubernetesClientFactory.Create(new k8s.KubernetesClientConfiguration { Host = server.Url.ToString(), TokenProvider = new RotatingTokenFile(tokenFile, clock, TimeSpan.FromMinutes(1)) }, null, clock);
             await client.ListAsync<Widget>(Widget.Type, null, null, _ct);
 
             await File.WriteAllTextAsync(tokenFile, "second", _ct);
@@ -97,7 +97,7 @@ public sealed class RetryTests
     public async Task AnErrorBodyThatIsNotAStatus_IsDescribedFromTheHttpStatus()
     {
         using var response = new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>bad gateway</html>") };
-        var status = await KubernetesRequestSender.ReadStatusAsync(response, _ct);
+        var status = await ApiErrors.ReadStatusAsync(response, _ct);
         Assert.Equal(502, status.Code);
         Assert.Equal("InternalError", status.Reason);
         Assert.Equal("<html>bad gateway</html>", status.Message);

@@ -1,5 +1,4 @@
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,7 +11,7 @@ public sealed class ServiceRegistrationTests
     {
         await using var server = await FakeApiServer.StartAsync([Widget.Type]);
         var services = new ServiceCollection()
-            .AddKubernetesClient(_ => new KubernetesClientConfiguration { Server = server.Url, Namespace = "mesh-system" });
+            .AddKubernetesClient(_ => new k8s.KubernetesClientConfiguration { Host = server.Url.ToString(), Namespace = "mesh-system" });
         await using var provider = services.BuildServiceProvider();
 
         var client = provider.GetRequiredService<IKubernetesClient>();

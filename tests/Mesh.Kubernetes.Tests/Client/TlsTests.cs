@@ -1,6 +1,5 @@
 using System.Text;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Tests.Fixtures;
 
 namespace Mesh.Kubernetes.Tests.Client;
@@ -85,7 +84,7 @@ public sealed class TlsTests : IAsyncLifetime
         Assert.Single(_server.Requests);
     }
 
-    private KubernetesClientConfiguration FromKubeconfig(string? caPem, string? certificatePem, string? keyPem, bool insecure = false, string? serverName = null)
+    private k8s.KubernetesClientConfiguration FromKubeconfig(string? caPem, string? certificatePem, string? keyPem, bool insecure = false, string? serverName = null)
     {
         var cluster = new StringBuilder($"    server: {_server.Url}\n");
         if (caPem is not null)
@@ -104,9 +103,9 @@ public sealed class TlsTests : IAsyncLifetime
         }
 
         var user = certificatePem is null
-            ? "  user: {}\n"
+            ? "  user: { token: not-a-certificate }\n"
             : $"  user:\n    client-certificate-data: {Base64(certificatePem)}\n    client-key-data: {Base64(keyPem!)}\n";
-        return KubernetesClientConfiguration.FromKubeConfigYaml(
+        return KubeConfigYaml.Build(
             $"current-context: x\nclusters:\n- name: c\n  cluster:\n{cluster}users:\n- name: u\n{user}contexts:\n- name: x\n  context: {{cluster: c, user: u}}\n");
     }
 

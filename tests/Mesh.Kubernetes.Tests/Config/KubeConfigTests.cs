@@ -1,110 +1,70 @@
-using System.Text;
+using k8s.Exceptions;
+using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Tests.Fixtures;
 
 namespace Mesh.Kubernetes.Tests.Config;
 
+/// <summary>Kubeconfigs as cloud CLIs write them, loaded by <see cref="KubeConfig"/> and used against the fake API server.</summary>
 public sealed class KubeConfigTests : IDisposable
 {
-    private readonly TestCertificates _certificates = new();
+    private readonly CancellationToken _ct = TestTimeout.Token();
     private readonly string _directory = Directory.CreateTempSubdirectory("kubeconfig-").FullName;
 
-    public void Dispose()
-    {
-        _certificates.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void TokenUser_WithCaData_AndContextNamespace()
+    public async Task AnExecCredentialPlugin_SuppliesTheBearerTokenOfEveryRequest()
     {
-        var config = KubernetesClientConfiguration.FromKubeConfigYaml($"""
+        await using var server = await FakeApiServer.StartAsync([Widget.Type]);
+        server.RequiredToken = "token-from-exec-plugin";
+        var plugin = ExecPlugin("token-from-exec-plugin");
+        var path = Write("config", $"""
             apiVersion: v1
             kind: Config
-            current-context: dev
-            clusters:
-            - name: c1
-              cluster:
-                server: https://10.1.2.3:6443
-                certificate-authority-data: {Base64(_certificates.AuthorityPem)}
-            users:
-            - name: u1
-              user:
-                token: abc.def
-            contexts:
-            - name: dev
-              context:
-                cluster: c1
-                user: u1
-                namespace: mesh-system
-            """);
-
-        Assert.Equal(new Uri("https://10.1.2.3:6443"), config.Server);
-        Assert.Equal("mesh-system", config.Namespace);
-        Assert.Equal("abc.def", config.Token);
-        Assert.Equal(_certificates.Authority.Thumbprint, Assert.Single(config.CertificateAuthorities).Thumbprint);
-        Assert.False(config.SkipTlsVerify);
-        Assert.Null(config.ClientCertificate);
-    }
-
-    [Theory]
-    [InlineData(ClientKeyFormat.RsaPkcs1)]
-    [InlineData(ClientKeyFormat.RsaPkcs8)]
-    [InlineData(ClientKeyFormat.Ec)]
-    public void ClientCertificateData_InEveryKeyFormat_CarriesItsPrivateKey(ClientKeyFormat format)
-    {
-        var (certificatePem, keyPem, certificate) = _certificates.IssueClient("admin", format);
-        var config = KubernetesClientConfiguration.FromKubeConfigYaml(Single($"""
-                client-certificate-data: {Base64(certificatePem)}
-                client-key-data: {Base64(keyPem)}
-            """));
-
-        Assert.NotNull(config.ClientCertificate);
-        Assert.True(config.ClientCertificate.HasPrivateKey);
-        Assert.Equal(certificate.Thumbprint, config.ClientCertificate.Thumbprint);
-        Assert.Equal("default", config.Namespace);
-    }
-
-    [Fact]
-    public void FilePaths_AreRelativeToTheKubeconfigsDirectory()
-    {
-        var (certificatePem, keyPem, certificate) = _certificates.IssueClient("admin", ClientKeyFormat.Ec);
-        Directory.CreateDirectory(Path.Combine(_directory, "pki"));
-        File.WriteAllText(Path.Combine(_directory, "pki", "ca.crt"), _certificates.AuthorityPem);
-        File.WriteAllText(Path.Combine(_directory, "pki", "admin.crt"), certificatePem);
-        File.WriteAllText(Path.Combine(_directory, "pki", "admin.key"), keyPem);
-        var path = Path.Combine(_directory, "config");
-        File.WriteAllText(path, """
-            current-context: ctx
+            current-context: eks
             clusters:
             - name: c
-              cluster:
-                server: https://127.0.0.1:6443
-                certificate-authority: pki/ca.crt
-                tls-server-name: kubernetes.default.svc
+              cluster: {"{"} server: "{server.Url}" {"}"}
             users:
             - name: u
               user:
-                client-certificate: pki/admin.crt
-                client-key: pki/admin.key
-                tokenFile: pki/token
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1beta1
+                  command: {plugin}
+                  args: ["token", "--cluster", "c"]
+                  interactiveMode: Never
             contexts:
-            - name: ctx
-              context: { cluster: c, user: u }
+            - name: eks
+              context: {"{"} cluster: c, user: u, namespace: team-a {"}"}
             """);
 
-        var config = KubernetesClientConfiguration.Load(path);
+        using var client = KubernetesClientFactory.Create(KubeConfig.Load(path));
+        await client.CreateAsync(Widget.Type, Widget.Create("team-a", "w1", "red"), _ct);
+        var widgets = await client.ListAsync<Widget>(Widget.Type, client.DefaultNamespace, null, _ct);
 
-        Assert.Equal(certificate.Thumbprint, config.ClientCertificate!.Thumbprint);
-        Assert.Single(config.CertificateAuthorities);
-        Assert.Equal(Path.Combine(_directory, "pki", "token"), config.TokenFile);
-        Assert.Equal("kubernetes.default.svc", config.TlsServerName);
+        Assert.Equal("team-a", client.DefaultNamespace);
+        Assert.Equal("w1", Assert.Single(widgets.Items).Metadata.Name);
+        Assert.All(server.Requests, r => Assert.Equal("Bearer token-from-exec-plugin", r.Authorization));
     }
 
     [Fact]
-    public void InsecureSkipTlsVerify_AndAnExplicitContext()
+    public async Task AWrongExecToken_IsRefusedByTheServer()
     {
-        var config = KubernetesClientConfiguration.FromKubeConfigYaml("""
+        await using var server = await FakeApiServer.StartAsync([Widget.Type]);
+        server.RequiredToken = "expected";
+        var path = Write("config", ExecKubeconfig(server.Url, ExecPlugin("something-else")));
+
+        using var client = KubernetesClientFactory.Create(KubeConfig.Load(path), new KubernetesClientOptions { MaxRetries = 0 });
+        var error = await Assert.ThrowsAsync<KubernetesException>(() => client.ListAsync<Widget>(Widget.Type, null, null, _ct));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, error.Code);
+    }
+
+    [Fact]
+    public void AnExplicitContext_SelectsItsClusterAndNamespace()
+    {
+        var path = Write("config", """
             current-context: a
             clusters:
             - { name: ca, cluster: { server: "https://a:6443" } }
@@ -114,24 +74,34 @@ public sealed class KubeConfigTests : IDisposable
             contexts:
             - { name: a, context: { cluster: ca, user: u } }
             - { name: b, context: { cluster: cb, user: u, namespace: nb } }
-            """, context: "b");
+            """);
 
-        Assert.Equal(new Uri("https://b:6443"), config.Server);
+        var config = KubeConfig.Load(path, context: "b");
+
+        Assert.Equal("https://b:6443", config.Host.TrimEnd('/'));
         Assert.True(config.SkipTlsVerify);
         Assert.Equal("nb", config.Namespace);
+        Assert.Equal("t", config.AccessToken);
+    }
+
+    [Fact]
+    public void AnUnknownContext_FailsWithAKubeConfigException()
+    {
+        var path = Write("config", "current-context: a\ncontexts:\n- { name: a, context: { cluster: c } }\nclusters:\n- { name: c, cluster: { server: 'https://c' } }\n");
+
+        var error = Assert.Throws<KubeConfigException>(() => KubeConfig.Load(path, context: "nope"));
+        Assert.Contains("nope", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void SeveralFiles_MergeWithTheFirstDefinitionWinning()
     {
-        var first = Path.Combine(_directory, "first");
-        var second = Path.Combine(_directory, "second");
-        File.WriteAllText(first, """
+        var first = Write("first", """
             current-context: shared
             users:
             - { name: u, user: { token: from-first } }
             """);
-        File.WriteAllText(second, """
+        var second = Write("second", """
             current-context: ignored
             clusters:
             - { name: c, cluster: { server: "https://c:6443" } }
@@ -141,70 +111,53 @@ public sealed class KubeConfigTests : IDisposable
             - { name: shared, context: { cluster: c, user: u } }
             """);
 
-        var config = KubeConfigLoader.Load([first, Path.Combine(_directory, "missing"), second], context: null);
-        Assert.Equal("from-first", config.Token);
-        Assert.Equal(new Uri("https://c:6443"), config.Server);
-    }
+        var merged = KubeConfig.Merge([first, Path.Combine(_directory, "missing"), second]);
+        var config = k8s.KubernetesClientConfiguration.BuildConfigFromConfigObject(merged);
 
-    [Theory]
-    [InlineData("current-context: nope\ncontexts: []", "no context named 'nope'")]
-    [InlineData("contexts: []", "no current-context")]
-    [InlineData("current-context: x\ncontexts:\n- { name: x, context: { cluster: gone } }", "cluster 'gone'")]
-    [InlineData("current-context: x\nclusters:\n- { name: c, cluster: { server: 'ftp://x' } }\ncontexts:\n- { name: x, context: { cluster: c } }", "not an http(s) URL")]
-    [InlineData("current-context: x\nclusters:\n- { name: c, cluster: { server: 'https://x' } }\nusers:\n- { name: u, user: { exec: { command: aws } } }\ncontexts:\n- { name: x, context: { cluster: c, user: u } }", "exec and auth-provider")]
-    [InlineData("current-context: x\nclusters:\n- { name: c, cluster: { server: 'https://x', certificate-authority-data: '!!' } }\ncontexts:\n- { name: x, context: { cluster: c } }", "not base64")]
-    [InlineData("current-context: [unclosed", "not valid YAML")]
-    public void InvalidKubeconfigs_FailWithAMessageThatSaysWhy(string yaml, string expected)
-    {
-        var error = Assert.Throws<KubeConfigException>(() => KubernetesClientConfiguration.FromKubeConfigYaml(yaml));
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal("from-first", config.AccessToken);
+        Assert.Equal("https://c:6443", config.Host.TrimEnd('/'));
     }
 
     [Fact]
-    public void ACertificateWithoutItsKey_IsRejected()
+    public void NoKubeconfigAtAll_FailsWithTheSearchedPaths()
     {
-        var (certificatePem, _, _) = _certificates.IssueClient("admin", ClientKeyFormat.Ec);
-        var error = Assert.Throws<KubeConfigException>(() => KubernetesClientConfiguration.FromKubeConfigYaml(Single($"""
-                client-certificate-data: {Base64(certificatePem)}
-            """)));
-        Assert.Contains("must be given together", error.Message, StringComparison.Ordinal);
+        var missing = Path.Combine(_directory, "missing");
+        var error = Assert.Throws<KubeConfigException>(() => KubeConfig.Merge([missing]));
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void InCluster_ReadsTheServiceAccountMountAndTheKubeletsEnvironment()
-    {
-        File.WriteAllText(Path.Combine(_directory, "token"), "sa-token");
-        File.WriteAllText(Path.Combine(_directory, "ca.crt"), _certificates.AuthorityPem);
-        File.WriteAllText(Path.Combine(_directory, "namespace"), "mesh-system\n");
-        var environment = new Dictionary<string, string> { ["KUBERNETES_SERVICE_HOST"] = "fd00::1", ["KUBERNETES_SERVICE_PORT"] = "443" };
-
-        Assert.True(InClusterConfig.IsInCluster(_directory, environment.GetValueOrDefault));
-        var config = InClusterConfig.Load(_directory, environment.GetValueOrDefault);
-
-        Assert.Equal(new Uri("https://[fd00::1]:443"), config.Server);
-        Assert.Equal("mesh-system", config.Namespace);
-        Assert.Equal(Path.Combine(_directory, "token"), config.TokenFile);
-        Assert.Single(config.CertificateAuthorities);
-        Assert.False(InClusterConfig.IsInCluster(_directory, _ => null));
-        Assert.Throws<KubeConfigException>(() => InClusterConfig.Load(_directory, _ => null));
-    }
-
-    private static string Single(string userFields) => $"""
+    private static string ExecKubeconfig(Uri server, string plugin) => $"""
         current-context: x
         clusters:
         - name: c
-          cluster:
-            server: https://127.0.0.1:6443
+          cluster: {"{"} server: "{server}" {"}"}
         users:
         - name: u
           user:
-        {userFields}
+            exec: {"{"} apiVersion: client.authentication.k8s.io/v1beta1, command: {plugin} {"}"}
         contexts:
         - name: x
-          context:
-            cluster: c
-            user: u
+          context: {"{"} cluster: c, user: u {"}"}
         """;
 
-    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+    /// <summary>A credential plugin like <c>aws eks get-token</c>: prints an ExecCredential with a token.</summary>
+    private string ExecPlugin(string token)
+    {
+        var path = Write($"plugin-{Guid.NewGuid():N}.sh", $$$"""
+            #!/bin/sh
+            echo '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"{{{token}}}"}}'
+            """);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return path;
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
 }

@@ -1,5 +1,4 @@
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Config;
 
 namespace Mesh.Kubernetes.Tests.Fixtures;
 
@@ -20,7 +19,7 @@ internal sealed class FakeCluster : IAsyncDisposable
     {
         var server = await FakeApiServer.StartAsync([Widget.Type, ResourceType.Lease]);
         var client = KubernetesClientFactory.Create(
-            new KubernetesClientConfiguration { Server = server.Url, Namespace = "default" },
+            new k8s.KubernetesClientConfiguration { Host = server.Url.ToString(), Namespace = "default" },
             options ?? new KubernetesClientOptions { DefaultRetryDelay = TimeSpan.FromMilliseconds(10) },
             clientTime);
         return new FakeCluster(server, client);
@@ -28,7 +27,7 @@ internal sealed class FakeCluster : IAsyncDisposable
 
     /// <summary>A second client of the same server, with its own connections and clock.</summary>
     public IKubernetesClient NewClient(TimeProvider? time = null)
-        => KubernetesClientFactory.Create(new KubernetesClientConfiguration { Server = Server.Url }, null, time);
+        => KubernetesClientFactory.Create(new k8s.KubernetesClientConfiguration { Host = Server.Url.ToString() }, null, time);
 
     public async ValueTask DisposeAsync()
     {

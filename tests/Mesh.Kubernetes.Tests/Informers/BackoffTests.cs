@@ -1,5 +1,4 @@
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Testing;
@@ -30,7 +29,7 @@ public sealed class BackoffTests
     {
         var clock = new ManualTimeProvider();
         await using var server = await FakeApiServer.StartAsync([Widget.Type]);
-        using var client = KubernetesClientFactory.Create(new KubernetesClientConfiguration { Server = server.Url }, new KubernetesClientOptions { MaxRetries = 0 });
+        using var client = KubernetesClientFactory.Create(new k8s.KubernetesClientConfiguration { Host = server.Url.ToString() }, new KubernetesClientOptions { MaxRetries = 0 });
         server.InjectFailures(9, 500);
         var informer = InformerFactory.Create<Widget>(client, Widget.Type, timeProvider: clock);
         using var stop = new CancellationTokenSource();

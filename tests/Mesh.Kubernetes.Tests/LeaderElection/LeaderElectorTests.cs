@@ -1,6 +1,6 @@
+using k8s.Models;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.LeaderElection;
-using Mesh.Kubernetes.Models;
 using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Testing;
 
@@ -36,7 +36,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         await AdvanceUntilAsync(() => a.Elector.IsLeader, TimeSpan.FromSeconds(1));
         var b = Start("b");
 
-        var renewTimes = new HashSet<DateTimeOffset?>();
+        var renewTimes = new HashSet<DateTime?>();
         await AdvanceForAsync(TimeSpan.FromSeconds(60), () =>
         {
             Assert.True(a.Elector.IsLeader);
@@ -51,6 +51,26 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         Assert.True(renewTimes.Count >= 25, $"a renewed {renewTimes.Count} times in 60 s");
         Assert.Equal(1, a.Started);
         Assert.Equal(0, b.Started);
+    }
+
+    [Fact]
+    public async Task RenewingAndReleasing_KeepTheLeaseFieldsThisProjectDoesNotKnow()
+    {
+        _cluster.Server.Store.Create(ResourceType.Lease, "mesh-system", System.Text.Json.Nodes.JsonNode.Parse("""
+            {"apiVersion":"coordination.k8s.io/v1","kind":"Lease",
+             "metadata":{"name":"mesh-operator","namespace":"mesh-system","labels":{"team":"mesh"}},
+             "spec":{"strategy":"OldestEmulationVersion","fieldFromANewerKubernetes":{"kept":true}}}
+            """)!.AsObject());
+        var a = Start("a");
+        await AdvanceUntilAsync(() => a.Elector.IsLeader, TimeSpan.FromSeconds(1));
+        await AdvanceForAsync(TimeSpan.FromSeconds(10), () => Assert.True(a.Elector.IsLeader));
+        await a.StopAsync();
+
+        var stored = _cluster.Server.Store.Get(ResourceType.Lease, "mesh-system", "mesh-operator");
+        Assert.Equal("OldestEmulationVersion", stored["spec"]!["strategy"]!.GetValue<string>());
+        Assert.True(stored["spec"]!["fieldFromANewerKubernetes"]!["kept"]!.GetValue<bool>());
+        Assert.Equal("mesh", stored["metadata"]!["labels"]!["team"]!.GetValue<string>());
+        Assert.Null(stored["spec"]!["holderIdentity"]);
     }
 
     [Fact]
@@ -112,7 +132,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
 
         var lease = Lease();
         lease.Spec!.HolderIdentity = "intruder";
-        await _cluster.Client.ReplaceAsync(ResourceType.Lease, lease, TestTimeout.Token());
+        await _cluster.Client.CallAsync(api => k8s.CoordinationV1OperationsExtensions.ReplaceNamespacedLeaseAsync(api.CoordinationV1, lease, "mesh-operator", "mesh-system", cancellationToken: TestTimeout.Token()));
 
         var waited = await AdvanceUntilAsync(() => !a.Elector.IsLeader, TimeSpan.FromSeconds(5));
         Assert.True(waited <= TimeSpan.FromSeconds(2) + Step, $"a kept leading for {waited}");
@@ -153,8 +173,8 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         return candidate;
     }
 
-    private Lease Lease() => System.Text.Json.JsonSerializer.Deserialize<Lease>(
-        _cluster.Server.Store.Get(ResourceType.Lease, "mesh-system", "mesh-operator").ToJsonString(), KubernetesJson.Options)!;
+    private V1Lease Lease() => k8s.KubernetesJson.Deserialize<V1Lease>(
+        _cluster.Server.Store.Get(ResourceType.Lease, "mesh-system", "mesh-operator").ToJsonString());
 
     /// <summary>Advances the fake clock in steps, each once every running candidate is idle on its timer.</summary>
     private async Task<TimeSpan> AdvanceUntilAsync(Func<bool> condition, TimeSpan limit)

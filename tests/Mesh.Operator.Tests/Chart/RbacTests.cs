@@ -25,7 +25,7 @@ public sealed class RbacTests
         // The mesh CA: its root key kept in secret mesh-ca. Both in the operator's namespace only.
         [("create", "", "secrets")] = "webhook certificate and mesh CA secrets, created on first start",
         [("get", "", "secrets")] = "webhook certificate and mesh CA secrets, read at start",
-        [("update", "", "secrets")] = "webhook certificate rotation",
+        [("patch", "", "secrets")] = "webhook certificate rotation",
         // Self-managed webhook certificate (--webhook-configuration): the CA goes into mesh-sidecar-injector's caBundle.
         [("get", "admissionregistration.k8s.io", "mutatingwebhookconfigurations")] = "webhook caBundle: read the current bundle",
         [("patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations")] = "webhook caBundle: write the CA",
@@ -95,7 +95,7 @@ public sealed class RbacTests
                     var seen = Parse(kube);
                     return op.Source.HasSynced
                         && seen.Where(r => r.Verb == "watch").Select(r => r.Resource).Distinct().Count() == 8
-                        && seen.Count(r => r.Resource == "leases" && r.Verb == "update") >= 1
+                        && seen.Count(r => r.Resource == "leases" && r.Verb == "patch") >= 1
                         && seen.Where(r => r.Subresource == "status").Select(r => r.Resource).Distinct().Count() == MeshResourceTypes.All.Count;
                 },
                 "the operator syncs, leads, renews its Lease and writes status on every mesh.io kind",

@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Operator.Identity;
 using Mesh.Testing;
@@ -130,7 +129,7 @@ public sealed class CaStoreTests
     private static Metadata Bearer(string token) => new() { { "authorization", "Bearer " + token } };
 
     private static IKubernetesClient Client(FakeApiServer server)
-        => KubernetesClientFactory.Create(new KubernetesClientConfiguration { Server = server.Url, Namespace = "mesh-system" }, null, null);
+        => KubernetesClientFactory.Create(new k8s.KubernetesClientConfiguration { Host = server.Url.ToString(), Namespace = "mesh-system" }, null, null);
 
     private DirectoryCaStore NewDirectoryStore(string directory) => new(directory, _options, _time, NullLogger<DirectoryCaStore>.Instance);
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Operator.Resources;
 using Mesh.Operator.WebhookTls;
@@ -21,7 +20,7 @@ internal sealed class FakeKube : IAsyncDisposable
 
     public FakeApiServer Server { get; }
 
-    public KubernetesClientConfiguration Configuration => new() { Server = Server.Url, Namespace = "default" };
+    public k8s.KubernetesClientConfiguration Configuration => new() { Host = Server.Url.ToString(), Namespace = "default" };
 
     /// <summary>PATCH requests on a <c>/status</c> subresource so far.</summary>
     public int StatusPatches => Server.Requests.Count(r => r.Method == "PATCH" && r.Path.EndsWith("/status", StringComparison.Ordinal));

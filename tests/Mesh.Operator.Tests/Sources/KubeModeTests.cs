@@ -49,7 +49,7 @@ public sealed class KubeModeTests
         var port = ((IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop();
 
-        await using var op = await KubeOperator.StartAsync(new Mesh.Kubernetes.Config.KubernetesClientConfiguration { Server = new Uri($"http://127.0.0.1:{port}") });
+        await using var op = await KubeOperator.StartAsync(new k8s.KubernetesClientConfiguration { Host = $"http://127.0.0.1:{port}" });
         using var http = new HttpClient { BaseAddress = op.HttpAddress };
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);

@@ -1,4 +1,3 @@
-using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.LeaderElection;
 using Mesh.Operator.Hosting;
@@ -37,13 +36,38 @@ internal sealed class KubeOperator : IAsyncDisposable
     public static Task<KubeOperator> StartAsync(FakeKube kube, string identity = "operator-0", Action<IServiceProvider>? beforeStart = null) =>
         StartAsync(kube.Configuration, identity, beforeStart);
 
-    public static async Task<KubeOperator> StartAsync(KubernetesClientConfiguration configuration, string identity = "operator-0", Action<IServiceProvider>? beforeStart = null)
+    public static Task<KubeOperator> StartAsync(k8s.KubernetesClientConfiguration configuration, string identity = "operator-0", Action<IServiceProvider>? beforeStart = null)
+        => StartAsync(configuration, kubeconfig: null, identity, beforeStart);
+
+    /// <summary>Starts the operator as <c>run --source kube --kubeconfig PATH [--context NAME]</c> would.</summary>
+    public static Task<KubeOperator> StartWithKubeconfigAsync(string kubeconfigPath, string? context = null)
+        => StartAsync(configuration: null, (kubeconfigPath, context), "operator-0", null);
+
+    private static async Task<KubeOperator> StartAsync(
+        k8s.KubernetesClientConfiguration? configuration,
+        (string Path, string? Context)? kubeconfig,
+        string identity,
+        Action<IServiceProvider>? beforeStart)
     {
         var app = OperatorHost.Build(
-            new OperatorOptions { Source = "kube", GrpcPort = 0, HttpPort = 0, WebhookPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
+            new OperatorOptions
+            {
+                Source = "kube",
+                GrpcPort = 0,
+                HttpPort = 0,
+                WebhookPort = 0,
+                ListenAddress = "127.0.0.1",
+                LogLevel = "Warning",
+                Kubeconfig = kubeconfig?.Path,
+                Context = kubeconfig?.Context,
+            },
             services =>
             {
-                services.AddSingleton(configuration);
+                if (configuration is not null)
+                {
+                    services.AddSingleton(configuration);
+                }
+
                 services.AddSingleton(new LeaderElectionOptions
                 {
                     LeaseName = "mesh-operator",

@@ -156,7 +156,7 @@ public sealed class KubeSourceTests : IAsyncLifetime
     }
 
     private static IKubernetesClient NewClient(Uri server) => KubernetesClientFactory.Create(
-        new Mesh.Kubernetes.Config.KubernetesClientConfiguration { Server = server, Namespace = "default" },
+        new k8s.KubernetesClientConfiguration { Host = server.ToString(), Namespace = "default" },
         new KubernetesClientOptions { MaxRetries = 0 });
 
     internal static KubeSource NewSource(IKubernetesClient client) => new(

@@ -30,7 +30,7 @@ public sealed class StatusWriterRegistrationTests
     {
         await using var app = OperatorHost.Build(
             new OperatorOptions { Source = "kube", GrpcPort = 0, HttpPort = 0, ListenAddress = "127.0.0.1", LogLevel = "Warning" },
-            services => services.AddSingleton(new Mesh.Kubernetes.Config.KubernetesClientConfiguration { Server = new Uri("http://127.0.0.1:1") }));
+            services => services.AddSingleton(new k8s.KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }));
 
         Assert.Contains(app.Services.GetServices<IReconcileResultSink>(), sink => sink is StatusWriter);
         Assert.NotNull(app.Services.GetService<ILeaderElector>());

@@ -71,13 +71,14 @@ public sealed class StatusWriterTests : IAsyncLifetime
     public async Task AReplicaThatDoesNotLead_WritesNothing_UntilItLeads()
     {
         var now = DateTimeOffset.UtcNow;
-        _kube.Create(ResourceType.Lease, JsonSerializer.Serialize(
-            new Lease
+        _kube.Create(ResourceType.Lease, k8s.KubernetesJson.Serialize(
+            new k8s.Models.V1Lease
             {
-                Metadata = new ObjectMeta { Name = "mesh-operator", Namespace = "mesh-system" },
-                Spec = new LeaseSpec { HolderIdentity = "another-replica", LeaseDurationSeconds = 3600, AcquireTime = now, RenewTime = now },
-            },
-            KubernetesJson.Options));
+                ApiVersion = "coordination.k8s.io/v1",
+                Kind = "Lease",
+                Metadata = new k8s.Models.V1ObjectMeta { Name = "mesh-operator", NamespaceProperty = "mesh-system" },
+                Spec = new k8s.Models.V1LeaseSpec { HolderIdentity = "another-replica", LeaseDurationSeconds = 3600, AcquireTime = now.UtcDateTime, RenewTime = now.UtcDateTime },
+            }));
         await using var op = await KubeOperator.StartAsync(_kube);
         await op.Services.GetRequiredService<MeshReconciler>().FirstPublished.WithTimeout("the first compile");
         var leaseReadsAfterCompile = LeaseReads();

@@ -70,8 +70,17 @@ public sealed class SelfManagedCertificateTests : IAsyncLifetime
     {
         // A resync longer than the renewal point leaves the renewal timer as the only thing that can fire.
         await using var host = await WebhookOperator.StartKubeAsync(_kube.Configuration, _clock, tls: o => o.ResyncInterval = TimeSpan.FromDays(400));
-        var before = Secret();
         var served = await TlsProbe.PresentedAsync(host.WebhookPort);
+
+        // What someone else put in the Secret survives the renewal (a patch of our keys, not a PUT of our model).
+        _kube.Server.Store.Patch(WebhookTlsResourceTypes.Secret, "mesh-system", "mesh-webhook-tls", current =>
+        {
+            current!["metadata"]!.AsObject()["annotations"] = new JsonObject { ["backup.example/policy"] = "daily" };
+            current["data"]!.AsObject()["extra.pem"] = "ZXh0cmE=";
+            current["fieldFromANewerKubernetes"] = "kept";
+            return current;
+        }, status: false, createIfMissing: false);
+        var before = Secret();
 
         // A 1-year certificate is renewed once less than a third of it remains: after about 243 days.
         _clock.Advance(TimeSpan.FromDays(250));
@@ -79,6 +88,9 @@ public sealed class SelfManagedCertificateTests : IAsyncLifetime
         await Eventually.AssertAsync(() => Data(Secret(), "tls.crt") != Data(before, "tls.crt"), "the Secret gets a new serving certificate");
         var after = Secret();
         Assert.Equal(Data(before, "ca.crt"), Data(after, "ca.crt"));
+        Assert.Equal("ZXh0cmE=", Data(after, "extra.pem"));
+        Assert.Equal("daily", after["metadata"]!["annotations"]!["backup.example/policy"]!.GetValue<string>());
+        Assert.Equal("kept", after["fieldFromANewerKubernetes"]!.GetValue<string>());
         await Eventually.AssertAsync(async () => (await TlsProbe.PresentedAsync(host.WebhookPort)).SameAs(ServingCertificate(after)), "the renewed certificate is served");
         Assert.False(served.SameAs(ServingCertificate(after)));
         using var authority = X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(Convert.FromBase64String(Data(after, "ca.crt"))));
@@ -150,7 +162,7 @@ public sealed class SelfManagedCertificateTests : IAsyncLifetime
         [.. _kube.Get(WebhookTlsResourceTypes.MutatingWebhookConfiguration, null, "mesh-sidecar-injector")["webhooks"]!.AsArray()
             .Select(w => (string?)w!["clientConfig"]!["caBundle"])];
 
-    /// <summary>The chart's RBAC grants exactly these: secrets get/create/update in mesh-system, mutatingwebhookconfigurations get/patch.</summary>
+    /// <summary>The chart's RBAC grants exactly these: secrets get/create/patch in mesh-system, mutatingwebhookconfigurations get/patch.</summary>
     private void AssertOnlyTheListedCalls()
     {
         var calls = _kube.Server.Requests
@@ -162,11 +174,11 @@ public sealed class SelfManagedCertificateTests : IAsyncLifetime
             {
                 "GET /api/v1/namespaces/mesh-system/secrets/mesh-webhook-tls",
                 "POST /api/v1/namespaces/mesh-system/secrets",
-                "PUT /api/v1/namespaces/mesh-system/secrets/mesh-webhook-tls",
+                "PATCH /api/v1/namespaces/mesh-system/secrets/mesh-webhook-tls",
                 "GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/mesh-sidecar-injector",
                 "PATCH /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/mesh-sidecar-injector",
             },
             calls);
-        Assert.Contains("PUT /api/v1/namespaces/mesh-system/secrets/mesh-webhook-tls", calls);
+        Assert.Contains("PATCH /api/v1/namespaces/mesh-system/secrets/mesh-webhook-tls", calls);
     }
 }

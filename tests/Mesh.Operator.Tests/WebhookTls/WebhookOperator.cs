@@ -1,4 +1,3 @@
-using Mesh.Kubernetes.Config;
 using Mesh.Kubernetes.LeaderElection;
 using Mesh.Operator.Hosting;
 using Mesh.Operator.Identity;
@@ -37,7 +36,7 @@ internal sealed class WebhookOperator : IAsyncDisposable
     }
 
     /// <summary>Kube mode against <paramref name="kube"/> as replica <paramref name="identity"/>, its certificate clock being <paramref name="clock"/>.</summary>
-    public static Task<WebhookOperator> StartKubeAsync(KubernetesClientConfiguration kube, ManualTimeProvider clock, string identity = "operator-0", Action<WebhookTlsOptions>? tls = null)
+    public static Task<WebhookOperator> StartKubeAsync(k8s.KubernetesClientConfiguration kube, ManualTimeProvider clock, string identity = "operator-0", Action<WebhookTlsOptions>? tls = null)
     {
         var options = Options("kube", null, null);
         options.Namespace = "mesh-system";

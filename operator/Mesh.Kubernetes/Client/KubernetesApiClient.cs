@@ -1,28 +1,36 @@
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Mesh.Kubernetes.Config;
+using k8s.Autorest;
 using Mesh.Kubernetes.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Kubernetes.Client;
 
-/// <summary>The REST verbs of <see cref="IKubernetesClient"/> over one HTTP connection pool.</summary>
-internal sealed class KubernetesHttpClient : IKubernetesClient
+/// <summary>
+/// The REST verbs of <see cref="IKubernetesClient"/> on KubernetesClient's <see cref="k8s.Kubernetes"/>: its
+/// configuration, authentication and connection pool, with <see cref="RetryHandler"/> in its pipeline.
+/// </summary>
+internal sealed class KubernetesApiClient : IKubernetesClient
 {
-    private readonly KubernetesRequestSender _sender;
+    private readonly KubernetesApi _api;
 
-    public KubernetesHttpClient(
-        KubernetesClientConfiguration config,
+    public KubernetesApiClient(
+        k8s.KubernetesClientConfiguration config,
         KubernetesClientOptions options,
         TimeProvider timeProvider,
-        ILogger<KubernetesHttpClient> logger)
+        ILogger<KubernetesApiClient> logger)
     {
-        DefaultNamespace = config.Namespace;
-        _sender = new KubernetesRequestSender(config, KubernetesHttpHandlerFactory.Create(config), options, timeProvider, logger);
+        DefaultNamespace = string.IsNullOrEmpty(config.Namespace) ? "default" : config.Namespace;
+        var hardened = ServerTrust.Harden(config);
+        hardened.HttpClientTimeout = options.RequestTimeout;
+        hardened.UserAgent = options.UserAgent;
+        _api = new KubernetesApi(hardened, new RetryHandler(options, timeProvider, logger));
     }
 
     public string DefaultNamespace { get; }
+
+    public k8s.IKubernetes Api => _api;
 
     public Task<T> GetAsync<T>(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken)
         where T : class, IKubernetesObject
@@ -41,7 +49,7 @@ internal sealed class KubernetesHttpClient : IKubernetesClient
             query.Add("resourceVersion", options.ResourceVersion);
         }
 
-        using var response = await _sender.SendAsync(HttpMethod.Get, type.CollectionPath(@namespace) + query, null, null, streaming: false, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, type.CollectionPath(@namespace) + query, null, null, cancellationToken);
         var list = await response.Content.ReadFromJsonAsync<ListBody<T>>(KubernetesJson.Options, cancellationToken)
             ?? throw new InvalidDataException("The API server returned an empty list body.");
         return new ObjectList<T>(list.Items ?? [], list.Metadata?.ResourceVersion ?? "", string.IsNullOrEmpty(list.Metadata?.Continue) ? null : list.Metadata.Continue);
@@ -62,7 +70,7 @@ internal sealed class KubernetesHttpClient : IKubernetesClient
         query.Add("labelSelector", options.LabelSelector);
         query.Add("fieldSelector", options.FieldSelector);
 
-        using var response = await _sender.SendAsync(HttpMethod.Get, type.CollectionPath(@namespace) + query, null, null, streaming: true, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, type.CollectionPath(@namespace) + query, null, null, cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
@@ -110,10 +118,10 @@ internal sealed class KubernetesHttpClient : IKubernetesClient
                 new DeleteOptionsBody(new Preconditions(resourceVersion)), KubernetesJson.Options);
         }
 
-        using var response = await _sender.SendAsync(HttpMethod.Delete, type.ObjectPath(@namespace, name), body, null, streaming: false, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Delete, type.ObjectPath(@namespace, name), body, null, cancellationToken);
     }
 
-    public void Dispose() => _sender.Dispose();
+    public void Dispose() => _api.Dispose();
 
     private Task<T> PatchCoreAsync<T>(string path, KubernetesPatch patch, CancellationToken cancellationToken)
         where T : class, IKubernetesObject
@@ -140,9 +148,22 @@ internal sealed class KubernetesHttpClient : IKubernetesClient
     private async Task<T> SendForObjectAsync<T>(HttpMethod method, string path, byte[]? body, string? mediaType, CancellationToken cancellationToken)
         where T : class, IKubernetesObject
     {
-        using var response = await _sender.SendAsync(method, path, body, mediaType, streaming: false, cancellationToken);
+        using var response = await SendAsync(method, path, body, mediaType, cancellationToken);
         return await response.Content.ReadFromJsonAsync<T>(KubernetesJson.Options, cancellationToken)
             ?? throw new InvalidDataException($"The API server returned an empty body for {method} {path}.");
+    }
+
+    /// <summary>A successful response with its headers read (the caller disposes it); failures as <see cref="KubernetesException"/>.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[]? body, string? mediaType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _api.SendAsync(method, path, body, mediaType, cancellationToken);
+        }
+        catch (HttpOperationException e)
+        {
+            throw ApiErrors.From(e);
+        }
     }
 
     private sealed class ListBody<T>
