@@ -62,6 +62,11 @@ internal static class HeaderOperationsValidator
                 {
                     bag.Error(namePath, valueProblem);
                 }
+                else if (value.Contains('%', StringComparison.Ordinal))
+                {
+                    // Valid for Istio, but the sidecar has no Envoy formatter: say so rather than send it half right.
+                    bag.Warning(namePath, "the sidecar does not substitute Envoy %VARIABLE% or %% yet; the value is sent as written");
+                }
             }
         }
 
