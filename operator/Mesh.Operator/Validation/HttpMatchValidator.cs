@@ -63,7 +63,8 @@ internal static class HttpMatchValidator
         }
 
         LabelSyntax.Check(bag, path + ".sourceLabels", match.SourceLabels);
-        ValidationContext.CheckRange(bag, new(path, ".port"), match.Port, 1, 65535);
+        // Port 0 means "any port", as in Istio.
+        ValidationContext.CheckRange(bag, new(path, ".port"), match.Port is 0 ? null : match.Port, 1, 65535);
         CheckGateways(bag, match, path + ".gateways");
     }
 
@@ -113,6 +114,14 @@ internal static class HttpMatchValidator
 
     private static void CheckGateways(DiagnosticBag bag, HttpMatchRequest match, string path)
     {
+        for (var i = 0; i < (match.Gateways?.Count ?? 0); i++)
+        {
+            if (GatewayNames.Check(match.Gateways![i]) is { } problem)
+            {
+                bag.Error($"{path}[{i}]", problem);
+            }
+        }
+
         if (match.Gateways is not { Count: > 0 } gateways || gateways.Contains(VirtualServiceSpec.MeshGateway))
         {
             return;
