@@ -11,6 +11,8 @@ internal static class HttpMatchValidator
 {
     private const string JwtClaimPrefix = "@request.auth.claims";
 
+    private static readonly Dictionary<string, StringMatchSpec> Empty = [];
+
     public static void Validate(DiagnosticBag bag, HttpMatchRequest? match, string path)
     {
         if (match is null)
@@ -22,7 +24,8 @@ internal static class HttpMatchValidator
         CheckStringMatch(bag, match.Uri, new(path, ".uri"), allowEmptyPrefix: true);
         CheckStringMatch(bag, match.Authority, new(path, ".authority"), allowEmptyPrefix: false);
         CheckStringMatch(bag, match.Method, new(path, ".method"), allowEmptyPrefix: false);
-        foreach (var (key, value) in match.Headers ?? [])
+        // No `?? []`: that would allocate an empty map for each match block of each compile.
+        foreach (var (key, value) in match.Headers ?? Empty)
         {
             var keyPath = FieldPath.Property(path + ".headers", key);
             CheckHeaderName(bag, keyPath, key);
@@ -34,7 +37,7 @@ internal static class HttpMatchValidator
             CheckStringMatch(bag, value, keyPath, allowEmptyPrefix: false);
         }
 
-        foreach (var (key, value) in match.WithoutHeaders ?? [])
+        foreach (var (key, value) in match.WithoutHeaders ?? Empty)
         {
             var keyPath = FieldPath.Property(path + ".withoutHeaders", key);
             CheckHeaderName(bag, keyPath, key);
@@ -46,7 +49,7 @@ internal static class HttpMatchValidator
             }
         }
 
-        foreach (var (key, value) in match.QueryParams ?? [])
+        foreach (var (key, value) in match.QueryParams ?? Empty)
         {
             var keyPath = FieldPath.Property(path + ".queryParams", key);
             if (key.Length == 0)
