@@ -28,6 +28,7 @@ internal static class DestinationRuleValidator
         }
 
         TrafficPolicyValidator.Validate(bag, spec.TrafficPolicy, "spec.trafficPolicy");
+        ExportToValidator.Validate(bag, spec.ExportTo, ns, "spec.exportTo");
         Dictionary<string, int>? names = null;
         for (var j = 0; j < (spec.Subsets?.Count ?? 0); j++)
         {

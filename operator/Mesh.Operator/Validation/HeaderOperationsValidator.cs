@@ -20,19 +20,37 @@ internal static class HeaderOperationsValidator
     /// <summary>Istio's rule: a request's authority is rewritten in one place only (rewrite.authority or one header).</summary>
     public static void CheckAuthorityOnce(DiagnosticBag bag, string? rewriteAuthority, HeaderOperationsSpec? headers, string path)
     {
-        var current = string.IsNullOrEmpty(rewriteAuthority) ? null : path + ".rewrite.authority";
-        foreach (var (field, map) in new[] { ("set", headers?.Request?.Set), ("add", headers?.Request?.Add) })
+        if (headers?.Request is not { } request)
         {
-            foreach (var name in (map ?? []).Keys.Where(HeaderSyntax.IsAuthority))
-            {
-                var namePath = FieldPath.Property($"{path}.headers.request.{field}", name);
-                if (current is not null)
-                {
-                    bag.Error(namePath, $"the authority is already set by {current}; it can be set only once");
-                }
+            return;
+        }
 
-                current ??= namePath;
+        var current = string.IsNullOrEmpty(rewriteAuthority) ? null : path + ".rewrite.authority";
+        CheckAuthorityIn(bag, request.Set, path + ".headers.request.set", ref current);
+        CheckAuthorityIn(bag, request.Add, path + ".headers.request.add", ref current);
+    }
+
+    private static void CheckAuthorityIn(DiagnosticBag bag, Dictionary<string, string>? map, string path, ref string? current)
+    {
+        if (map is null)
+        {
+            return;
+        }
+
+        foreach (var name in map.Keys)
+        {
+            if (!HeaderSyntax.IsAuthority(name))
+            {
+                continue;
             }
+
+            var namePath = FieldPath.Property(path, name);
+            if (current is not null)
+            {
+                bag.Error(namePath, $"the authority is already set by {current}; it can be set only once");
+            }
+
+            current ??= namePath;
         }
     }
 
@@ -61,6 +79,11 @@ internal static class HeaderOperationsValidator
                 else if (HeaderSyntax.CheckValue(value) is { } valueProblem)
                 {
                     bag.Error(namePath, valueProblem);
+                }
+                else if (value.Contains('%', StringComparison.Ordinal))
+                {
+                    // Valid for Istio, but the sidecar has no Envoy formatter: say so rather than send it half right.
+                    bag.Warning(namePath, "the sidecar does not substitute Envoy %VARIABLE% or %% yet; the value is sent as written");
                 }
             }
         }

@@ -11,6 +11,8 @@ internal static class HttpMatchValidator
 {
     private const string JwtClaimPrefix = "@request.auth.claims";
 
+    private static readonly Dictionary<string, StringMatchSpec> Empty = [];
+
     public static void Validate(DiagnosticBag bag, HttpMatchRequest? match, string path)
     {
         if (match is null)
@@ -22,7 +24,8 @@ internal static class HttpMatchValidator
         CheckStringMatch(bag, match.Uri, new(path, ".uri"), allowEmptyPrefix: true);
         CheckStringMatch(bag, match.Authority, new(path, ".authority"), allowEmptyPrefix: false);
         CheckStringMatch(bag, match.Method, new(path, ".method"), allowEmptyPrefix: false);
-        foreach (var (key, value) in match.Headers ?? [])
+        // No `?? []`: that would allocate an empty map for each match block of each compile.
+        foreach (var (key, value) in match.Headers ?? Empty)
         {
             var keyPath = FieldPath.Property(path + ".headers", key);
             CheckHeaderName(bag, keyPath, key);
@@ -34,7 +37,7 @@ internal static class HttpMatchValidator
             CheckStringMatch(bag, value, keyPath, allowEmptyPrefix: false);
         }
 
-        foreach (var (key, value) in match.WithoutHeaders ?? [])
+        foreach (var (key, value) in match.WithoutHeaders ?? Empty)
         {
             var keyPath = FieldPath.Property(path + ".withoutHeaders", key);
             CheckHeaderName(bag, keyPath, key);
@@ -46,7 +49,7 @@ internal static class HttpMatchValidator
             }
         }
 
-        foreach (var (key, value) in match.QueryParams ?? [])
+        foreach (var (key, value) in match.QueryParams ?? Empty)
         {
             var keyPath = FieldPath.Property(path + ".queryParams", key);
             if (key.Length == 0)
@@ -63,7 +66,8 @@ internal static class HttpMatchValidator
         }
 
         LabelSyntax.Check(bag, path + ".sourceLabels", match.SourceLabels);
-        ValidationContext.CheckRange(bag, new(path, ".port"), match.Port, 1, 65535);
+        // Port 0 means "any port", as in Istio.
+        ValidationContext.CheckRange(bag, new(path, ".port"), match.Port is 0 ? null : match.Port, 1, 65535);
         CheckGateways(bag, match, path + ".gateways");
     }
 
@@ -113,6 +117,14 @@ internal static class HttpMatchValidator
 
     private static void CheckGateways(DiagnosticBag bag, HttpMatchRequest match, string path)
     {
+        for (var i = 0; i < (match.Gateways?.Count ?? 0); i++)
+        {
+            if (GatewayNames.Check(match.Gateways![i]) is { } problem)
+            {
+                bag.Error($"{path}[{i}]", problem);
+            }
+        }
+
         if (match.Gateways is not { Count: > 0 } gateways || gateways.Contains(VirtualServiceSpec.MeshGateway))
         {
             return;

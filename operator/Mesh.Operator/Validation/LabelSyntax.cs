@@ -14,6 +14,8 @@ internal static class LabelSyntax
 
     private const int MaxPrefixLength = 253;
 
+    private static readonly Dictionary<string, string> Empty = [];
+
     private static readonly SearchValues<char> NameChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 
@@ -27,6 +29,12 @@ internal static class LabelSyntax
 
         foreach (var (key, value) in labels)
         {
+            // Most labels are valid: the path is joined only for a problem.
+            if (IsValid(key, value))
+            {
+                continue;
+            }
+
             var keyPath = FieldPath.Property(path, key);
             if (!IsValidKey(key))
             {
@@ -44,6 +52,20 @@ internal static class LabelSyntax
         }
     }
 
+    /// <summary>True when every key and value is valid (and no value is null).</summary>
+    public static bool AllValid(Dictionary<string, string>? labels)
+    {
+        foreach (var (key, value) in labels ?? Empty)
+        {
+            if (!IsValid(key, value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static bool IsValidKey(string key)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
@@ -55,6 +77,8 @@ internal static class LabelSyntax
         var prefix = key.AsSpan(0, slash);
         return prefix.Length is > 0 and <= MaxPrefixLength && IsSubdomain(prefix) && IsName(key.AsSpan(slash + 1));
     }
+
+    private static bool IsValid(string key, string? value) => IsValidKey(key) && value is not null && (value.Length == 0 || IsName(value));
 
     private static bool IsName(ReadOnlySpan<char> value) =>
         value.Length is > 0 and <= MaxNameLength &&

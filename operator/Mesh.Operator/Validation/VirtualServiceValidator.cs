@@ -22,6 +22,7 @@ internal static class VirtualServiceValidator
         var ns = vs.Metadata.Namespace ?? "";
         CheckGateways(bag, spec);
         CheckHosts(bag, spec, ns, context);
+        ExportToValidator.Validate(bag, spec.ExportTo, ns, "spec.exportTo");
 
         if (spec.Http is not { Count: > 0 } && spec.Tcp is not { Count: > 0 } && spec.Tls is not { Count: > 0 })
         {
@@ -61,9 +62,9 @@ internal static class VirtualServiceValidator
         for (var i = 0; i < (spec.Gateways?.Count ?? 0); i++)
         {
             var gateway = spec.Gateways![i];
-            if (string.IsNullOrEmpty(gateway))
+            if (GatewayNames.Check(gateway) is { } problem)
             {
-                bag.Error($"spec.gateways[{i}]", "a gateway name must not be empty");
+                bag.Error($"spec.gateways[{i}]", problem);
             }
             else if (gateway != VirtualServiceSpec.MeshGateway)
             {

@@ -1,3 +1,4 @@
+using System.Net;
 using Mesh.Operator.Manifests;
 using Mesh.Operator.Resources;
 
@@ -21,8 +22,19 @@ internal static class WorkloadEntryValidator
             bag.Error("spec.address", "address is required");
         }
 
+        else if (!IPAddress.TryParse(entry.Spec.Address, out _) && !entry.Spec.Address.StartsWith("unix://", StringComparison.Ordinal) &&
+            (entry.Spec.Address.Contains('*', StringComparison.Ordinal) || DnsNames.CheckWildcardDomain(entry.Spec.Address) is not null))
+        {
+            bag.Error("spec.address", $"'{entry.Spec.Address}' is not an IP address or a host name");
+        }
+
         foreach (var (name, port) in entry.Spec.Ports ?? [])
         {
+            if (!DnsNames.IsLabel(name))
+            {
+                bag.Error(FieldPath.Property("spec.ports", name), $"invalid port name '{name}': letters, digits and '-', at most 63");
+            }
+
             ValidationContext.CheckRange(bag, FieldPath.Property("spec.ports", name), port, 1, 65535);
         }
 

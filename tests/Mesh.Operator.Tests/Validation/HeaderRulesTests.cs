@@ -42,4 +42,8 @@ public sealed class HeaderRulesTests
     [InlineData("rewrite: {authority: a.example}\nheaders: {request: {set: {x-a: b}}}")]
     public void Istio_accepts_the_header_and_so_do_we(string lines) =>
         AssertAccepted("VirtualService", Rule(lines));
+
+    [Fact]
+    public void A_value_with_envoy_variables_is_accepted_with_a_warning_that_the_sidecar_sends_it_as_written() =>
+        AssertProblem("VirtualService", Rule("headers: {request: {set: {x-a: '%HOSTNAME%'}}}"), "spec.http[0].headers.request.set.x-a", DiagnosticSeverity.Warning, "sent as written");
 }
