@@ -16,6 +16,11 @@ internal sealed record ProxyOverrides(
     string? ExcludeOutboundPorts,
     string? ExcludeOutboundIpRanges)
 {
+    // The names mesh-proxy's --log-level accepts (Mesh.Proxy.Hosting.ProxyLogLevel): a name the proxy refuses would
+    // give a pod whose sidecar never starts, so the webhook refuses it first.
+    private static readonly string[] ProxyLogLevels =
+        ["trace", "verbose", "debug", "info", "information", "warn", "warning", "error", "critical", "fatal", "off"];
+
     public static ProxyOverrides Read(JsonObject? annotations, out string? error)
     {
         error = null;
@@ -34,9 +39,9 @@ internal sealed record ProxyOverrides(
         {
             error = Invalid(InjectionAnnotations.ProxyMemory, memory, "a Kubernetes quantity such as 256Mi");
         }
-        else if (logLevel is not null && (logLevel.Length == 0 || !logLevel.All(char.IsAsciiLetter)))
+        else if (logLevel is not null && !ProxyLogLevels.Contains(logLevel, StringComparer.OrdinalIgnoreCase))
         {
-            error = Invalid(InjectionAnnotations.ProxyLogLevel, logLevel, "a log level such as debug or warning");
+            error = Invalid(InjectionAnnotations.ProxyLogLevel, logLevel, "one of " + string.Join(", ", ProxyLogLevels));
         }
         else if (inbound is not null && !TryNormalize(inbound, IsPort, out inbound))
         {

@@ -225,6 +225,7 @@ public sealed class InjectionWebhookTests
     [Theory]
     [InlineData("mesh.io/proxy-cpu", "lots")]
     [InlineData("mesh.io/proxy-memory", "1 GB")]
+    [InlineData("mesh.io/proxy-log-level", "loud")]
     [InlineData("mesh.io/exclude-inbound-ports", "80,http")]
     [InlineData("mesh.io/exclude-outbound-ports", "70000")]
     [InlineData("mesh.io/exclude-outbound-ip-ranges", "10.0.0.0/33")]
