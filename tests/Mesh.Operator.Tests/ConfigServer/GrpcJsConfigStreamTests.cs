@@ -33,13 +33,21 @@ public sealed class GrpcJsConfigStreamTests : IAsyncLifetime
         await _operator.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Acks_are_recorded_and_a_manifest_change_is_pushed_on_the_same_stream()
+    /// <summary>Opens a grpc-js stream, ACKs its first response and waits until the operator records that ACK.</summary>
+    private async Task<(GrpcJsProxy Proxy, JsonElement First)> ConnectAndAckAsync()
     {
-        using var proxy = GrpcJsProxy.Start(_operator.GrpcAddress, NodeId);
+        var proxy = GrpcJsProxy.Start(_operator.GrpcAddress, NodeId);
         var first = await proxy.NextAsync("response");
         await proxy.SendAsync("ack");
         await AckedAsync(Version(first));
+        return (proxy, first);
+    }
+
+    [Fact]
+    public async Task Acks_are_recorded_and_a_manifest_change_is_pushed_on_the_same_stream()
+    {
+        var (proxy, first) = await ConnectAndAckAsync();
+        using var _ = proxy;
 
         await _operator.WriteAsync("reviews-vs.yaml", ReviewsManifests.Split(50, 50));
 
@@ -53,10 +61,8 @@ public sealed class GrpcJsConfigStreamTests : IAsyncLifetime
     [Fact]
     public async Task A_nack_keeps_the_last_acked_version_and_an_answer_to_a_nonce_never_sent_is_ignored()
     {
-        using var proxy = GrpcJsProxy.Start(_operator.GrpcAddress, NodeId);
-        var good = await proxy.NextAsync("response");
-        await proxy.SendAsync("ack");
-        await AckedAsync(Version(good));
+        var (proxy, good) = await ConnectAndAckAsync();
+        using var _ = proxy;
 
         await _operator.WriteAsync("reviews-vs.yaml", ReviewsManifests.Split(50, 50));
         var rejected = await proxy.NextAsync("response");
@@ -85,10 +91,8 @@ public sealed class GrpcJsConfigStreamTests : IAsyncLifetime
     [Fact]
     public async Task Reconnects_to_a_restarted_operator_announcing_the_version_it_has()
     {
-        using var proxy = GrpcJsProxy.Start(_operator.GrpcAddress, NodeId);
-        var first = await proxy.NextAsync("response");
-        await proxy.SendAsync("ack");
-        await AckedAsync(Version(first));
+        var (proxy, first) = await ConnectAndAckAsync();
+        using var _ = proxy;
 
         var port = _operator.GrpcAddress.Port;
         await _operator.StopKeepingDirectoryAsync();
