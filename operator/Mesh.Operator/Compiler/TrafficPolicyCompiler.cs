@@ -4,9 +4,11 @@ using Mesh.Operator.Resources;
 namespace Mesh.Operator.Compiler;
 
 /// <summary>
-/// Turns a DestinationRule traffic policy into cluster settings. A subset's policy overrides the rule's top-level
-/// policy field by field (loadBalancer, connectionPool, outlierDetection, tls each replace the inherited one whole,
-/// as Istio merges them). Outlier detection given partially gets Istio's defaults for the rest.
+/// Turns a DestinationRule traffic policy into cluster settings. The policy of one cluster (a port, maybe a subset) is
+/// resolved as Istio merges it: the rule's top-level sections, replaced by the sections its portLevelSettings entry
+/// for the port sets, then by the subset's sections, then by the subset's own entry for the port. Each of
+/// loadBalancer, connectionPool, outlierDetection and tls replaces the inherited one whole. Outlier detection given
+/// partially gets Istio's defaults for the rest.
 /// </summary>
 internal static class TrafficPolicyCompiler
 {
@@ -15,21 +17,52 @@ internal static class TrafficPolicyCompiler
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultBaseEjectionTime = TimeSpan.FromSeconds(30);
 
-    public static TrafficPolicySpec? Merge(TrafficPolicySpec? top, TrafficPolicySpec? subset)
+    /// <summary>The policy in force for <paramref name="port"/> of the host (and of a subset, when given).</summary>
+    public static TrafficPolicySpec? Resolve(TrafficPolicySpec? top, TrafficPolicySpec? subset, int port)
     {
-        if (subset is null || top is null)
+        var policy = AtPort(top, port);
+        if (subset is null)
         {
-            return subset ?? top;
+            return policy;
         }
 
-        return new TrafficPolicySpec
-        {
-            LoadBalancer = subset.LoadBalancer ?? top.LoadBalancer,
-            ConnectionPool = subset.ConnectionPool ?? top.ConnectionPool,
-            OutlierDetection = subset.OutlierDetection ?? top.OutlierDetection,
-            Tls = subset.Tls ?? top.Tls,
-        };
+        policy = Overlay(policy, subset.LoadBalancer, subset.ConnectionPool, subset.OutlierDetection, subset.Tls);
+        return PortEntry(subset, port) is { } entry
+            ? Overlay(policy, entry.LoadBalancer, entry.ConnectionPool, entry.OutlierDetection, entry.Tls)
+            : policy;
     }
+
+    private static TrafficPolicySpec? AtPort(TrafficPolicySpec? policy, int port)
+    {
+        if (policy?.PortLevelSettings is not { Count: > 0 })
+        {
+            // The common case, no per-port entries: the policy as written, without a copy.
+            return policy;
+        }
+
+        var own = Overlay(null, policy.LoadBalancer, policy.ConnectionPool, policy.OutlierDetection, policy.Tls);
+        return PortEntry(policy, port) is { } entry
+            ? Overlay(own, entry.LoadBalancer, entry.ConnectionPool, entry.OutlierDetection, entry.Tls)
+            : own;
+    }
+
+    // Validation rejects two entries for one port; the first wins should one get through.
+    private static PortTrafficPolicySpec? PortEntry(TrafficPolicySpec policy, int port) =>
+        policy.PortLevelSettings?.Find(p => p?.Port?.Number == port);
+
+    private static TrafficPolicySpec Overlay(
+        TrafficPolicySpec? inherited,
+        LoadBalancerSettings? loadBalancer,
+        ConnectionPoolSettings? connectionPool,
+        OutlierDetectionSpec? outlierDetection,
+        ClientTlsSettings? tls) =>
+        new()
+        {
+            LoadBalancer = loadBalancer ?? inherited?.LoadBalancer,
+            ConnectionPool = connectionPool ?? inherited?.ConnectionPool,
+            OutlierDetection = outlierDetection ?? inherited?.OutlierDetection,
+            Tls = tls ?? inherited?.Tls,
+        };
 
     public static void Apply(Cluster cluster, TrafficPolicySpec? policy)
     {

@@ -9,6 +9,23 @@ public sealed class TrafficPolicySpec
     public OutlierDetectionSpec? OutlierDetection { get; set; }
 
     public ClientTlsSettings? Tls { get; set; }
+
+    /// <summary>Per destination port: each section an entry sets replaces the inherited section whole.</summary>
+    public List<PortTrafficPolicySpec>? PortLevelSettings { get; set; }
+}
+
+/// <summary>Istio's <c>TrafficPolicy.PortTrafficPolicy</c>: the sections of a traffic policy for one destination port.</summary>
+public sealed class PortTrafficPolicySpec
+{
+    public PortSelector? Port { get; set; }
+
+    public LoadBalancerSettings? LoadBalancer { get; set; }
+
+    public ConnectionPoolSettings? ConnectionPool { get; set; }
+
+    public OutlierDetectionSpec? OutlierDetection { get; set; }
+
+    public ClientTlsSettings? Tls { get; set; }
 }
 
 public sealed class LoadBalancerSettings

@@ -4,7 +4,8 @@ namespace Mesh.Operator.Validation;
 
 /// <summary>
 /// Checks a traffic policy as Istio does: not empty (<c>trafficPolicy: {}</c>, <c>connectionPool: {}</c> are errors),
-/// balancer, pool limits not negative, durations at least 1ms in whole milliseconds, percentages 0-100.
+/// balancer, pool limits not negative, durations at least 1ms in whole milliseconds, percentages 0-100; each
+/// portLevelSettings entry names one port (once) and sets at least one section, checked like the policy's own.
 /// </summary>
 internal static class TrafficPolicyValidator
 {
@@ -19,23 +20,66 @@ internal static class TrafficPolicyValidator
             return;
         }
 
-        if (policy.LoadBalancer is null && policy.ConnectionPool is null && policy.OutlierDetection is null && policy.Tls is null)
+        if (policy.LoadBalancer is null && policy.ConnectionPool is null && policy.OutlierDetection is null && policy.Tls is null && policy.PortLevelSettings is null)
         {
-            bag.Error(path, "a traffic policy must set at least one of loadBalancer, connectionPool, outlierDetection or tls");
+            bag.Error(path, "a traffic policy must set at least one of loadBalancer, connectionPool, outlierDetection, tls or portLevelSettings");
             return;
         }
 
-        if (policy.LoadBalancer is { } lb)
+        CheckSections(bag, policy.LoadBalancer, policy.ConnectionPool, policy.OutlierDetection, policy.Tls, path);
+        CheckPortLevelSettings(bag, policy.PortLevelSettings, path + ".portLevelSettings");
+    }
+
+    private static void CheckPortLevelSettings(DiagnosticBag bag, List<PortTrafficPolicySpec>? entries, string path)
+    {
+        Dictionary<int, int>? ports = null;
+        for (var i = 0; i < (entries?.Count ?? 0); i++)
+        {
+            var at = $"{path}[{i}]";
+            if (entries![i] is not { } entry)
+            {
+                bag.Error(at, "a port traffic policy must not be null");
+                continue;
+            }
+
+            // Istio requires the port; an entry for a port the service does not have, or for a port another entry
+            // already names, is accepted (it never applies) and so only warned about here.
+            if (entry.Port is null)
+            {
+                bag.Error(at + ".port", "a port traffic policy must name its port");
+            }
+            else if (entry.Port.Number is not (>= 1 and <= 65535) || entry.Port.Number is not { } number)
+            {
+                bag.Warning(at + ".port.number", $"'{entry.Port.Number}' is not a port (1-65535); the entry never applies");
+            }
+            else if (!(ports ??= []).TryAdd(number, i))
+            {
+                bag.Warning(at + ".port.number", $"port {number} is also set by {path}[{ports[number]}], which applies instead");
+            }
+
+            if (entry.LoadBalancer is null && entry.ConnectionPool is null && entry.OutlierDetection is null && entry.Tls is null)
+            {
+                bag.Error(at, "a port traffic policy must set at least one of loadBalancer, connectionPool, outlierDetection or tls");
+                continue;
+            }
+
+            CheckSections(bag, entry.LoadBalancer, entry.ConnectionPool, entry.OutlierDetection, entry.Tls, at);
+        }
+    }
+
+    private static void CheckSections(DiagnosticBag bag, LoadBalancerSettings? loadBalancer, ConnectionPoolSettings? connectionPool, OutlierDetectionSpec? outlierDetection, ClientTlsSettings? tls, string path)
+    {
+        if (loadBalancer is { } lb)
         {
             CheckLoadBalancer(bag, lb, path + ".loadBalancer");
         }
 
-        if (policy.ConnectionPool is { } pool)
+        if (connectionPool is { } pool)
         {
             CheckConnectionPool(bag, pool, path + ".connectionPool");
         }
 
-        if (policy.OutlierDetection is { } outlier)
+        if (outlierDetection is { } outlier)
         {
             var o = path + ".outlierDetection";
             ValidationContext.CheckRange(bag, new(o, ".consecutive5xxErrors"), outlier.Consecutive5xxErrors, 0, int.MaxValue);
@@ -45,7 +89,7 @@ internal static class TrafficPolicyValidator
             ValidationContext.CheckRange(bag, new(o, ".maxEjectionPercent"), outlier.MaxEjectionPercent, 0, 100);
         }
 
-        ValidationContext.CheckEnum(bag, new(path, ".tls.mode"), policy.Tls?.Mode, TlsModes);
+        ValidationContext.CheckEnum(bag, new(path, ".tls.mode"), tls?.Mode, TlsModes);
     }
 
     private static void CheckLoadBalancer(DiagnosticBag bag, LoadBalancerSettings lb, string path)

@@ -1,0 +1,39 @@
+using Mesh.Operator.Validation;
+using static Mesh.Operator.Tests.Validation.ValidationHarness;
+
+namespace Mesh.Operator.Tests.Validation;
+
+/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, ...</summary>
+public sealed class DestinationRuleFieldRulesTests
+{
+    public static TheoryData<string, string, string> Rejected() => new()
+    {
+        { "  host: multi\n  trafficPolicy: {portLevelSettings: [{loadBalancer: {simple: RANDOM}}]}\n", "spec.trafficPolicy.portLevelSettings[0].port", "must name its port" },
+        { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}}]}\n", "spec.trafficPolicy.portLevelSettings[0]", "at least one of" },
+        { "  host: multi\n  trafficPolicy: {portLevelSettings: [null]}\n", "spec.trafficPolicy.portLevelSettings[0]", "must not be null" },
+        { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, connectionPool: {}}]}\n", "spec.trafficPolicy.portLevelSettings[0].connectionPool", "must set tcp or http" },
+        { "  host: multi\n  subsets: [{name: a, labels: {app: multi}, trafficPolicy: {portLevelSettings: [{port: {number: 80}, outlierDetection: {interval: 0s}}]}}]\n", "spec.subsets[0].trafficPolicy.portLevelSettings[0].outlierDetection.interval", "at least 1ms" },
+    };
+
+    public static TheoryData<string, string, string> Warned() => new()
+    {
+        { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, loadBalancer: {simple: RANDOM}}, {port: {number: 80}, loadBalancer: {simple: ROUND_ROBIN}}]}\n", "spec.trafficPolicy.portLevelSettings[1].port.number", "also set by spec.trafficPolicy.portLevelSettings[0]" },
+        { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {}, loadBalancer: {simple: RANDOM}}]}\n", "spec.trafficPolicy.portLevelSettings[0].port.number", "never applies" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rejected))]
+    public void Istio_rejects_it_and_so_do_we(string spec, string path, string message) =>
+        AssertProblem("DestinationRule", Dr + spec, path, DiagnosticSeverity.Error, message);
+
+    [Theory]
+    [MemberData(nameof(Warned))]
+    public void Istio_accepts_it_and_we_warn(string spec, string path, string message) =>
+        AssertProblem("DestinationRule", Dr + spec, path, DiagnosticSeverity.Warning, message);
+
+    [Theory]
+    [InlineData("  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, tls: {mode: DISABLE}}]}\n")]
+    [InlineData("  host: multi\n  trafficPolicy:\n    loadBalancer: {simple: RANDOM}\n    portLevelSettings: [{port: {number: 8081}, loadBalancer: {consistentHash: {httpHeaderName: x-user}}}]\n")]
+    public void Istio_accepts_it_and_so_do_we(string spec) =>
+        AssertAccepted("DestinationRule", Dr + spec);
+}
