@@ -81,6 +81,11 @@ internal static class TrafficPolicyCompiler
                 Interval = outlier.Interval is null ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(DefaultInterval) : Durations.Parse(outlier.Interval),
                 BaseEjectionTime = outlier.BaseEjectionTime is null ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(DefaultBaseEjectionTime) : Durations.Parse(outlier.BaseEjectionTime),
                 MaxEjectionPercent = (uint?)outlier.MaxEjectionPercent ?? DefaultMaxEjectionPercent,
+                MinHealthPercent = (uint)(outlier.MinHealthPercent ?? 0),
+                SplitExternalLocalOriginErrors = outlier.SplitExternalLocalOriginErrors == true,
+
+                // Istio passes the count on only in split mode; Envoy's default (5) applies otherwise.
+                ConsecutiveLocalOriginFailures = outlier.SplitExternalLocalOriginErrors == true ? (uint)(outlier.ConsecutiveLocalOriginFailures ?? 0) : 0,
             };
         }
 

@@ -94,6 +94,15 @@ public sealed class OutlierDetectionSpec
     public string? BaseEjectionTime { get; set; }
 
     public int? MaxEjectionPercent { get; set; }
+
+    /// <summary>0..100; ejection stops while fewer than this percentage of the endpoints would be left healthy. 0 by default.</summary>
+    public int? MinHealthPercent { get; set; }
+
+    /// <summary>Connect failures, resets and timeouts in a row that eject an endpoint; only with <see cref="SplitExternalLocalOriginErrors"/>.</summary>
+    public int? ConsecutiveLocalOriginFailures { get; set; }
+
+    /// <summary>Counts locally originated failures apart from the upstream's 5xx answers, as Envoy's split mode.</summary>
+    public bool? SplitExternalLocalOriginErrors { get; set; }
 }
 
 public sealed class ClientTlsSettings

@@ -87,6 +87,12 @@ internal static class TrafficPolicyValidator
             ValidationContext.CheckDuration(bag, new(o, ".interval"), outlier.Interval);
             ValidationContext.CheckDuration(bag, new(o, ".baseEjectionTime"), outlier.BaseEjectionTime);
             ValidationContext.CheckRange(bag, new(o, ".maxEjectionPercent"), outlier.MaxEjectionPercent, 0, 100);
+            ValidationContext.CheckRange(bag, new(o, ".minHealthPercent"), outlier.MinHealthPercent, 0, 100);
+            ValidationContext.CheckRange(bag, new(o, ".consecutiveLocalOriginFailures"), outlier.ConsecutiveLocalOriginFailures, 0, int.MaxValue);
+            if (outlier.ConsecutiveLocalOriginFailures > 0 && outlier.SplitExternalLocalOriginErrors != true)
+            {
+                bag.Error(o + ".consecutiveLocalOriginFailures", "consecutiveLocalOriginFailures is set but splitExternalLocalOriginErrors is not true");
+            }
         }
 
         ValidationContext.CheckEnum(bag, new(path, ".tls.mode"), tls?.Mode, TlsModes);

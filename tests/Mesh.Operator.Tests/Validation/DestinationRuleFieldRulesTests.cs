@@ -3,7 +3,7 @@ using static Mesh.Operator.Tests.Validation.ValidationHarness;
 
 namespace Mesh.Operator.Tests.Validation;
 
-/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, ...</summary>
+/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, outlier detection's local-origin and minimum-health settings, ...</summary>
 public sealed class DestinationRuleFieldRulesTests
 {
     public static TheoryData<string, string, string> Rejected() => new()
@@ -13,6 +13,9 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [null]}\n", "spec.trafficPolicy.portLevelSettings[0]", "must not be null" },
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, connectionPool: {}}]}\n", "spec.trafficPolicy.portLevelSettings[0].connectionPool", "must set tcp or http" },
         { "  host: multi\n  subsets: [{name: a, labels: {app: multi}, trafficPolicy: {portLevelSettings: [{port: {number: 80}, outlierDetection: {interval: 0s}}]}}]\n", "spec.subsets[0].trafficPolicy.portLevelSettings[0].outlierDetection.interval", "at least 1ms" },
+        { "  host: multi\n  trafficPolicy: {outlierDetection: {minHealthPercent: 101}}\n", "spec.trafficPolicy.outlierDetection.minHealthPercent", "between 0 and 100" },
+        { "  host: multi\n  trafficPolicy: {outlierDetection: {consecutiveLocalOriginFailures: 3}}\n", "spec.trafficPolicy.outlierDetection.consecutiveLocalOriginFailures", "splitExternalLocalOriginErrors is not true" },
+        { "  host: multi\n  trafficPolicy: {outlierDetection: {consecutiveLocalOriginFailures: -1, splitExternalLocalOriginErrors: true}}\n", "spec.trafficPolicy.outlierDetection.consecutiveLocalOriginFailures", "between 0" },
     };
 
     public static TheoryData<string, string, string> Warned() => new()
@@ -33,6 +36,7 @@ public sealed class DestinationRuleFieldRulesTests
 
     [Theory]
     [InlineData("  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, tls: {mode: DISABLE}}]}\n")]
+    [InlineData("  host: multi\n  trafficPolicy: {outlierDetection: {minHealthPercent: 0, splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 2}}\n")]
     [InlineData("  host: multi\n  trafficPolicy:\n    loadBalancer: {simple: RANDOM}\n    portLevelSettings: [{port: {number: 8081}, loadBalancer: {consistentHash: {httpHeaderName: x-user}}}]\n")]
     public void Istio_accepts_it_and_so_do_we(string spec) =>
         AssertAccepted("DestinationRule", Dr + spec);

@@ -24,7 +24,11 @@ public static class CompiledManifests
     }
 
     /// <summary>A Service <paramref name="name"/> with the named ports and one WorkloadEntry per backend (all its ports on the backend's port).</summary>
-    public static string Service(string name, IReadOnlyList<(string Name, int Port)> ports, IEnumerable<(TestBackend Backend, string ExtraLabels)> backends)
+    public static string Service(string name, IReadOnlyList<(string Name, int Port)> ports, IEnumerable<(TestBackend Backend, string ExtraLabels)> backends) =>
+        Service(name, ports, backends.Select(b => (b.Backend.Name, b.Backend.Port, b.ExtraLabels)));
+
+    /// <summary>As above, for workloads given by name and port (e.g. a port nothing listens on).</summary>
+    public static string Service(string name, IReadOnlyList<(string Name, int Port)> ports, IEnumerable<(string Name, int Port, string ExtraLabels)> workloads)
     {
         var text = $$"""
             apiVersion: v1
@@ -35,19 +39,27 @@ public static class CompiledManifests
               ports: [{{string.Join(", ", ports.Select(p => $"{{ name: {p.Name}, port: {p.Port} }}"))}}]
 
             """;
-        foreach (var (backend, extra) in backends)
+        foreach (var (workload, port, extra) in workloads)
         {
-            var entryPorts = string.Join(", ", ports.Select(p => $"{p.Name}: {backend.Port}"));
+            var entryPorts = string.Join(", ", ports.Select(p => $"{p.Name}: {port}"));
             text += $$"""
                 ---
                 apiVersion: mesh.io/v1alpha1
                 kind: WorkloadEntry
-                metadata: { name: {{backend.Name}}, namespace: default }
+                metadata: { name: {{workload}}, namespace: default }
                 spec: { address: 127.0.0.1, ports: { {{entryPorts}} }, labels: { app: {{name}}{{extra}} } }
 
                 """;
         }
 
         return text;
+    }
+
+    /// <summary>A loopback port nothing listens on: connecting to it is refused.</summary>
+    public static int UnusedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
