@@ -150,6 +150,17 @@ internal static class TrafficPolicyCompiler
 
     private static ConnectionPool ConnectionPool(ConnectionPoolSettings pool) => new()
     {
+        H2Upgrade = pool.Http?.H2UpgradePolicy == "UPGRADE",
+        UseClientProtocol = pool.Http?.UseClientProtocol == true,
+        MaxConnectionDuration = pool.Tcp?.MaxConnectionDuration is { } age ? Durations.Parse(age) : null,
+        TcpKeepalive = pool.Tcp?.TcpKeepalive is { } keepalive
+            ? new TcpKeepalive
+            {
+                Probes = (uint)(keepalive.Probes ?? 0),
+                Time = keepalive.Time is null ? null : Durations.Parse(keepalive.Time),
+                Interval = keepalive.Interval is null ? null : Durations.Parse(keepalive.Interval),
+            }
+            : null,
         MaxConnections = (uint)(pool.Tcp?.MaxConnections ?? 0),
         ConnectTimeout = pool.Tcp?.ConnectTimeout is { } connect ? Durations.Parse(connect) : null,
         Http1MaxPendingRequests = (uint)(pool.Http?.Http1MaxPendingRequests ?? 0),

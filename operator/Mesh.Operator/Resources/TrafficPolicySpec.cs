@@ -68,6 +68,21 @@ public sealed class TcpSettings
     public int? MaxConnections { get; set; }
 
     public string? ConnectTimeout { get; set; }
+
+    /// <summary>A connection is not reused once this old; no limit by default.</summary>
+    public string? MaxConnectionDuration { get; set; }
+
+    public TcpKeepaliveSettings? TcpKeepalive { get; set; }
+}
+
+/// <summary>TCP keepalive on upstream connections; an unset field keeps the operating system's default.</summary>
+public sealed class TcpKeepaliveSettings
+{
+    public int? Probes { get; set; }
+
+    public string? Time { get; set; }
+
+    public string? Interval { get; set; }
 }
 
 public sealed class HttpSettings
@@ -81,6 +96,15 @@ public sealed class HttpSettings
     public int? MaxRetries { get; set; }
 
     public string? IdleTimeout { get; set; }
+
+    /// <summary>DEFAULT, DO_NOT_UPGRADE or UPGRADE (HTTP/2 to the upstream whatever the port's protocol).</summary>
+    public string? H2UpgradePolicy { get; set; }
+
+    /// <summary>Accepted and reported as not applied: .NET's HTTP/2 client takes the upstream's own stream limit.</summary>
+    public int? MaxConcurrentStreams { get; set; }
+
+    /// <summary>Speak to the upstream in the protocol of the downstream request.</summary>
+    public bool? UseClientProtocol { get; set; }
 }
 
 public sealed class OutlierDetectionSpec

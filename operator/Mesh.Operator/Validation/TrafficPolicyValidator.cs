@@ -11,6 +11,8 @@ internal static class TrafficPolicyValidator
 {
     public static readonly string[] LoadBalancers = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "PASSTHROUGH", "PEAK_EWMA"];
 
+    public static readonly string[] H2UpgradePolicies = ["DEFAULT", "DO_NOT_UPGRADE", "UPGRADE"];
+
     public static readonly string[] TlsModes = ["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL", "MESH_MUTUAL"];
 
     public static void Validate(DiagnosticBag bag, TrafficPolicySpec? policy, string path)
@@ -147,5 +149,21 @@ internal static class TrafficPolicyValidator
         ValidationContext.CheckRange(bag, new(http, ".maxRequestsPerConnection"), pool.Http?.MaxRequestsPerConnection, 0, int.MaxValue);
         ValidationContext.CheckRange(bag, new(http, ".maxRetries"), pool.Http?.MaxRetries, 0, int.MaxValue);
         ValidationContext.CheckDuration(bag, new(http, ".idleTimeout"), pool.Http?.IdleTimeout);
+        ValidationContext.CheckEnum(bag, new(http, ".h2UpgradePolicy"), pool.Http?.H2UpgradePolicy, H2UpgradePolicies);
+        if (pool.Http?.H2UpgradePolicy == "UPGRADE" && pool.Http.UseClientProtocol == true)
+        {
+            bag.Error(http + ".useClientProtocol", "useClientProtocol must not be true when h2UpgradePolicy is UPGRADE");
+        }
+
+        ValidationContext.CheckRange(bag, new(http, ".maxConcurrentStreams"), pool.Http?.MaxConcurrentStreams, 0, int.MaxValue);
+        if (pool.Http?.MaxConcurrentStreams > 0)
+        {
+            bag.Warning(http + ".maxConcurrentStreams", "not applied: the proxy's HTTP/2 client keeps to the limit each upstream announces (SETTINGS_MAX_CONCURRENT_STREAMS) and opens further connections beyond it");
+        }
+
+        ValidationContext.CheckDuration(bag, new(tcp, ".maxConnectionDuration"), pool.Tcp?.MaxConnectionDuration);
+        ValidationContext.CheckRange(bag, new(tcp, ".tcpKeepalive.probes"), pool.Tcp?.TcpKeepalive?.Probes, 0, int.MaxValue);
+        ValidationContext.CheckDuration(bag, new(tcp, ".tcpKeepalive.time"), pool.Tcp?.TcpKeepalive?.Time);
+        ValidationContext.CheckDuration(bag, new(tcp, ".tcpKeepalive.interval"), pool.Tcp?.TcpKeepalive?.Interval);
     }
 }

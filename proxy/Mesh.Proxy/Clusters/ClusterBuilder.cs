@@ -16,6 +16,10 @@ internal sealed class ClusterBuilder
 
     private static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(1);
 
+    // h2c to the upstream needs prior knowledge, hence an exact version for HTTP/2.
+    private static readonly ForwarderRequestConfig Http2Config = new() { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    private static readonly ForwarderRequestConfig Http1Config = new() { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+
     private readonly UpstreamClientCache _clients;
     private readonly TimeProvider _time;
 
@@ -59,8 +63,10 @@ internal sealed class ClusterBuilder
         var connectTimeout = pool?.ConnectTimeout?.ToTimeSpan() is { } ct && ct > TimeSpan.Zero ? ct : DefaultConnectTimeout;
         var idleTimeout = pool?.IdleTimeout?.ToTimeSpan() is { } it && it > TimeSpan.Zero ? it : DefaultIdleTimeout;
         var maxConnections = (int)Math.Min(pool?.MaxConnections ?? 0, int.MaxValue);
-        var tls = UpstreamTls.Create(proto);
-        var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout, tls));
+        var protocol = pool?.H2Upgrade == true ? UpstreamProtocol.Http2 : proto.Protocol;
+        var tls = UpstreamTls.Create(proto, protocol);
+        var lifetime = pool?.MaxConnectionDuration?.ToTimeSpan() is { } age && age > TimeSpan.Zero ? age : (TimeSpan?)null;
+        var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout, tls, lifetime, UpstreamKeepalive.From(pool?.TcpKeepalive)));
 
         var outlier = OutlierDetector.Create(proto.OutlierDetection, _time);
         outlier?.Attach(endpoints);
@@ -69,18 +75,14 @@ internal sealed class ClusterBuilder
             Name = proto.Name,
             ServiceHost = proto.ServiceHost,
             Subset = proto.Subset,
-            Protocol = proto.Protocol,
+            Protocol = protocol,
             Endpoints = endpoints,
             Balancer = LoadBalancerFactory.Create(proto.LoadBalancer, endpoints, _time, path + ".load_balancer"),
             Client = client,
             Tls = tls,
-            RequestConfig = new ForwarderRequestConfig
-            {
-                // h2c to the upstream needs prior knowledge, hence an exact version for HTTP2 clusters.
-                Version = proto.Protocol == UpstreamProtocol.Http2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
-                VersionPolicy = proto.Protocol == UpstreamProtocol.Http2 ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
-            },
-            MaxRequests = MaxRequests(pool, proto.Protocol),
+            RequestConfig = protocol == UpstreamProtocol.Http2 ? Http2Config : Http1Config,
+            Http2RequestConfig = pool?.UseClientProtocol == true ? Http2Config : null,
+            MaxRequests = MaxRequests(pool, protocol),
             MaxRetries = (int)Math.Min(pool?.MaxRetries ?? 0, int.MaxValue),
             OutlierDetector = outlier,
             Stats = before?.Stats ?? new ClusterStats(_time),

@@ -3,7 +3,7 @@ using static Mesh.Operator.Tests.Validation.ValidationHarness;
 
 namespace Mesh.Operator.Tests.Validation;
 
-/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, outlier detection's local-origin and minimum-health settings, ...</summary>
+/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, outlier detection's local-origin and minimum-health settings, connection pool protocol and connection settings, ...</summary>
 public sealed class DestinationRuleFieldRulesTests
 {
     public static TheoryData<string, string, string> Rejected() => new()
@@ -16,12 +16,18 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy: {outlierDetection: {minHealthPercent: 101}}\n", "spec.trafficPolicy.outlierDetection.minHealthPercent", "between 0 and 100" },
         { "  host: multi\n  trafficPolicy: {outlierDetection: {consecutiveLocalOriginFailures: 3}}\n", "spec.trafficPolicy.outlierDetection.consecutiveLocalOriginFailures", "splitExternalLocalOriginErrors is not true" },
         { "  host: multi\n  trafficPolicy: {outlierDetection: {consecutiveLocalOriginFailures: -1, splitExternalLocalOriginErrors: true}}\n", "spec.trafficPolicy.outlierDetection.consecutiveLocalOriginFailures", "between 0" },
+        { "  host: multi\n  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: UPGRADE, useClientProtocol: true}}}\n", "spec.trafficPolicy.connectionPool.http.useClientProtocol", "must not be true when h2UpgradePolicy is UPGRADE" },
+        { "  host: multi\n  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: SOMETIMES}}}\n", "spec.trafficPolicy.connectionPool.http.h2UpgradePolicy", "not one of" },
+        { "  host: multi\n  trafficPolicy: {connectionPool: {tcp: {maxConnectionDuration: 0s}}}\n", "spec.trafficPolicy.connectionPool.tcp.maxConnectionDuration", "at least 1ms" },
+        { "  host: multi\n  trafficPolicy: {connectionPool: {tcp: {tcpKeepalive: {time: 100us}}}}\n", "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.time", "at least 1ms" },
+        { "  host: multi\n  trafficPolicy: {connectionPool: {http: {maxConcurrentStreams: -1}}}\n", "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams", "between 0" },
     };
 
     public static TheoryData<string, string, string> Warned() => new()
     {
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, loadBalancer: {simple: RANDOM}}, {port: {number: 80}, loadBalancer: {simple: ROUND_ROBIN}}]}\n", "spec.trafficPolicy.portLevelSettings[1].port.number", "also set by spec.trafficPolicy.portLevelSettings[0]" },
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {}, loadBalancer: {simple: RANDOM}}]}\n", "spec.trafficPolicy.portLevelSettings[0].port.number", "never applies" },
+        { "  host: multi\n  trafficPolicy: {connectionPool: {http: {maxConcurrentStreams: 10}}}\n", "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams", "not applied" },
     };
 
     [Theory]
@@ -38,6 +44,7 @@ public sealed class DestinationRuleFieldRulesTests
     [InlineData("  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, tls: {mode: DISABLE}}]}\n")]
     [InlineData("  host: multi\n  trafficPolicy: {outlierDetection: {minHealthPercent: 0, splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 2}}\n")]
     [InlineData("  host: multi\n  trafficPolicy:\n    loadBalancer: {simple: RANDOM}\n    portLevelSettings: [{port: {number: 8081}, loadBalancer: {consistentHash: {httpHeaderName: x-user}}}]\n")]
+    [InlineData("  host: multi\n  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: DO_NOT_UPGRADE, useClientProtocol: true, idleTimeout: 30s}, tcp: {maxConnectionDuration: 1h, tcpKeepalive: {probes: 3}}}}\n")]
     public void Istio_accepts_it_and_so_do_we(string spec) =>
         AssertAccepted("DestinationRule", Dr + spec);
 }
