@@ -123,7 +123,11 @@ internal static class TrafficPolicyCompiler
         };
         if (settings?.ConsistentHash is { } hash)
         {
-            var consistentHash = new ConsistentHash { MinimumRingSize = (uint)(hash.MinimumRingSize ?? 0) };
+            var consistentHash = new ConsistentHash
+            {
+                MinimumRingSize = (uint)Math.Clamp(hash.RingHash?.MinimumRingSize ?? hash.MinimumRingSize ?? 0, 0, uint.MaxValue),
+                MaglevTableSize = (uint)Math.Clamp(hash.Maglev?.TableSize ?? 0, 0, uint.MaxValue),
+            };
             if (hash.HttpHeaderName is { } header)
             {
                 consistentHash.HttpHeaderName = header.ToLowerInvariant();
@@ -136,6 +140,10 @@ internal static class TrafficPolicyCompiler
                     Path = cookie.Path ?? "",
                     Ttl = cookie.Ttl is null ? null : Durations.Parse(cookie.Ttl),
                 };
+                foreach (var attribute in cookie.Attributes ?? [])
+                {
+                    consistentHash.HttpCookie.Attributes.Add(new ConsistentHash.Types.CookieAttribute { Name = attribute.Name ?? "", Value = attribute.Value ?? "" });
+                }
             }
             else
             {

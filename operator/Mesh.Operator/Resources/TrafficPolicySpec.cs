@@ -44,7 +44,24 @@ public sealed class ConsistentHashSettings
 
     public bool? UseSourceIp { get; set; }
 
-    public int? MinimumRingSize { get; set; }
+    /// <summary>Deprecated by Istio in favour of <see cref="RingHash"/>; the same setting.</summary>
+    public long? MinimumRingSize { get; set; }
+
+    public RingHashSettings? RingHash { get; set; }
+
+    public MaglevSettings? Maglev { get; set; }
+}
+
+public sealed class RingHashSettings
+{
+    /// <summary>1024 by default.</summary>
+    public long? MinimumRingSize { get; set; }
+}
+
+public sealed class MaglevSettings
+{
+    /// <summary>A prime below 5000011 (Envoy's default is 65537).</summary>
+    public long? TableSize { get; set; }
 }
 
 public sealed class HttpCookieSettings
@@ -54,6 +71,15 @@ public sealed class HttpCookieSettings
     public string? Path { get; set; }
 
     public string? Ttl { get; set; }
+
+    public List<HttpCookieAttribute>? Attributes { get; set; }
+}
+
+public sealed class HttpCookieAttribute
+{
+    public string? Name { get; set; }
+
+    public string? Value { get; set; }
 }
 
 public sealed class ConnectionPoolSettings

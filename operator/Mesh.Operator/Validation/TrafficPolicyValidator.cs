@@ -11,6 +11,9 @@ internal static class TrafficPolicyValidator
 {
     public static readonly string[] LoadBalancers = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "PASSTHROUGH", "PEAK_EWMA"];
 
+    // Envoy's largest Maglev table.
+    private const long MaglevTableLimit = 5_000_011;
+
     public static readonly string[] H2UpgradePolicies = ["DEFAULT", "DO_NOT_UPGRADE", "UPGRADE"];
 
     public static readonly string[] TlsModes = ["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL", "MESH_MUTUAL"];
@@ -126,10 +129,76 @@ internal static class TrafficPolicyValidator
                 bag.Error(path + ".consistentHash.httpCookie.name", "name is required");
             }
 
+            if (cookie.Ttl is null)
+            {
+                bag.Error(path + ".consistentHash.httpCookie.ttl", "ttl is required");
+            }
+
             ValidationContext.CheckDuration(bag, new(path, ".consistentHash.httpCookie.ttl"), cookie.Ttl);
+            for (var i = 0; i < (cookie.Attributes?.Count ?? 0); i++)
+            {
+                if (string.IsNullOrEmpty(cookie.Attributes![i]?.Name))
+                {
+                    bag.Error($"{path}.consistentHash.httpCookie.attributes[{i}].name", "name is required");
+                }
+            }
         }
 
-        ValidationContext.CheckRange(bag, new(path, ".consistentHash.minimumRingSize"), hash.MinimumRingSize, 0, int.MaxValue);
+        CheckHashTable(bag, hash, path + ".consistentHash");
+    }
+
+    private static void CheckHashTable(DiagnosticBag bag, ConsistentHashSettings hash, string path)
+    {
+        ValidationContext.CheckRange(bag, new(path, ".minimumRingSize"), hash.MinimumRingSize, 0, uint.MaxValue);
+        ValidationContext.CheckRange(bag, new(path, ".ringHash.minimumRingSize"), hash.RingHash?.MinimumRingSize, 0, uint.MaxValue);
+        if (hash.MinimumRingSize is > 0)
+        {
+            bag.Warning(path + ".minimumRingSize", "deprecated: use ringHash.minimumRingSize (the same setting)");
+            if (hash.RingHash is not null || hash.Maglev is not null)
+            {
+                bag.Error(path + ".minimumRingSize", "only one of minimumRingSize, ringHash or maglev can be set");
+            }
+        }
+
+        if (hash.RingHash is not null && hash.Maglev is not null)
+        {
+            bag.Error(path, "only one of ringHash or maglev can be set");
+        }
+
+        if (hash.Maglev is { } maglev)
+        {
+            var size = maglev.TableSize ?? 0;
+            if (size <= 0)
+            {
+                bag.Error(path + ".maglev.tableSize", "tableSize must be set for maglev");
+            }
+            else if (size >= MaglevTableLimit)
+            {
+                bag.Error(path + ".maglev.tableSize", $"tableSize must be less than {MaglevTableLimit} for maglev");
+            }
+            else if (!IsPrime(size))
+            {
+                bag.Error(path + ".maglev.tableSize", $"tableSize must be a prime number for maglev, got {size}");
+            }
+        }
+    }
+
+    private static bool IsPrime(long n)
+    {
+        if (n < 2)
+        {
+            return false;
+        }
+
+        for (long d = 2; d * d <= n; d++)
+        {
+            if (n % d == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void CheckConnectionPool(DiagnosticBag bag, ConnectionPoolSettings pool, string path)

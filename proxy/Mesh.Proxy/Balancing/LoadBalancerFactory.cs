@@ -9,6 +9,9 @@ internal static class LoadBalancerFactory
 {
     private const int DefaultRingSize = 1024;
 
+    // Envoy's limit (operator validation rejects larger tables).
+    private const int MaxMaglevTableSize = 5_000_011;
+
     public static ILoadBalancer Create(LoadBalancer? settings, EndpointRuntime[] endpoints, TimeProvider time, string path)
     {
         if (settings?.ConsistentHash is { } hash)
@@ -16,10 +19,19 @@ internal static class LoadBalancerFactory
             IHashKeySource keys = hash.KeyCase switch
             {
                 ConsistentHash.KeyOneofCase.HttpHeaderName when hash.HttpHeaderName.Length > 0 => new HeaderHashKeySource(hash.HttpHeaderName),
-                ConsistentHash.KeyOneofCase.HttpCookie when hash.HttpCookie.Name.Length > 0 => new CookieHashKeySource(hash.HttpCookie.Name, hash.HttpCookie.Path, hash.HttpCookie.Ttl?.ToTimeSpan() ?? TimeSpan.Zero),
+                ConsistentHash.KeyOneofCase.HttpCookie when hash.HttpCookie.Name.Length > 0 => new CookieHashKeySource(
+                    hash.HttpCookie.Name,
+                    hash.HttpCookie.Path,
+                    hash.HttpCookie.Ttl?.ToTimeSpan(),
+                    hash.HttpCookie.Attributes.Select(a => (a.Name, a.Value))),
                 ConsistentHash.KeyOneofCase.UseSourceIp when hash.UseSourceIp => new SourceIpHashKeySource(),
                 _ => throw new InvalidProxyConfigException(path + ".consistent_hash", "needs a header name, a cookie name or use_source_ip"),
             };
+            if (hash.MaglevTableSize > 0)
+            {
+                return new MaglevBalancer(endpoints, (int)Math.Min(hash.MaglevTableSize, MaxMaglevTableSize), keys);
+            }
+
             var ringSize = hash.MinimumRingSize == 0 ? DefaultRingSize : (int)Math.Min(hash.MinimumRingSize, 1 << 20);
             return new RingHashBalancer(endpoints, ringSize, keys);
         }

@@ -3,7 +3,7 @@ using static Mesh.Operator.Tests.Validation.ValidationHarness;
 
 namespace Mesh.Operator.Tests.Validation;
 
-/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, outlier detection's local-origin and minimum-health settings, connection pool protocol and connection settings, ...</summary>
+/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, outlier detection's local-origin and minimum-health settings, connection pool protocol and connection settings, consistent-hash cookies and table sizes, ...</summary>
 public sealed class DestinationRuleFieldRulesTests
 {
     public static TheoryData<string, string, string> Rejected() => new()
@@ -21,6 +21,12 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy: {connectionPool: {tcp: {maxConnectionDuration: 0s}}}\n", "spec.trafficPolicy.connectionPool.tcp.maxConnectionDuration", "at least 1ms" },
         { "  host: multi\n  trafficPolicy: {connectionPool: {tcp: {tcpKeepalive: {time: 100us}}}}\n", "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive.time", "at least 1ms" },
         { "  host: multi\n  trafficPolicy: {connectionPool: {http: {maxConcurrentStreams: -1}}}\n", "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams", "between 0" },
+        { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: c}}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl", "ttl is required" },
+        { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: c, ttl: 1s, attributes: [{value: x}]}}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[0].name", "name is required" },
+        { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, maglev: {tableSize: 1000}}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize", "prime" },
+        { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, maglev: {}}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize", "must be set" },
+        { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, maglev: {tableSize: 5000011}}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize", "less than 5000011" },
+        { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, minimumRingSize: 10, ringHash: {minimumRingSize: 10}}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize", "only one of" },
     };
 
     public static TheoryData<string, string, string> Warned() => new()
@@ -28,6 +34,7 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, loadBalancer: {simple: RANDOM}}, {port: {number: 80}, loadBalancer: {simple: ROUND_ROBIN}}]}\n", "spec.trafficPolicy.portLevelSettings[1].port.number", "also set by spec.trafficPolicy.portLevelSettings[0]" },
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {}, loadBalancer: {simple: RANDOM}}]}\n", "spec.trafficPolicy.portLevelSettings[0].port.number", "never applies" },
         { "  host: multi\n  trafficPolicy: {connectionPool: {http: {maxConcurrentStreams: 10}}}\n", "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams", "not applied" },
+        { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, minimumRingSize: 10}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize", "deprecated" },
     };
 
     [Theory]
@@ -45,6 +52,8 @@ public sealed class DestinationRuleFieldRulesTests
     [InlineData("  host: multi\n  trafficPolicy: {outlierDetection: {minHealthPercent: 0, splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 2}}\n")]
     [InlineData("  host: multi\n  trafficPolicy:\n    loadBalancer: {simple: RANDOM}\n    portLevelSettings: [{port: {number: 8081}, loadBalancer: {consistentHash: {httpHeaderName: x-user}}}]\n")]
     [InlineData("  host: multi\n  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: DO_NOT_UPGRADE, useClientProtocol: true, idleTimeout: 30s}, tcp: {maxConnectionDuration: 1h, tcpKeepalive: {probes: 3}}}}\n")]
+    [InlineData("  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user, maglev: {tableSize: 65537}}}}\n")]
+    [InlineData("  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: c, ttl: 1h, path: /, attributes: [{name: Secure}]}, ringHash: {minimumRingSize: 2048}}}}\n")]
     public void Istio_accepts_it_and_so_do_we(string spec) =>
         AssertAccepted("DestinationRule", Dr + spec);
 }
