@@ -76,6 +76,7 @@ internal static class ClusterBuilder
             Workload = endpoint.Workload,
             Identity = endpoint.Identity,
             InMesh = endpoint.InMesh,
+            Locality = endpoint.Locality,
         };
         foreach (var (key, value) in endpoint.Labels.OrderBy(p => p.Key, StringComparer.Ordinal))
         {

@@ -67,6 +67,7 @@ internal static class TrafficPolicyCompiler
     public static void Apply(Cluster cluster, TrafficPolicySpec? policy)
     {
         cluster.LoadBalancer = LoadBalancer(policy?.LoadBalancer);
+        cluster.LoadBalancer.LocalityLbSetting = LocalityLb(policy?.LoadBalancer?.LocalityLbSetting, policy?.OutlierDetection is not null);
         if (policy?.ConnectionPool is { } pool)
         {
             cluster.ConnectionPool = ConnectionPool(pool);
@@ -154,6 +155,49 @@ internal static class TrafficPolicyCompiler
         }
 
         return lb;
+    }
+
+    /// <summary>
+    /// Istio's rules: distribute applies as given; priority failover by locality (with the failover regions and
+    /// failoverPriority labels) only with outlier detection, where it is on unless the setting says enabled: false.
+    /// </summary>
+    private static LocalityLbSetting? LocalityLb(LocalityLbSettings? settings, bool outlierDetection)
+    {
+        if (settings?.Enabled == false)
+        {
+            return null;
+        }
+
+        var proto = new LocalityLbSetting();
+        if (settings?.Distribute is { Count: > 0 } distribute)
+        {
+            foreach (var entry in distribute)
+            {
+                var item = new LocalityLbSetting.Types.Distribute { From = entry?.From ?? "" };
+                foreach (var (to, weight) in (entry?.To ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    item.To.Add(to, (uint)Math.Max(0, weight));
+                }
+
+                proto.Distribute.Add(item);
+            }
+
+            return proto;
+        }
+
+        if (!outlierDetection)
+        {
+            return null;
+        }
+
+        proto.FailoverByPriority = true;
+        foreach (var entry in settings?.Failover ?? [])
+        {
+            proto.Failover.Add(new LocalityLbSetting.Types.Failover { From = entry?.From ?? "", To = entry?.To ?? "" });
+        }
+
+        proto.FailoverPriority.AddRange((settings?.FailoverPriority ?? []).Where(label => !string.IsNullOrEmpty(label)));
+        return proto;
     }
 
     private static ConnectionPool ConnectionPool(ConnectionPoolSettings pool) => new()

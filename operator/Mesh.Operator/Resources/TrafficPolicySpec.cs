@@ -34,6 +34,36 @@ public sealed class LoadBalancerSettings
     public string? Simple { get; set; }
 
     public ConsistentHashSettings? ConsistentHash { get; set; }
+
+    public LocalityLbSettings? LocalityLbSetting { get; set; }
+}
+
+/// <summary>Istio's LocalityLoadBalancerSetting: weighted distribution over localities, or failover between them.</summary>
+public sealed class LocalityLbSettings
+{
+    public List<LocalityDistribute>? Distribute { get; set; }
+
+    public List<LocalityFailover>? Failover { get; set; }
+
+    public List<string>? FailoverPriority { get; set; }
+
+    /// <summary>False turns locality-aware balancing off for this host (it is on by default with outlier detection).</summary>
+    public bool? Enabled { get; set; }
+}
+
+public sealed class LocalityDistribute
+{
+    public string? From { get; set; }
+
+    /// <summary>Locality → percent of the traffic; the weights sum to 100.</summary>
+    public Dictionary<string, int>? To { get; set; }
+}
+
+public sealed class LocalityFailover
+{
+    public string? From { get; set; }
+
+    public string? To { get; set; }
 }
 
 public sealed class ConsistentHashSettings

@@ -77,6 +77,10 @@ internal static class TrafficPolicyValidator
         if (loadBalancer is { } lb)
         {
             CheckLoadBalancer(bag, lb, path + ".loadBalancer");
+            if (lb.LocalityLbSetting is { } locality)
+            {
+                LocalityLbValidator.Validate(bag, locality, outlierDetection, path + ".loadBalancer.localityLbSetting");
+            }
         }
 
         if (connectionPool is { } pool)

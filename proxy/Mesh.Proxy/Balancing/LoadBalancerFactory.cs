@@ -4,7 +4,10 @@ using Mesh.Proxy.Config;
 
 namespace Mesh.Proxy.Balancing;
 
-/// <summary>Creates a cluster's balancer from its <see cref="LoadBalancer"/> settings; consistent hash takes precedence.</summary>
+/// <summary>
+/// Creates a cluster's balancer from its <see cref="LoadBalancer"/> settings; consistent hash takes precedence. With
+/// a locality setting that splits the endpoints for this proxy, one such balancer per locality group.
+/// </summary>
 internal static class LoadBalancerFactory
 {
     private const int DefaultRingSize = 1024;
@@ -12,7 +15,19 @@ internal static class LoadBalancerFactory
     // Envoy's limit (operator validation rejects larger tables).
     private const int MaxMaglevTableSize = 5_000_011;
 
-    public static ILoadBalancer Create(LoadBalancer? settings, EndpointRuntime[] endpoints, TimeProvider time, string path)
+    /// <param name="self">The proxy's own locality; <paramref name="selfLabels"/> its labels (for failoverPriority).</param>
+    public static ILoadBalancer Create(LoadBalancer? settings, EndpointRuntime[] endpoints, TimeProvider time, string path, ProxyLocality? self = null, IReadOnlyDictionary<string, string>? selfLabels = null)
+    {
+        if (settings?.LocalityLbSetting is { } locality &&
+            LocalityBalancer.Group(locality, endpoints, self ?? ProxyLocality.None, selfLabels ?? new Dictionary<string, string>()) is var (groups, weights))
+        {
+            return new LocalityBalancer([.. groups.Select(group => CreateForGroup(settings, group, time, path))], weights);
+        }
+
+        return CreateForGroup(settings, endpoints, time, path);
+    }
+
+    private static ILoadBalancer CreateForGroup(LoadBalancer? settings, EndpointRuntime[] endpoints, TimeProvider time, string path)
     {
         if (settings?.ConsistentHash is { } hash)
         {

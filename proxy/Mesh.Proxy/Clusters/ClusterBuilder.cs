@@ -1,6 +1,7 @@
 using Mesh.Api.V1;
 using Mesh.Proxy.Balancing;
 using Mesh.Proxy.Config;
+using Mesh.Proxy.Hosting;
 using Mesh.Proxy.Resilience;
 using Mesh.Proxy.Runtime;
 using Mesh.Proxy.Tls;
@@ -22,11 +23,16 @@ internal sealed class ClusterBuilder
 
     private readonly UpstreamClientCache _clients;
     private readonly TimeProvider _time;
+    private readonly ProxyLocality _locality;
+    private readonly IReadOnlyDictionary<string, string> _labels;
 
-    public ClusterBuilder(UpstreamClientCache clients, TimeProvider time)
+    /// <param name="options">The proxy's own labels, hence its locality; null: none (locality balancing off).</param>
+    public ClusterBuilder(UpstreamClientCache clients, TimeProvider time, ProxyOptions? options = null)
     {
         _clients = clients;
         _time = time;
+        _labels = options?.Labels ?? new Dictionary<string, string>();
+        _locality = ProxyLocality.FromLabels(_labels);
     }
 
     public ClusterRuntime Build(Cluster proto, string path, ProxySnapshot? previous, Telemetry.RequestSeriesSet.Binder metrics)
@@ -56,7 +62,14 @@ internal sealed class ClusterBuilder
 
             var key = EndpointRuntime.Key(e.Address, (int)e.Port);
             var stats = oldStats.TryGetValue(key, out var kept) ? kept : new EndpointStats();
-            endpoints[i] = new EndpointRuntime(e.Address, (int)e.Port, e.Weight == 0 ? 1 : (int)Math.Min(e.Weight, 1_000_000), e.Workload, stats);
+            endpoints[i] = new EndpointRuntime(
+                e.Address,
+                (int)e.Port,
+                e.Weight == 0 ? 1 : (int)Math.Min(e.Weight, 1_000_000),
+                e.Workload,
+                stats,
+                e.Locality.Length == 0 ? null : ProxyLocality.Parse(e.Locality),
+                e.Labels.Count == 0 ? null : e.Labels);
         }
 
         var pool = proto.ConnectionPool;
@@ -77,7 +90,7 @@ internal sealed class ClusterBuilder
             Subset = proto.Subset,
             Protocol = protocol,
             Endpoints = endpoints,
-            Balancer = LoadBalancerFactory.Create(proto.LoadBalancer, endpoints, _time, path + ".load_balancer"),
+            Balancer = LoadBalancerFactory.Create(proto.LoadBalancer, endpoints, _time, path + ".load_balancer", _locality, _labels),
             Client = client,
             Tls = tls,
             RequestConfig = protocol == UpstreamProtocol.Http2 ? Http2Config : Http1Config,

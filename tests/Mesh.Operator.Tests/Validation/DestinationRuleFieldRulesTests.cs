@@ -3,7 +3,7 @@ using static Mesh.Operator.Tests.Validation.ValidationHarness;
 
 namespace Mesh.Operator.Tests.Validation;
 
-/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, outlier detection's local-origin and minimum-health settings, connection pool protocol and connection settings, consistent-hash cookies and table sizes, ...</summary>
+/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, outlier detection's local-origin and minimum-health settings, connection pool protocol and connection settings, consistent-hash cookies and table sizes, locality balancing.</summary>
 public sealed class DestinationRuleFieldRulesTests
 {
     public static TheoryData<string, string, string> Rejected() => new()
@@ -27,6 +27,13 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, maglev: {}}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize", "must be set" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, maglev: {tableSize: 5000011}}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize", "less than 5000011" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, minimumRingSize: 10, ringHash: {minimumRingSize: 10}}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize", "only one of" },
+        { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: r1/*, to: {r1/*: 100}}], failover: [{from: r1, to: r2}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting", "cannot both be set" },
+        { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {failover: [{from: r1, to: r1}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.failover[0]", "different regions" },
+        { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {failover: [{from: r1/z1, to: r2}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.failover[0].from", "region only" },
+        { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {failover: [{from: r1, to: 'r*'}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.failover[0].to", "cannot contain '*'" },
+        { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: r1/*, to: {r1/*: 60, r2/*: 30}}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].to", "sum to 100" },
+        { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: r1/*, to: {r1/*: 100, r2/*: 0}}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].to[r2/*]", "1-100" },
+        { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: 'r1/*/z', to: {r1/*: 100}}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].from", "at the end" },
     };
 
     public static TheoryData<string, string, string> Warned() => new()
@@ -35,6 +42,7 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {}, loadBalancer: {simple: RANDOM}}]}\n", "spec.trafficPolicy.portLevelSettings[0].port.number", "never applies" },
         { "  host: multi\n  trafficPolicy: {connectionPool: {http: {maxConcurrentStreams: 10}}}\n", "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams", "not applied" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, minimumRingSize: 10}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize", "deprecated" },
+        { "  host: multi\n  trafficPolicy: {loadBalancer: {localityLbSetting: {failover: [{from: r1, to: r2}]}}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting", "failover needs outlierDetection" },
     };
 
     [Theory]
@@ -54,6 +62,8 @@ public sealed class DestinationRuleFieldRulesTests
     [InlineData("  host: multi\n  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: DO_NOT_UPGRADE, useClientProtocol: true, idleTimeout: 30s}, tcp: {maxConnectionDuration: 1h, tcpKeepalive: {probes: 3}}}}\n")]
     [InlineData("  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user, maglev: {tableSize: 65537}}}}\n")]
     [InlineData("  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: c, ttl: 1h, path: /, attributes: [{name: Secure}]}, ringHash: {minimumRingSize: 2048}}}}\n")]
+    [InlineData("  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {failover: [{from: r1, to: r2}], failoverPriority: [topology.kubernetes.io/zone]}}\n")]
+    [InlineData("  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: r1/z1/*, to: {r1/z1/*: 80, r1/z2/*: 20}}]}}\n")]
     public void Istio_accepts_it_and_so_do_we(string spec) =>
         AssertAccepted("DestinationRule", Dr + spec);
 }
