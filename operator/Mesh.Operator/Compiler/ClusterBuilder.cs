@@ -16,10 +16,11 @@ internal static class ClusterBuilder
         {
             // One message per endpoint, shared by the service's cluster and its subsets' clusters.
             var endpoints = service.Endpoints[port.Port].Select(e => (e.Labels, Proto: ToProto(e))).ToList();
-            yield return Build(service, port, null, rule?.Spec.TrafficPolicy, endpoints);
+            var top = rule?.Spec.TrafficPolicy;
+            yield return Build(service, port, null, TrafficPolicyCompiler.Resolve(top, null, port.Port), endpoints);
             foreach (var subset in rule?.Spec.Subsets ?? [])
             {
-                yield return Build(service, port, subset, TrafficPolicyCompiler.Merge(rule!.Spec.TrafficPolicy, subset.TrafficPolicy), endpoints);
+                yield return Build(service, port, subset, TrafficPolicyCompiler.Resolve(top, subset.TrafficPolicy, port.Port), endpoints);
             }
         }
     }
@@ -33,7 +34,7 @@ internal static class ClusterBuilder
             ServiceHost = host,
             Port = (uint)port,
         };
-        TrafficPolicyCompiler.Apply(cluster, rule?.Spec.TrafficPolicy);
+        TrafficPolicyCompiler.Apply(cluster, TrafficPolicyCompiler.Resolve(rule?.Spec.TrafficPolicy, null, port));
         cluster.Endpoints.Add(new Endpoint { Address = host, Port = (uint)port });
         return cluster;
     }
@@ -75,6 +76,7 @@ internal static class ClusterBuilder
             Workload = endpoint.Workload,
             Identity = endpoint.Identity,
             InMesh = endpoint.InMesh,
+            Locality = endpoint.Locality,
         };
         foreach (var (key, value) in endpoint.Labels.OrderBy(p => p.Key, StringComparer.Ordinal))
         {

@@ -33,4 +33,5 @@ internal sealed record ServiceEndpoint(
     string Workload,
     string Identity,
     bool InMesh,
-    int Weight);
+    int Weight,
+    string Locality = "");

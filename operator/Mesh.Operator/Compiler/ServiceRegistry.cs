@@ -166,7 +166,7 @@ internal sealed class ServiceRegistry
     }
 
     private static ServiceEndpoint ToEndpoint(Workload workload, string address, int port, string trustDomain) =>
-        new(address, port, workload.Labels, workload.Id, workload.Identity(trustDomain), workload.InMesh, workload.Weight);
+        new(address, port, workload.Labels, workload.Id, workload.Identity(trustDomain), workload.InMesh, workload.Weight, workload.Locality);
 
     // A named targetPort is looked up among the Pod's container ports, as kube-proxy does.
     private static int? PodPort(Pod pod, ServicePort port)

@@ -4,9 +4,11 @@ using Mesh.Operator.Resources;
 namespace Mesh.Operator.Compiler;
 
 /// <summary>
-/// Turns a DestinationRule traffic policy into cluster settings. A subset's policy overrides the rule's top-level
-/// policy field by field (loadBalancer, connectionPool, outlierDetection, tls each replace the inherited one whole,
-/// as Istio merges them). Outlier detection given partially gets Istio's defaults for the rest.
+/// Turns a DestinationRule traffic policy into cluster settings. The policy of one cluster (a port, maybe a subset) is
+/// resolved as Istio merges it: the rule's top-level sections, replaced by the sections its portLevelSettings entry
+/// for the port sets, then by the subset's sections, then by the subset's own entry for the port. Each of
+/// loadBalancer, connectionPool, outlierDetection and tls replaces the inherited one whole. Outlier detection given
+/// partially gets Istio's defaults for the rest.
 /// </summary>
 internal static class TrafficPolicyCompiler
 {
@@ -15,25 +17,57 @@ internal static class TrafficPolicyCompiler
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultBaseEjectionTime = TimeSpan.FromSeconds(30);
 
-    public static TrafficPolicySpec? Merge(TrafficPolicySpec? top, TrafficPolicySpec? subset)
+    /// <summary>The policy in force for <paramref name="port"/> of the host (and of a subset, when given).</summary>
+    public static TrafficPolicySpec? Resolve(TrafficPolicySpec? top, TrafficPolicySpec? subset, int port)
     {
-        if (subset is null || top is null)
+        var policy = AtPort(top, port);
+        if (subset is null)
         {
-            return subset ?? top;
+            return policy;
         }
 
-        return new TrafficPolicySpec
-        {
-            LoadBalancer = subset.LoadBalancer ?? top.LoadBalancer,
-            ConnectionPool = subset.ConnectionPool ?? top.ConnectionPool,
-            OutlierDetection = subset.OutlierDetection ?? top.OutlierDetection,
-            Tls = subset.Tls ?? top.Tls,
-        };
+        policy = Overlay(policy, subset.LoadBalancer, subset.ConnectionPool, subset.OutlierDetection, subset.Tls);
+        return PortEntry(subset, port) is { } entry
+            ? Overlay(policy, entry.LoadBalancer, entry.ConnectionPool, entry.OutlierDetection, entry.Tls)
+            : policy;
     }
+
+    private static TrafficPolicySpec? AtPort(TrafficPolicySpec? policy, int port)
+    {
+        if (policy?.PortLevelSettings is not { Count: > 0 })
+        {
+            // The common case, no per-port entries: the policy as written, without a copy.
+            return policy;
+        }
+
+        var own = Overlay(null, policy.LoadBalancer, policy.ConnectionPool, policy.OutlierDetection, policy.Tls);
+        return PortEntry(policy, port) is { } entry
+            ? Overlay(own, entry.LoadBalancer, entry.ConnectionPool, entry.OutlierDetection, entry.Tls)
+            : own;
+    }
+
+    // Validation rejects two entries for one port; the first wins should one get through.
+    private static PortTrafficPolicySpec? PortEntry(TrafficPolicySpec policy, int port) =>
+        policy.PortLevelSettings?.Find(p => p?.Port?.Number == port);
+
+    private static TrafficPolicySpec Overlay(
+        TrafficPolicySpec? inherited,
+        LoadBalancerSettings? loadBalancer,
+        ConnectionPoolSettings? connectionPool,
+        OutlierDetectionSpec? outlierDetection,
+        ClientTlsSettings? tls) =>
+        new()
+        {
+            LoadBalancer = loadBalancer ?? inherited?.LoadBalancer,
+            ConnectionPool = connectionPool ?? inherited?.ConnectionPool,
+            OutlierDetection = outlierDetection ?? inherited?.OutlierDetection,
+            Tls = tls ?? inherited?.Tls,
+        };
 
     public static void Apply(Cluster cluster, TrafficPolicySpec? policy)
     {
         cluster.LoadBalancer = LoadBalancer(policy?.LoadBalancer);
+        cluster.LoadBalancer.LocalityLbSetting = LocalityLb(policy?.LoadBalancer?.LocalityLbSetting, policy?.OutlierDetection is not null);
         if (policy?.ConnectionPool is { } pool)
         {
             cluster.ConnectionPool = ConnectionPool(pool);
@@ -48,6 +82,11 @@ internal static class TrafficPolicyCompiler
                 Interval = outlier.Interval is null ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(DefaultInterval) : Durations.Parse(outlier.Interval),
                 BaseEjectionTime = outlier.BaseEjectionTime is null ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(DefaultBaseEjectionTime) : Durations.Parse(outlier.BaseEjectionTime),
                 MaxEjectionPercent = (uint?)outlier.MaxEjectionPercent ?? DefaultMaxEjectionPercent,
+                MinHealthPercent = (uint)(outlier.MinHealthPercent ?? 0),
+                SplitExternalLocalOriginErrors = outlier.SplitExternalLocalOriginErrors == true,
+
+                // Istio passes the count on only in split mode; Envoy's default (5) applies otherwise.
+                ConsecutiveLocalOriginFailures = outlier.SplitExternalLocalOriginErrors == true ? (uint)(outlier.ConsecutiveLocalOriginFailures ?? 0) : 0,
             };
         }
 
@@ -85,7 +124,11 @@ internal static class TrafficPolicyCompiler
         };
         if (settings?.ConsistentHash is { } hash)
         {
-            var consistentHash = new ConsistentHash { MinimumRingSize = (uint)(hash.MinimumRingSize ?? 0) };
+            var consistentHash = new ConsistentHash
+            {
+                MinimumRingSize = (uint)Math.Clamp(hash.RingHash?.MinimumRingSize ?? hash.MinimumRingSize ?? 0, 0, uint.MaxValue),
+                MaglevTableSize = (uint)Math.Clamp(hash.Maglev?.TableSize ?? 0, 0, uint.MaxValue),
+            };
             if (hash.HttpHeaderName is { } header)
             {
                 consistentHash.HttpHeaderName = header.ToLowerInvariant();
@@ -98,6 +141,10 @@ internal static class TrafficPolicyCompiler
                     Path = cookie.Path ?? "",
                     Ttl = cookie.Ttl is null ? null : Durations.Parse(cookie.Ttl),
                 };
+                foreach (var attribute in cookie.Attributes ?? [])
+                {
+                    consistentHash.HttpCookie.Attributes.Add(new ConsistentHash.Types.CookieAttribute { Name = attribute.Name ?? "", Value = attribute.Value ?? "" });
+                }
             }
             else
             {
@@ -110,8 +157,62 @@ internal static class TrafficPolicyCompiler
         return lb;
     }
 
+    /// <summary>
+    /// Istio's rules: distribute applies as given; priority failover by locality (with the failover regions and
+    /// failoverPriority labels) only with outlier detection, where it is on unless the setting says enabled: false.
+    /// </summary>
+    private static LocalityLbSetting? LocalityLb(LocalityLbSettings? settings, bool outlierDetection)
+    {
+        if (settings?.Enabled == false)
+        {
+            return null;
+        }
+
+        var proto = new LocalityLbSetting();
+        if (settings?.Distribute is { Count: > 0 } distribute)
+        {
+            foreach (var entry in distribute)
+            {
+                var item = new LocalityLbSetting.Types.Distribute { From = entry?.From ?? "" };
+                foreach (var (to, weight) in (entry?.To ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    item.To.Add(to, (uint)Math.Max(0, weight));
+                }
+
+                proto.Distribute.Add(item);
+            }
+
+            return proto;
+        }
+
+        if (!outlierDetection)
+        {
+            return null;
+        }
+
+        proto.FailoverByPriority = true;
+        foreach (var entry in settings?.Failover ?? [])
+        {
+            proto.Failover.Add(new LocalityLbSetting.Types.Failover { From = entry?.From ?? "", To = entry?.To ?? "" });
+        }
+
+        proto.FailoverPriority.AddRange((settings?.FailoverPriority ?? []).Where(label => !string.IsNullOrEmpty(label)));
+        return proto;
+    }
+
     private static ConnectionPool ConnectionPool(ConnectionPoolSettings pool) => new()
     {
+        H2Upgrade = pool.Http?.H2UpgradePolicy == "UPGRADE",
+        UseClientProtocol = pool.Http?.UseClientProtocol == true,
+        MaxConnectionDuration = pool.Tcp?.MaxConnectionDuration is { } age ? Durations.Parse(age) : null,
+        TcpKeepalive = pool.Tcp?.TcpKeepalive is { } keepalive
+            ? new TcpKeepalive
+            {
+                Probes = (uint)(keepalive.Probes ?? 0),
+                Time = keepalive.Time is null ? null : Durations.Parse(keepalive.Time),
+                Interval = keepalive.Interval is null ? null : Durations.Parse(keepalive.Interval),
+            }
+            : null,
         MaxConnections = (uint)(pool.Tcp?.MaxConnections ?? 0),
         ConnectTimeout = pool.Tcp?.ConnectTimeout is { } connect ? Durations.Parse(connect) : null,
         Http1MaxPendingRequests = (uint)(pool.Http?.Http1MaxPendingRequests ?? 0),

@@ -14,7 +14,8 @@ internal sealed record Workload(
     bool InMesh,
     int Weight,
     Pod? Pod,
-    IReadOnlyDictionary<string, int>? EntryPorts = null)
+    IReadOnlyDictionary<string, int>? EntryPorts = null,
+    string? EntryLocality = null)
 {
     /// <summary>Pods that carry this annotation had the sidecar injected; workloads with this label run one too.</summary>
     public const string InjectedAnnotation = "mesh.io/status";
@@ -24,6 +25,9 @@ internal sealed record Workload(
     private static readonly Dictionary<string, string> NoLabels = [];
 
     public string Id => $"{Namespace}/{Name}";
+
+    /// <summary>"region/zone/subzone": a WorkloadEntry's <c>locality</c>, else from the topology labels (see <see cref="WorkloadLocality"/>).</summary>
+    public string Locality => string.IsNullOrEmpty(EntryLocality) ? WorkloadLocality.FromLabels(Labels) : EntryLocality;
 
     public static Workload FromPod(Pod pod)
     {
@@ -56,7 +60,8 @@ internal sealed record Workload(
             labels.GetValueOrDefault(TlsModeLabel) == "mesh",
             entry.Spec.Weight ?? 0,
             null,
-            entry.Spec.Ports);
+            entry.Spec.Ports,
+            entry.Spec.Locality);
     }
 
     public string Identity(string trustDomain) => $"{trustDomain}/ns/{Namespace}/sa/{ServiceAccount}";

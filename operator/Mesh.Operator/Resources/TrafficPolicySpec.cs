@@ -9,6 +9,23 @@ public sealed class TrafficPolicySpec
     public OutlierDetectionSpec? OutlierDetection { get; set; }
 
     public ClientTlsSettings? Tls { get; set; }
+
+    /// <summary>Per destination port: each section an entry sets replaces the inherited section whole.</summary>
+    public List<PortTrafficPolicySpec>? PortLevelSettings { get; set; }
+}
+
+/// <summary>Istio's <c>TrafficPolicy.PortTrafficPolicy</c>: the sections of a traffic policy for one destination port.</summary>
+public sealed class PortTrafficPolicySpec
+{
+    public PortSelector? Port { get; set; }
+
+    public LoadBalancerSettings? LoadBalancer { get; set; }
+
+    public ConnectionPoolSettings? ConnectionPool { get; set; }
+
+    public OutlierDetectionSpec? OutlierDetection { get; set; }
+
+    public ClientTlsSettings? Tls { get; set; }
 }
 
 public sealed class LoadBalancerSettings
@@ -17,6 +34,36 @@ public sealed class LoadBalancerSettings
     public string? Simple { get; set; }
 
     public ConsistentHashSettings? ConsistentHash { get; set; }
+
+    public LocalityLbSettings? LocalityLbSetting { get; set; }
+}
+
+/// <summary>Istio's LocalityLoadBalancerSetting: weighted distribution over localities, or failover between them.</summary>
+public sealed class LocalityLbSettings
+{
+    public List<LocalityDistribute>? Distribute { get; set; }
+
+    public List<LocalityFailover>? Failover { get; set; }
+
+    public List<string>? FailoverPriority { get; set; }
+
+    /// <summary>False turns locality-aware balancing off for this host (it is on by default with outlier detection).</summary>
+    public bool? Enabled { get; set; }
+}
+
+public sealed class LocalityDistribute
+{
+    public string? From { get; set; }
+
+    /// <summary>Locality → percent of the traffic; the weights sum to 100.</summary>
+    public Dictionary<string, int>? To { get; set; }
+}
+
+public sealed class LocalityFailover
+{
+    public string? From { get; set; }
+
+    public string? To { get; set; }
 }
 
 public sealed class ConsistentHashSettings
@@ -27,7 +74,24 @@ public sealed class ConsistentHashSettings
 
     public bool? UseSourceIp { get; set; }
 
-    public int? MinimumRingSize { get; set; }
+    /// <summary>Deprecated by Istio in favour of <see cref="RingHash"/>; the same setting.</summary>
+    public long? MinimumRingSize { get; set; }
+
+    public RingHashSettings? RingHash { get; set; }
+
+    public MaglevSettings? Maglev { get; set; }
+}
+
+public sealed class RingHashSettings
+{
+    /// <summary>1024 by default.</summary>
+    public long? MinimumRingSize { get; set; }
+}
+
+public sealed class MaglevSettings
+{
+    /// <summary>A prime below 5000011 (Envoy's default is 65537).</summary>
+    public long? TableSize { get; set; }
 }
 
 public sealed class HttpCookieSettings
@@ -37,6 +101,15 @@ public sealed class HttpCookieSettings
     public string? Path { get; set; }
 
     public string? Ttl { get; set; }
+
+    public List<HttpCookieAttribute>? Attributes { get; set; }
+}
+
+public sealed class HttpCookieAttribute
+{
+    public string? Name { get; set; }
+
+    public string? Value { get; set; }
 }
 
 public sealed class ConnectionPoolSettings
@@ -51,6 +124,21 @@ public sealed class TcpSettings
     public int? MaxConnections { get; set; }
 
     public string? ConnectTimeout { get; set; }
+
+    /// <summary>A connection is not reused once this old; no limit by default.</summary>
+    public string? MaxConnectionDuration { get; set; }
+
+    public TcpKeepaliveSettings? TcpKeepalive { get; set; }
+}
+
+/// <summary>TCP keepalive on upstream connections; an unset field keeps the operating system's default.</summary>
+public sealed class TcpKeepaliveSettings
+{
+    public int? Probes { get; set; }
+
+    public string? Time { get; set; }
+
+    public string? Interval { get; set; }
 }
 
 public sealed class HttpSettings
@@ -64,6 +152,15 @@ public sealed class HttpSettings
     public int? MaxRetries { get; set; }
 
     public string? IdleTimeout { get; set; }
+
+    /// <summary>DEFAULT, DO_NOT_UPGRADE or UPGRADE (HTTP/2 to the upstream whatever the port's protocol).</summary>
+    public string? H2UpgradePolicy { get; set; }
+
+    /// <summary>Accepted and reported as not applied: .NET's HTTP/2 client takes the upstream's own stream limit.</summary>
+    public int? MaxConcurrentStreams { get; set; }
+
+    /// <summary>Speak to the upstream in the protocol of the downstream request.</summary>
+    public bool? UseClientProtocol { get; set; }
 }
 
 public sealed class OutlierDetectionSpec
@@ -77,6 +174,15 @@ public sealed class OutlierDetectionSpec
     public string? BaseEjectionTime { get; set; }
 
     public int? MaxEjectionPercent { get; set; }
+
+    /// <summary>0..100; ejection stops while fewer than this percentage of the endpoints would be left healthy. 0 by default.</summary>
+    public int? MinHealthPercent { get; set; }
+
+    /// <summary>Connect failures, resets and timeouts in a row that eject an endpoint; only with <see cref="SplitExternalLocalOriginErrors"/>.</summary>
+    public int? ConsecutiveLocalOriginFailures { get; set; }
+
+    /// <summary>Counts locally originated failures apart from the upstream's 5xx answers, as Envoy's split mode.</summary>
+    public bool? SplitExternalLocalOriginErrors { get; set; }
 }
 
 public sealed class ClientTlsSettings

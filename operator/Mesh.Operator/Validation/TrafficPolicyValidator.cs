@@ -4,11 +4,17 @@ namespace Mesh.Operator.Validation;
 
 /// <summary>
 /// Checks a traffic policy as Istio does: not empty (<c>trafficPolicy: {}</c>, <c>connectionPool: {}</c> are errors),
-/// balancer, pool limits not negative, durations at least 1ms in whole milliseconds, percentages 0-100.
+/// balancer, pool limits not negative, durations at least 1ms in whole milliseconds, percentages 0-100; each
+/// portLevelSettings entry names one port (once) and sets at least one section, checked like the policy's own.
 /// </summary>
 internal static class TrafficPolicyValidator
 {
     public static readonly string[] LoadBalancers = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "PASSTHROUGH", "PEAK_EWMA"];
+
+    // Envoy's largest Maglev table.
+    private const long MaglevTableLimit = 5_000_011;
+
+    public static readonly string[] H2UpgradePolicies = ["DEFAULT", "DO_NOT_UPGRADE", "UPGRADE"];
 
     public static readonly string[] TlsModes = ["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL", "MESH_MUTUAL"];
 
@@ -19,23 +25,70 @@ internal static class TrafficPolicyValidator
             return;
         }
 
-        if (policy.LoadBalancer is null && policy.ConnectionPool is null && policy.OutlierDetection is null && policy.Tls is null)
+        if (policy.LoadBalancer is null && policy.ConnectionPool is null && policy.OutlierDetection is null && policy.Tls is null && policy.PortLevelSettings is null)
         {
-            bag.Error(path, "a traffic policy must set at least one of loadBalancer, connectionPool, outlierDetection or tls");
+            bag.Error(path, "a traffic policy must set at least one of loadBalancer, connectionPool, outlierDetection, tls or portLevelSettings");
             return;
         }
 
-        if (policy.LoadBalancer is { } lb)
+        CheckSections(bag, policy.LoadBalancer, policy.ConnectionPool, policy.OutlierDetection, policy.Tls, path);
+        CheckPortLevelSettings(bag, policy.PortLevelSettings, path + ".portLevelSettings");
+    }
+
+    private static void CheckPortLevelSettings(DiagnosticBag bag, List<PortTrafficPolicySpec>? entries, string path)
+    {
+        Dictionary<int, int>? ports = null;
+        for (var i = 0; i < (entries?.Count ?? 0); i++)
+        {
+            var at = $"{path}[{i}]";
+            if (entries![i] is not { } entry)
+            {
+                bag.Error(at, "a port traffic policy must not be null");
+                continue;
+            }
+
+            // Istio requires the port; an entry for a port the service does not have, or for a port another entry
+            // already names, is accepted (it never applies) and so only warned about here.
+            if (entry.Port is null)
+            {
+                bag.Error(at + ".port", "a port traffic policy must name its port");
+            }
+            else if (entry.Port.Number is not (>= 1 and <= 65535) || entry.Port.Number is not { } number)
+            {
+                bag.Warning(at + ".port.number", $"'{entry.Port.Number}' is not a port (1-65535); the entry never applies");
+            }
+            else if (!(ports ??= []).TryAdd(number, i))
+            {
+                bag.Warning(at + ".port.number", $"port {number} is also set by {path}[{ports[number]}], which applies instead");
+            }
+
+            if (entry.LoadBalancer is null && entry.ConnectionPool is null && entry.OutlierDetection is null && entry.Tls is null)
+            {
+                bag.Error(at, "a port traffic policy must set at least one of loadBalancer, connectionPool, outlierDetection or tls");
+                continue;
+            }
+
+            CheckSections(bag, entry.LoadBalancer, entry.ConnectionPool, entry.OutlierDetection, entry.Tls, at);
+        }
+    }
+
+    private static void CheckSections(DiagnosticBag bag, LoadBalancerSettings? loadBalancer, ConnectionPoolSettings? connectionPool, OutlierDetectionSpec? outlierDetection, ClientTlsSettings? tls, string path)
+    {
+        if (loadBalancer is { } lb)
         {
             CheckLoadBalancer(bag, lb, path + ".loadBalancer");
+            if (lb.LocalityLbSetting is { } locality)
+            {
+                LocalityLbValidator.Validate(bag, locality, outlierDetection, path + ".loadBalancer.localityLbSetting");
+            }
         }
 
-        if (policy.ConnectionPool is { } pool)
+        if (connectionPool is { } pool)
         {
             CheckConnectionPool(bag, pool, path + ".connectionPool");
         }
 
-        if (policy.OutlierDetection is { } outlier)
+        if (outlierDetection is { } outlier)
         {
             var o = path + ".outlierDetection";
             ValidationContext.CheckRange(bag, new(o, ".consecutive5xxErrors"), outlier.Consecutive5xxErrors, 0, int.MaxValue);
@@ -43,9 +96,15 @@ internal static class TrafficPolicyValidator
             ValidationContext.CheckDuration(bag, new(o, ".interval"), outlier.Interval);
             ValidationContext.CheckDuration(bag, new(o, ".baseEjectionTime"), outlier.BaseEjectionTime);
             ValidationContext.CheckRange(bag, new(o, ".maxEjectionPercent"), outlier.MaxEjectionPercent, 0, 100);
+            ValidationContext.CheckRange(bag, new(o, ".minHealthPercent"), outlier.MinHealthPercent, 0, 100);
+            ValidationContext.CheckRange(bag, new(o, ".consecutiveLocalOriginFailures"), outlier.ConsecutiveLocalOriginFailures, 0, int.MaxValue);
+            if (outlier.ConsecutiveLocalOriginFailures > 0 && outlier.SplitExternalLocalOriginErrors != true)
+            {
+                bag.Error(o + ".consecutiveLocalOriginFailures", "consecutiveLocalOriginFailures is set but splitExternalLocalOriginErrors is not true");
+            }
         }
 
-        ValidationContext.CheckEnum(bag, new(path, ".tls.mode"), policy.Tls?.Mode, TlsModes);
+        ValidationContext.CheckEnum(bag, new(path, ".tls.mode"), tls?.Mode, TlsModes);
     }
 
     private static void CheckLoadBalancer(DiagnosticBag bag, LoadBalancerSettings lb, string path)
@@ -74,10 +133,76 @@ internal static class TrafficPolicyValidator
                 bag.Error(path + ".consistentHash.httpCookie.name", "name is required");
             }
 
+            if (cookie.Ttl is null)
+            {
+                bag.Error(path + ".consistentHash.httpCookie.ttl", "ttl is required");
+            }
+
             ValidationContext.CheckDuration(bag, new(path, ".consistentHash.httpCookie.ttl"), cookie.Ttl);
+            for (var i = 0; i < (cookie.Attributes?.Count ?? 0); i++)
+            {
+                if (string.IsNullOrEmpty(cookie.Attributes![i]?.Name))
+                {
+                    bag.Error($"{path}.consistentHash.httpCookie.attributes[{i}].name", "name is required");
+                }
+            }
         }
 
-        ValidationContext.CheckRange(bag, new(path, ".consistentHash.minimumRingSize"), hash.MinimumRingSize, 0, int.MaxValue);
+        CheckHashTable(bag, hash, path + ".consistentHash");
+    }
+
+    private static void CheckHashTable(DiagnosticBag bag, ConsistentHashSettings hash, string path)
+    {
+        ValidationContext.CheckRange(bag, new(path, ".minimumRingSize"), hash.MinimumRingSize, 0, uint.MaxValue);
+        ValidationContext.CheckRange(bag, new(path, ".ringHash.minimumRingSize"), hash.RingHash?.MinimumRingSize, 0, uint.MaxValue);
+        if (hash.MinimumRingSize is > 0)
+        {
+            bag.Warning(path + ".minimumRingSize", "deprecated: use ringHash.minimumRingSize (the same setting)");
+            if (hash.RingHash is not null || hash.Maglev is not null)
+            {
+                bag.Error(path + ".minimumRingSize", "only one of minimumRingSize, ringHash or maglev can be set");
+            }
+        }
+
+        if (hash.RingHash is not null && hash.Maglev is not null)
+        {
+            bag.Error(path, "only one of ringHash or maglev can be set");
+        }
+
+        if (hash.Maglev is { } maglev)
+        {
+            var size = maglev.TableSize ?? 0;
+            if (size <= 0)
+            {
+                bag.Error(path + ".maglev.tableSize", "tableSize must be set for maglev");
+            }
+            else if (size >= MaglevTableLimit)
+            {
+                bag.Error(path + ".maglev.tableSize", $"tableSize must be less than {MaglevTableLimit} for maglev");
+            }
+            else if (!IsPrime(size))
+            {
+                bag.Error(path + ".maglev.tableSize", $"tableSize must be a prime number for maglev, got {size}");
+            }
+        }
+    }
+
+    private static bool IsPrime(long n)
+    {
+        if (n < 2)
+        {
+            return false;
+        }
+
+        for (long d = 2; d * d <= n; d++)
+        {
+            if (n % d == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void CheckConnectionPool(DiagnosticBag bag, ConnectionPoolSettings pool, string path)
@@ -97,5 +222,21 @@ internal static class TrafficPolicyValidator
         ValidationContext.CheckRange(bag, new(http, ".maxRequestsPerConnection"), pool.Http?.MaxRequestsPerConnection, 0, int.MaxValue);
         ValidationContext.CheckRange(bag, new(http, ".maxRetries"), pool.Http?.MaxRetries, 0, int.MaxValue);
         ValidationContext.CheckDuration(bag, new(http, ".idleTimeout"), pool.Http?.IdleTimeout);
+        ValidationContext.CheckEnum(bag, new(http, ".h2UpgradePolicy"), pool.Http?.H2UpgradePolicy, H2UpgradePolicies);
+        if (pool.Http?.H2UpgradePolicy == "UPGRADE" && pool.Http.UseClientProtocol == true)
+        {
+            bag.Error(http + ".useClientProtocol", "useClientProtocol must not be true when h2UpgradePolicy is UPGRADE");
+        }
+
+        ValidationContext.CheckRange(bag, new(http, ".maxConcurrentStreams"), pool.Http?.MaxConcurrentStreams, 0, int.MaxValue);
+        if (pool.Http?.MaxConcurrentStreams > 0)
+        {
+            bag.Warning(http + ".maxConcurrentStreams", "not applied: the proxy's HTTP/2 client keeps to the limit each upstream announces (SETTINGS_MAX_CONCURRENT_STREAMS) and opens further connections beyond it");
+        }
+
+        ValidationContext.CheckDuration(bag, new(tcp, ".maxConnectionDuration"), pool.Tcp?.MaxConnectionDuration);
+        ValidationContext.CheckRange(bag, new(tcp, ".tcpKeepalive.probes"), pool.Tcp?.TcpKeepalive?.Probes, 0, int.MaxValue);
+        ValidationContext.CheckDuration(bag, new(tcp, ".tcpKeepalive.time"), pool.Tcp?.TcpKeepalive?.Time);
+        ValidationContext.CheckDuration(bag, new(tcp, ".tcpKeepalive.interval"), pool.Tcp?.TcpKeepalive?.Interval);
     }
 }

@@ -1,6 +1,7 @@
 using Mesh.Api.V1;
 using Mesh.Proxy.Balancing;
 using Mesh.Proxy.Config;
+using Mesh.Proxy.Hosting;
 using Mesh.Proxy.Resilience;
 using Mesh.Proxy.Runtime;
 using Mesh.Proxy.Tls;
@@ -16,13 +17,22 @@ internal sealed class ClusterBuilder
 
     private static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(1);
 
+    // h2c to the upstream needs prior knowledge, hence an exact version for HTTP/2.
+    private static readonly ForwarderRequestConfig Http2Config = new() { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    private static readonly ForwarderRequestConfig Http1Config = new() { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+
     private readonly UpstreamClientCache _clients;
     private readonly TimeProvider _time;
+    private readonly ProxyLocality _locality;
+    private readonly IReadOnlyDictionary<string, string> _labels;
 
-    public ClusterBuilder(UpstreamClientCache clients, TimeProvider time)
+    /// <param name="options">The proxy's own labels, hence its locality; null: none (locality balancing off).</param>
+    public ClusterBuilder(UpstreamClientCache clients, TimeProvider time, ProxyOptions? options = null)
     {
         _clients = clients;
         _time = time;
+        _labels = options?.Labels ?? new Dictionary<string, string>();
+        _locality = ProxyLocality.FromLabels(_labels);
     }
 
     public ClusterRuntime Build(Cluster proto, string path, ProxySnapshot? previous, Telemetry.RequestSeriesSet.Binder metrics)
@@ -52,15 +62,24 @@ internal sealed class ClusterBuilder
 
             var key = EndpointRuntime.Key(e.Address, (int)e.Port);
             var stats = oldStats.TryGetValue(key, out var kept) ? kept : new EndpointStats();
-            endpoints[i] = new EndpointRuntime(e.Address, (int)e.Port, e.Weight == 0 ? 1 : (int)Math.Min(e.Weight, 1_000_000), e.Workload, stats);
+            endpoints[i] = new EndpointRuntime(
+                e.Address,
+                (int)e.Port,
+                e.Weight == 0 ? 1 : (int)Math.Min(e.Weight, 1_000_000),
+                e.Workload,
+                stats,
+                e.Locality.Length == 0 ? null : ProxyLocality.Parse(e.Locality),
+                e.Labels.Count == 0 ? null : e.Labels);
         }
 
         var pool = proto.ConnectionPool;
         var connectTimeout = pool?.ConnectTimeout?.ToTimeSpan() is { } ct && ct > TimeSpan.Zero ? ct : DefaultConnectTimeout;
         var idleTimeout = pool?.IdleTimeout?.ToTimeSpan() is { } it && it > TimeSpan.Zero ? it : DefaultIdleTimeout;
         var maxConnections = (int)Math.Min(pool?.MaxConnections ?? 0, int.MaxValue);
-        var tls = UpstreamTls.Create(proto);
-        var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout, tls));
+        var protocol = pool?.H2Upgrade == true ? UpstreamProtocol.Http2 : proto.Protocol;
+        var tls = UpstreamTls.Create(proto, protocol);
+        var lifetime = pool?.MaxConnectionDuration?.ToTimeSpan() is { } age && age > TimeSpan.Zero ? age : (TimeSpan?)null;
+        var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout, tls, lifetime, UpstreamKeepalive.From(pool?.TcpKeepalive)));
 
         var outlier = OutlierDetector.Create(proto.OutlierDetection, _time);
         outlier?.Attach(endpoints);
@@ -69,18 +88,14 @@ internal sealed class ClusterBuilder
             Name = proto.Name,
             ServiceHost = proto.ServiceHost,
             Subset = proto.Subset,
-            Protocol = proto.Protocol,
+            Protocol = protocol,
             Endpoints = endpoints,
-            Balancer = LoadBalancerFactory.Create(proto.LoadBalancer, endpoints, _time, path + ".load_balancer"),
+            Balancer = LoadBalancerFactory.Create(proto.LoadBalancer, endpoints, _time, path + ".load_balancer", _locality, _labels),
             Client = client,
             Tls = tls,
-            RequestConfig = new ForwarderRequestConfig
-            {
-                // h2c to the upstream needs prior knowledge, hence an exact version for HTTP2 clusters.
-                Version = proto.Protocol == UpstreamProtocol.Http2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
-                VersionPolicy = proto.Protocol == UpstreamProtocol.Http2 ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
-            },
-            MaxRequests = MaxRequests(pool, proto.Protocol),
+            RequestConfig = protocol == UpstreamProtocol.Http2 ? Http2Config : Http1Config,
+            Http2RequestConfig = pool?.UseClientProtocol == true ? Http2Config : null,
+            MaxRequests = MaxRequests(pool, protocol),
             MaxRetries = (int)Math.Min(pool?.MaxRetries ?? 0, int.MaxValue),
             OutlierDetector = outlier,
             Stats = before?.Stats ?? new ClusterStats(_time),

@@ -2,6 +2,7 @@ using Mesh.Api.V1;
 using Mesh.Proxy.Balancing;
 using Mesh.Proxy.Resilience;
 using Mesh.Proxy.Tls;
+using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Mesh.Proxy.Clusters;
@@ -29,6 +30,13 @@ internal sealed class ClusterRuntime
     public UpstreamTls? Tls { get; init; }
 
     public required ForwarderRequestConfig RequestConfig { get; init; }
+
+    /// <summary>With useClientProtocol, what HTTP/2 requests are sent with (HTTP/2 upstream); null otherwise.</summary>
+    public ForwarderRequestConfig? Http2RequestConfig { get; init; }
+
+    /// <summary>The request config for one request: by its own protocol with useClientProtocol, else the cluster's.</summary>
+    public ForwarderRequestConfig RequestConfigFor(HttpRequest request) =>
+        Http2RequestConfig is { } http2 && HttpProtocol.IsHttp2(request.Protocol) ? http2 : RequestConfig;
 
     /// <summary>Requests in flight above which new ones get an immediate 503 (0: unlimited).</summary>
     public required int MaxRequests { get; init; }

@@ -5,8 +5,12 @@ namespace Mesh.Proxy.Clusters;
 /// <summary>One upstream endpoint of one cluster as configured; its mutable state lives in <see cref="Stats"/>.</summary>
 internal sealed class EndpointRuntime
 {
-    public EndpointRuntime(string address, int port, int weight, string workload, EndpointStats stats)
+    private static readonly Dictionary<string, string> NoLabels = [];
+
+    public EndpointRuntime(string address, int port, int weight, string workload, EndpointStats stats, Balancing.ProxyLocality? locality = null, IReadOnlyDictionary<string, string>? labels = null)
     {
+        Locality = locality ?? Balancing.ProxyLocality.None;
+        Labels = labels ?? NoLabels;
         Address = address;
         Port = port;
         Weight = weight;
@@ -25,6 +29,12 @@ internal sealed class EndpointRuntime
     public int Weight { get; }
 
     public string Workload { get; }
+
+    /// <summary>Where the endpoint runs; <see cref="Balancing.ProxyLocality.None"/> when unknown.</summary>
+    public Balancing.ProxyLocality Locality { get; }
+
+    /// <summary>The workload's labels, which failoverPriority compares with the proxy's.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; }
 
     /// <summary>"http://ADDRESS:PORT", what the forwarder prefixes the request path with.</summary>
     public string DestinationPrefix { get; }

@@ -22,6 +22,9 @@ internal sealed class EndpointStats
     /// <summary>Consecutive 502/503/504 answers and connect failures since the last success.</summary>
     public int ConsecutiveGatewayErrors;
 
+    /// <summary>Consecutive connect failures, resets and timeouts; counted only in split mode.</summary>
+    public int ConsecutiveLocalOriginFailures;
+
     /// <summary>Ejected while <see cref="TimeProvider.GetTimestamp"/> is below this value; 0 when never ejected.</summary>
     public long EjectedUntil;
 

@@ -89,9 +89,11 @@ internal sealed class UpstreamClientCache : IDisposable
         ConnectTimeout = settings.ConnectTimeout,
         MaxConnectionsPerServer = settings.MaxConnections > 0 ? settings.MaxConnections : int.MaxValue,
         PooledConnectionIdleTimeout = settings.IdleTimeout,
+        PooledConnectionLifetime = settings.MaxConnectionDuration ?? Timeout.InfiniteTimeSpan,
         ConnectCallback = async (context, cancellationToken) =>
         {
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            settings.Keepalive?.Apply(socket);
             try
             {
                 await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
@@ -124,7 +126,16 @@ internal sealed class UpstreamClientCache : IDisposable
 }
 
 /// <summary>The settings an upstream client is built from.</summary>
-internal sealed record UpstreamSettings(string ClusterName, TimeSpan ConnectTimeout, int MaxConnections, TimeSpan IdleTimeout, UpstreamTls? Tls = null)
+/// <param name="MaxConnectionDuration">Age after which a connection is not reused; infinite by default.</param>
+/// <param name="Keepalive">TCP keepalive of new connections; null: the socket's default (off).</param>
+internal sealed record UpstreamSettings(
+    string ClusterName,
+    TimeSpan ConnectTimeout,
+    int MaxConnections,
+    TimeSpan IdleTimeout,
+    UpstreamTls? Tls = null,
+    TimeSpan? MaxConnectionDuration = null,
+    UpstreamKeepalive? Keepalive = null)
 {
-    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}|{Tls?.Key ?? "plaintext"}";
+    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}|{Tls?.Key ?? "plaintext"}|{MaxConnectionDuration?.Ticks}|{Keepalive}";
 }

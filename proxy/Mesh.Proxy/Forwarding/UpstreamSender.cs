@@ -113,7 +113,7 @@ internal sealed partial class UpstreamSender
             ForwarderError error;
             try
             {
-                error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Client.Invoker, cluster.RequestConfig, transformer, perTry?.Token ?? token);
+                error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Client.Invoker, cluster.RequestConfigFor(context.Request), transformer, perTry?.Token ?? token);
             }
             finally
             {

@@ -39,7 +39,8 @@ internal sealed class UpstreamTls
     public string Key => $"{Mode}|{ServerName}|{string.Join(',', SubjectAltNames)}";
 
     /// <summary>Null when the cluster never uses TLS (DISABLE, or AUTO with no endpoint in the mesh).</summary>
-    public static UpstreamTls? Create(Cluster proto)
+    /// <param name="protocol">What the cluster speaks upstream (its port's protocol, or HTTP/2 after h2 upgrade): the ALPN offered.</param>
+    public static UpstreamTls? Create(Cluster proto, UpstreamProtocol protocol)
     {
         var tls = proto.Tls ?? new ClientTls();
         if (tls.Mode == ClientTls.Types.Mode.Disable || (tls.Mode == ClientTls.Types.Mode.Auto && !proto.Endpoints.Any(e => e.InMesh)))
@@ -54,7 +55,7 @@ internal sealed class UpstreamTls
             tls.Mode,
             tls.Sni.Length > 0 ? tls.Sni : proto.ServiceHost,
             tls.SubjectAltNames.Select(SpiffeId.WithoutScheme).ToArray(),
-            proto.Protocol == UpstreamProtocol.Http2 ? H2 : Http11,
+            protocol == UpstreamProtocol.Http2 ? H2 : Http11,
             endpoints);
     }
 

@@ -102,7 +102,7 @@ public sealed class TestBackend : IAsyncDisposable
         }
 
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        Received.Enqueue(new ReceivedRequest(request.Method, request.Path.Value + request.QueryString.Value, headers, body, request.Protocol));
+        Received.Enqueue(new ReceivedRequest(request.Method, request.Path.Value + request.QueryString.Value, headers, body, request.Protocol, context.Connection.Id));
 
         if (Interlocked.Decrement(ref _abortNext) >= 0)
         {
@@ -141,6 +141,7 @@ public sealed class TestBackend : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedRequest(string Method, string PathAndQuery, Dictionary<string, string> Headers, string Body, string Protocol);
+/// <param name="ConnectionId">Kestrel's id of the connection the request came on.</param>
+public sealed record ReceivedRequest(string Method, string PathAndQuery, Dictionary<string, string> Headers, string Body, string Protocol, string ConnectionId);
 
 public sealed record BackendEcho(string Name, string Path, string Method, Dictionary<string, string> Headers, string Body, string Protocol);
