@@ -5,7 +5,7 @@ namespace Mesh.Operator.Validation;
 /// <summary>Checks one rule of <c>spec.http</c>: its matches, its action (route or redirect) and its policies.</summary>
 internal static class HttpRouteValidator
 {
-    public static void Validate(DiagnosticBag bag, HttpRoute rule, string path, string ns, ValidationContext context)
+    public static void Validate(DiagnosticBag bag, HttpRoute rule, string path, string ns)
     {
         for (var k = 0; k < (rule.Match?.Count ?? 0); k++)
         {
@@ -15,7 +15,7 @@ internal static class HttpRouteValidator
         CheckAction(bag, rule, path);
         if (rule.Route is { Count: > 0 } route)
         {
-            CheckDestinations(bag, route, path, ns, context);
+            CheckDestinations(bag, route, path, ns);
         }
 
         if (rule.Redirect is { } redirect)
@@ -43,7 +43,7 @@ internal static class HttpRouteValidator
 
         if (rule.Mirror is not null)
         {
-            DestinationValidator.Validate(bag, rule.Mirror, path + ".mirror", ns, context);
+            DestinationValidator.Validate(bag, rule.Mirror, path + ".mirror", ns);
         }
 
         ValidationContext.CheckRange(bag, new(path, ".mirrorPercentage.value"), rule.MirrorPercentage?.Value, 0, 100);
@@ -74,7 +74,7 @@ internal static class HttpRouteValidator
         }
     }
 
-    private static void CheckDestinations(DiagnosticBag bag, List<HttpRouteDestination> route, string path, string ns, ValidationContext context)
+    private static void CheckDestinations(DiagnosticBag bag, List<HttpRouteDestination> route, string path, string ns)
     {
         var sum = 0L;
         for (var j = 0; j < route.Count; j++)
@@ -94,7 +94,7 @@ internal static class HttpRouteValidator
 
             sum += Math.Max(destination.Weight ?? 0, 0);
             HeaderOperationsValidator.Validate(bag, destination.Headers, destPath + ".headers");
-            DestinationValidator.Validate(bag, destination.Destination, destPath + ".destination", ns, context);
+            DestinationValidator.Validate(bag, destination.Destination, destPath + ".destination", ns);
         }
 
         if (route.Count > 1 && sum == 0)
