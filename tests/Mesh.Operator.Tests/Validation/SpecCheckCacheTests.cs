@@ -86,6 +86,21 @@ public sealed class SpecCheckCacheTests
         Assert.True(after.IsAccepted, string.Join(" | ", after.Diagnostics));
     }
 
+    [Fact]
+    public void A_clean_result_observes_the_generation_of_each_compile()
+    {
+        var objects = Load(Reviews + RoutesToReviews);
+        var vs = objects.OfType<VirtualService>().Single();
+        vs.Metadata.Generation = 3;
+        var first = Result(MeshCompiler.Compile(MeshSnapshot.From(objects)), vs);
+        vs.Metadata.Generation = 4;
+        var second = Result(MeshCompiler.Compile(MeshSnapshot.From(objects)), vs);
+
+        Assert.All(first.Conditions, c => Assert.Equal(3, c.ObservedGeneration));
+        Assert.All(second.Conditions, c => Assert.Equal(4, c.ObservedGeneration));
+        Assert.True(second.IsAccepted);
+    }
+
     private static List<IKubernetesObject> Load(string yaml)
     {
         var set = ManifestLoader.LoadText("test.yaml", yaml);
