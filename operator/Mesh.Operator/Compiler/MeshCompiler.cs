@@ -17,15 +17,16 @@ public static class MeshCompiler
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         options ??= new MeshCompilerOptions();
-        var outcomes = new Dictionary<IKubernetesObject, (List<Diagnostic> Diagnostics, bool Conflicted)>(ReferenceEqualityComparer.Instance);
-        void Record(IKubernetesObject obj, IEnumerable<Diagnostic> diagnostics, bool conflicted = false)
+        // Most resources have nothing to report: they get no list of their own.
+        var outcomes = new Dictionary<IKubernetesObject, (List<Diagnostic>? Diagnostics, bool Conflicted)>(ReferenceEqualityComparer.Instance);
+        void Record(IKubernetesObject obj, IReadOnlyCollection<Diagnostic> diagnostics, bool conflicted = false)
         {
-            if (!outcomes.TryGetValue(obj, out var outcome))
+            outcomes.TryGetValue(obj, out var outcome);
+            if (diagnostics.Count > 0)
             {
-                outcome = ([], false);
+                (outcome.Diagnostics ??= []).AddRange(diagnostics);
             }
 
-            outcome.Diagnostics.AddRange(diagnostics);
             outcomes[obj] = (outcome.Diagnostics, outcome.Conflicted || conflicted);
         }
 
@@ -135,7 +136,7 @@ public static class MeshCompiler
         }
 
         var results = outcomes
-            .Select(o => ResourceResult.Create(ResourceRef.Of(o.Key), o.Value.Diagnostics, o.Value.Conflicted, o.Key.Metadata.Generation))
+            .Select(o => o.Value is (null, false) ? ResourceResult.Clean(o.Key) : ResourceResult.Create(ResourceRef.Of(o.Key), (IReadOnlyList<Diagnostic>?)o.Value.Diagnostics ?? [], o.Value.Conflicted, o.Key.Metadata.Generation))
             .OrderBy(r => r.Resource)
             .ToList();
         return new CompiledMesh(
@@ -163,7 +164,7 @@ public static class MeshCompiler
         List<T> resources,
         Func<T, IEnumerable<string>> hostsOf,
         ServiceRegistry registry,
-        Action<IKubernetesObject, IEnumerable<Diagnostic>, bool> record)
+        Action<IKubernetesObject, IReadOnlyCollection<Diagnostic>, bool> record)
         where T : IKubernetesObject
     {
         var claims = new Dictionary<string, T>(StringComparer.Ordinal);

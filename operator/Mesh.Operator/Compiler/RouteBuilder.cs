@@ -73,6 +73,10 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
                 Port = (uint)(redirect.Port ?? 0),
             };
         }
+        else if (rule.DirectResponse is { } direct)
+        {
+            route.DirectResponse = DirectResponse(direct);
+        }
         else
         {
             route.Forward = new RouteForward();
@@ -93,7 +97,12 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
 
         if (rule.Rewrite is { } rewrite)
         {
-            route.Rewrite = new Rewrite { Uri = rewrite.Uri ?? "", Authority = rewrite.Authority ?? "" };
+            route.Rewrite = new Rewrite
+            {
+                Uri = rewrite.Uri ?? "",
+                Authority = rewrite.Authority ?? "",
+                UriRegex = rewrite.UriRegexRewrite is { } regex ? new Api.V1.RegexRewrite { Match = regex.Match ?? "", Rewrite = regex.Rewrite ?? "" } : null,
+            };
         }
 
         var fault = Fault(rule.Fault);
@@ -101,7 +110,7 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
         {
             route.Fault = fault;
         }
-        else if (rule.Redirect is null)
+        else if (route.ActionCase == Route.ActionOneofCase.Forward)
         {
             route.Timeout = rule.Timeout is null ? null : Durations.Parse(rule.Timeout);
             route.Retries = rule.Retries is null ? DefaultRetries() : Retries(rule.Retries);
@@ -110,6 +119,11 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
         if (rule.Mirror is { } mirror)
         {
             route.Mirror = new Mirror { Cluster = ClusterOf(mirror, ns), Percentage = rule.MirrorPercentage?.Value ?? 100 };
+        }
+
+        foreach (var copy in rule.Mirrors ?? [])
+        {
+            route.Mirrors.Add(new Mirror { Cluster = ClusterOf(copy.Destination!, ns), Percentage = copy.Percentage?.Value ?? 100 });
         }
 
         route.Headers = Headers(rule.Headers);
@@ -141,6 +155,7 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
             Uri = StringMatch(match.Uri),
             Authority = StringMatch(match.Authority),
             Method = StringMatch(match.Method),
+            Scheme = StringMatch(match.Scheme),
             Port = (uint)(match.Port ?? 0),
             IgnoreUriCase = match.IgnoreUriCase ?? false,
         };
@@ -217,9 +232,23 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
         {
             fault.Abort = new FaultInjection.Types.Abort { HttpStatus = (uint)abort.HttpStatus!.Value, Percentage = abort.Percentage.Value.Value };
         }
+        else if (spec?.Abort is { Percentage.Value: > 0, GrpcStatus: { } name } grpcAbort && FaultValidator.GrpcStatusCode(name) is { } code)
+        {
+            fault.Abort = new FaultInjection.Types.Abort { GrpcStatus = (uint)code, Percentage = grpcAbort.Percentage.Value.Value };
+        }
 
         return fault.Delay is null && fault.Abort is null ? null : fault;
     }
+
+    // A string body is sent as text/plain (as Envoy's local replies are); bytes go without a content type.
+    private static DirectResponse DirectResponse(HttpDirectResponse spec) => new()
+    {
+        Status = (uint)spec.Status!.Value,
+        Body = spec.Body?.Bytes is { } bytes
+            ? Google.Protobuf.ByteString.FromBase64(bytes)
+            : Google.Protobuf.ByteString.CopyFromUtf8(spec.Body?.String ?? ""),
+        ContentType = spec.Body?.String is not null ? "text/plain" : "",
+    };
 
     private static HeaderOperations? Headers(HeaderOperationsSpec? spec) =>
         spec is null ? null : new HeaderOperations { Request = Mutation(spec.Request), Response = Mutation(spec.Response) };

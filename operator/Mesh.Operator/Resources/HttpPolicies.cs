@@ -18,6 +18,17 @@ public sealed class HttpRewrite
     public string? Uri { get; set; }
 
     public string? Authority { get; set; }
+
+    /// <summary>Replaces every match of an RE2 pattern in the path; not with <see cref="Uri"/>.</summary>
+    public RegexRewrite? UriRegexRewrite { get; set; }
+}
+
+public sealed class RegexRewrite
+{
+    public string? Match { get; set; }
+
+    /// <summary>The replacement; <c>\1</c> names the first group.</summary>
+    public string? Rewrite { get; set; }
 }
 
 public sealed class HttpRetry
@@ -28,6 +39,9 @@ public sealed class HttpRetry
 
     /// <summary>Comma-separated retry conditions (Envoy's names) and status codes.</summary>
     public string? RetryOn { get; set; }
+
+    /// <summary>Istio's retryRemoteLocalities: accepted; endpoints carry no locality in the sidecar yet, so every retry may go anywhere.</summary>
+    public bool? RetryRemoteLocalities { get; set; }
 }
 
 public sealed class HttpFaultInjection
@@ -49,7 +63,7 @@ public sealed class FaultAbort
 {
     public int? HttpStatus { get; set; }
 
-    /// <summary>A gRPC status name (e.g. UNAVAILABLE); accepted as Istio does, not injected by the sidecar yet.</summary>
+    /// <summary>A gRPC status name (e.g. UNAVAILABLE): a trailers-only gRPC answer (HTTP 200) instead of <see cref="HttpStatus"/>.</summary>
     public string? GrpcStatus { get; set; }
 
     /// <summary>Absent injects nothing.</summary>

@@ -23,6 +23,12 @@ public sealed class HttpRoute
 
     public Percent? MirrorPercentage { get; set; }
 
+    /// <summary>Istio's mirrors: several copies, each with its own percentage (absent percentage: 100). Not with <see cref="Mirror"/>.</summary>
+    public List<HttpMirrorPolicy>? Mirrors { get; set; }
+
+    /// <summary>Istio's directResponse: the sidecar answers with this status and body instead of routing.</summary>
+    public HttpDirectResponse? DirectResponse { get; set; }
+
     public HeaderOperationsSpec? Headers { get; set; }
 
     public CorsPolicySpec? CorsPolicy { get; set; }
@@ -38,6 +44,9 @@ public sealed class HttpMatchRequest
     public StringMatchSpec? Authority { get; set; }
 
     public StringMatchSpec? Method { get; set; }
+
+    /// <summary>The request's scheme (<c>http</c> or <c>https</c>).</summary>
+    public StringMatchSpec? Scheme { get; set; }
 
     public Dictionary<string, StringMatchSpec>? Headers { get; set; }
 
@@ -92,4 +101,27 @@ public sealed class PortSelector
 public sealed class Percent
 {
     public double? Value { get; set; }
+}
+
+public sealed class HttpMirrorPolicy
+{
+    public Destination? Destination { get; set; }
+
+    public Percent? Percentage { get; set; }
+}
+
+public sealed class HttpDirectResponse
+{
+    public int? Status { get; set; }
+
+    public HttpBody? Body { get; set; }
+}
+
+/// <summary>Exactly one of string and bytes.</summary>
+public sealed class HttpBody
+{
+    public string? String { get; set; }
+
+    /// <summary>Base64, as Kubernetes writes a <c>format: byte</c> field.</summary>
+    public string? Bytes { get; set; }
 }

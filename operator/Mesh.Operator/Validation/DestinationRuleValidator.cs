@@ -7,7 +7,10 @@ namespace Mesh.Operator.Validation;
 /// <summary>Checks a DestinationRule as Istio does: its host, its traffic policies and its subsets.</summary>
 internal static class DestinationRuleValidator
 {
-    public static DiagnosticBag Validate(DestinationRule rule, ValidationContext context)
+    public static DiagnosticBag Validate(DestinationRule rule, ValidationContext context) =>
+        SpecCheck.For(rule, CheckSpec).Run(context);
+
+    private static DiagnosticBag CheckSpec(DestinationRule rule)
     {
         var bag = new DiagnosticBag(ResourceRef.Of(rule));
         if (rule.Spec is not { } spec)
@@ -17,14 +20,11 @@ internal static class DestinationRuleValidator
         }
 
         var ns = rule.Metadata.Namespace ?? "";
-        (string Host, MeshService? Service)? resolved = null;
+        var hostValid = true;
         if (!string.IsNullOrEmpty(spec.Host) && DnsNames.CheckWildcardDomain(spec.Host) is { } syntax && !IPAddress.TryParse(spec.Host, out _))
         {
             bag.Error("spec.host", syntax);
-        }
-        else
-        {
-            resolved = context.CheckHost(bag, "spec.host", spec.Host, ns, "the rule applies to traffic sent to it directly");
+            hostValid = false;
         }
 
         TrafficPolicyValidator.Validate(bag, spec.TrafficPolicy, "spec.trafficPolicy");
@@ -53,15 +53,32 @@ internal static class DestinationRuleValidator
             }
 
             LabelSyntax.Check(bag, path + ".labels", subset.Labels);
-            if (resolved?.Service is { } service &&
-                !service.Endpoints.Values.Any(list => list.Exists(e => LabelSelector.Matches(subset.Labels, e.Labels))))
-            {
-                bag.Warning(path + ".labels", $"selects no endpoint of {service.Fqdn}");
-            }
-
             TrafficPolicyValidator.Validate(bag, subset.TrafficPolicy, path + ".trafficPolicy");
         }
 
+        if (hostValid)
+        {
+            bag.Defer((found, mesh) => CheckReferences(found, spec, ns, mesh));
+        }
+
         return bag;
+    }
+
+    private static void CheckReferences(DiagnosticBag bag, DestinationRuleSpec spec, string ns, ValidationContext context)
+    {
+        var resolved = context.CheckHost(bag, "spec.host", spec.Host, ns, "the rule applies to traffic sent to it directly");
+        if (resolved?.Service is not { } service)
+        {
+            return;
+        }
+
+        for (var j = 0; j < (spec.Subsets?.Count ?? 0); j++)
+        {
+            if (spec.Subsets![j] is { } subset &&
+                !service.Endpoints.Values.Any(list => list.Exists(e => LabelSelector.Matches(subset.Labels, e.Labels))))
+            {
+                bag.Warning($"spec.subsets[{j}].labels", $"selects no endpoint of {service.Fqdn}");
+            }
+        }
     }
 }

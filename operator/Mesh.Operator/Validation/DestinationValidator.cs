@@ -6,7 +6,8 @@ namespace Mesh.Operator.Validation;
 /// <summary>Checks a destination (of a route or a mirror): host syntax and existence, subset, port.</summary>
 internal static class DestinationValidator
 {
-    public static void Validate(DiagnosticBag bag, Destination? destination, string path, string ns, ValidationContext context)
+    /// <summary>Checks the destination's syntax and defers what needs the mesh (the host, its ports and subsets).</summary>
+    public static void Validate(DiagnosticBag bag, Destination? destination, string path, string ns)
     {
         if (destination is null)
         {
@@ -33,9 +34,14 @@ internal static class DestinationValidator
             return;
         }
 
+        ValidationContext.CheckRange(bag, new(path, ".port.number"), destination.Port?.Number, 1, 65535);
+        bag.Defer((found, mesh) => CheckReferences(found, destination, path, ns, mesh));
+    }
+
+    private static void CheckReferences(DiagnosticBag bag, Destination destination, string path, string ns, ValidationContext context)
+    {
         var resolved = context.CheckHost(bag, new(path, ".host"), destination.Host, ns, "traffic is sent to it directly");
         var port = destination.Port?.Number;
-        ValidationContext.CheckRange(bag, new(path, ".port.number"), port, 1, 65535);
         if (resolved is not { Service: { } service } target)
         {
             if (resolved is not null && !string.IsNullOrEmpty(destination.Subset))

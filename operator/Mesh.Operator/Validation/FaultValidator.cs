@@ -49,16 +49,19 @@ internal static class FaultValidator
                 {
                     bag.Error(path + ".abort.grpcStatus", $"'{grpc}' is not a gRPC status name (e.g. UNAVAILABLE, NOT_FOUND)");
                 }
-                else
-                {
-                    bag.Warning(path + ".abort.grpcStatus", "gRPC aborts are not injected by the sidecar yet; this abort is ignored");
-                }
             }
             else
             {
                 bag.Warning(path + ".abort", "an abort without httpStatus or grpcStatus injects nothing");
             }
         }
+    }
+
+    /// <summary>The code of a gRPC status name (UNAVAILABLE is 14), or null for a name that is none.</summary>
+    public static int? GrpcStatusCode(string name)
+    {
+        var code = Array.IndexOf(GrpcStatuses, name);
+        return code < 0 ? null : code;
     }
 
     private static void CheckPercentage(DiagnosticBag bag, string path, double? value)

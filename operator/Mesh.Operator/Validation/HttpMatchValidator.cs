@@ -24,6 +24,7 @@ internal static class HttpMatchValidator
         CheckStringMatch(bag, match.Uri, new(path, ".uri"), allowEmptyPrefix: true);
         CheckStringMatch(bag, match.Authority, new(path, ".authority"), allowEmptyPrefix: false);
         CheckStringMatch(bag, match.Method, new(path, ".method"), allowEmptyPrefix: false);
+        CheckStringMatch(bag, match.Scheme, new(path, ".scheme"), allowEmptyPrefix: false);
         // No `?? []`: that would allocate an empty map for each match block of each compile.
         foreach (var (key, value) in match.Headers ?? Empty)
         {

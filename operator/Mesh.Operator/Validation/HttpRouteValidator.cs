@@ -5,7 +5,7 @@ namespace Mesh.Operator.Validation;
 /// <summary>Checks one rule of <c>spec.http</c>: its matches, its action (route or redirect) and its policies.</summary>
 internal static class HttpRouteValidator
 {
-    public static void Validate(DiagnosticBag bag, HttpRoute rule, string path, string ns, ValidationContext context)
+    public static void Validate(DiagnosticBag bag, HttpRoute rule, string path, string ns)
     {
         for (var k = 0; k < (rule.Match?.Count ?? 0); k++)
         {
@@ -15,7 +15,7 @@ internal static class HttpRouteValidator
         CheckAction(bag, rule, path);
         if (rule.Route is { Count: > 0 } route)
         {
-            CheckDestinations(bag, route, path, ns, context);
+            CheckDestinations(bag, route, path, ns);
         }
 
         if (rule.Redirect is { } redirect)
@@ -23,9 +23,14 @@ internal static class HttpRouteValidator
             CheckRedirect(bag, redirect, path + ".redirect");
         }
 
-        if (rule.Rewrite is { } rewrite && string.IsNullOrEmpty(rewrite.Uri) && string.IsNullOrEmpty(rewrite.Authority))
+        if (rule.Rewrite is { } rewrite)
         {
-            bag.Error(path + ".rewrite", "a rewrite must set uri or authority");
+            RewriteValidator.Validate(bag, rewrite, path + ".rewrite");
+        }
+
+        if (rule.DirectResponse is { } direct)
+        {
+            DirectResponseValidator.Validate(bag, direct, path + ".directResponse");
         }
 
         HeaderOperationsValidator.Validate(bag, rule.Headers, path + ".headers");
@@ -43,10 +48,11 @@ internal static class HttpRouteValidator
 
         if (rule.Mirror is not null)
         {
-            DestinationValidator.Validate(bag, rule.Mirror, path + ".mirror", ns, context);
+            DestinationValidator.Validate(bag, rule.Mirror, path + ".mirror", ns);
         }
 
         ValidationContext.CheckRange(bag, new(path, ".mirrorPercentage.value"), rule.MirrorPercentage?.Value, 0, 100);
+        CheckMirrors(bag, rule, path, ns);
         if (rule.CorsPolicy is { } cors)
         {
             CorsPolicyValidator.Validate(bag, cors, path + ".corsPolicy");
@@ -56,25 +62,59 @@ internal static class HttpRouteValidator
     private static void CheckAction(DiagnosticBag bag, HttpRoute rule, string path)
     {
         var hasRoute = rule.Route is { Count: > 0 };
-        if (hasRoute == (rule.Redirect is not null))
+        var actions = (hasRoute ? 1 : 0) + (rule.Redirect is null ? 0 : 1) + (rule.DirectResponse is null ? 0 : 1);
+        if (actions != 1)
         {
-            bag.Error(path, hasRoute
-                ? "a rule has exactly one of route or redirect; this one has both"
-                : "a rule has exactly one of route or redirect; this one has neither");
+            bag.Error(path, actions == 0
+                ? "a rule has exactly one of route, redirect or directResponse; this one has none"
+                : "a rule has exactly one of route, redirect or directResponse; this one has several");
         }
 
-        if (rule.Redirect is not null && rule.Fault is not null)
+        var answered = rule.Redirect is not null ? "a redirect" : rule.DirectResponse is not null ? "a directResponse" : null;
+        if (answered is not null && rule.Fault is not null)
         {
-            bag.Error(path + ".fault", "a rule with a redirect cannot have a fault");
+            bag.Error(path + ".fault", $"a rule with {answered} cannot have a fault");
         }
 
-        if (rule.Redirect is not null && rule.Rewrite is not null)
+        if (answered is not null && rule.Rewrite is not null)
         {
-            bag.Error(path + ".rewrite", "a rule with a redirect cannot have a rewrite");
+            bag.Error(path + ".rewrite", $"a rule with {answered} cannot have a rewrite");
         }
     }
 
-    private static void CheckDestinations(DiagnosticBag bag, List<HttpRouteDestination> route, string path, string ns, ValidationContext context)
+    // Istio: mirror and mirrors exclude each other; each of mirrors has its own percentage (absent: 100).
+    private static void CheckMirrors(DiagnosticBag bag, HttpRoute rule, string path, string ns)
+    {
+        if (rule.Mirrors is not { } mirrors)
+        {
+            return;
+        }
+
+        if (rule.Mirror is not null)
+        {
+            bag.Error(path + ".mirrors", "mirror and mirrors cannot both be set");
+        }
+
+        if (rule.MirrorPercentage is not null)
+        {
+            bag.Error(path + ".mirrorPercentage", "mirrorPercentage applies to mirror; each of mirrors has its own percentage");
+        }
+
+        for (var i = 0; i < mirrors.Count; i++)
+        {
+            var mirrorPath = $"{path}.mirrors[{i}]";
+            if (mirrors[i] is not { } mirror)
+            {
+                bag.Error(mirrorPath, "a mirror must not be null");
+                continue;
+            }
+
+            DestinationValidator.Validate(bag, mirror.Destination, mirrorPath + ".destination", ns);
+            ValidationContext.CheckRange(bag, new(mirrorPath, ".percentage.value"), mirror.Percentage?.Value, 0, 100);
+        }
+    }
+
+    private static void CheckDestinations(DiagnosticBag bag, List<HttpRouteDestination> route, string path, string ns)
     {
         var sum = 0L;
         for (var j = 0; j < route.Count; j++)
@@ -94,7 +134,7 @@ internal static class HttpRouteValidator
 
             sum += Math.Max(destination.Weight ?? 0, 0);
             HeaderOperationsValidator.Validate(bag, destination.Headers, destPath + ".headers");
-            DestinationValidator.Validate(bag, destination.Destination, destPath + ".destination", ns, context);
+            DestinationValidator.Validate(bag, destination.Destination, destPath + ".destination", ns);
         }
 
         if (route.Count > 1 && sum == 0)

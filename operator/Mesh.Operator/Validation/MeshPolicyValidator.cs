@@ -10,7 +10,10 @@ internal static class MeshPolicyValidator
 {
     public static readonly string[] MtlsModes = ["STRICT", "PERMISSIVE", "DISABLE", "UNSET"];
 
-    public static DiagnosticBag Validate(MeshPolicy policy, ValidationContext context)
+    public static DiagnosticBag Validate(MeshPolicy policy, ValidationContext context) =>
+        SpecCheck.For(policy, CheckSpec).Run(context);
+
+    private static DiagnosticBag CheckSpec(MeshPolicy policy)
     {
         var bag = new DiagnosticBag(ResourceRef.Of(policy));
         if (policy.Spec is not { } spec)
@@ -22,10 +25,15 @@ internal static class MeshPolicyValidator
         LabelSyntax.Check(bag, "spec.selector.matchLabels", spec.Selector?.MatchLabels);
         var ns = policy.Metadata.Namespace ?? "";
         var selector = spec.Selector?.MatchLabels is { Count: > 0 } labels ? labels : null;
-        if (selector is not null &&
-            !context.Registry.Workloads.Any(w => (ns == context.RootNamespace || w.Namespace == ns) && LabelSelector.Matches(selector, w.Labels)))
+        if (selector is not null)
         {
-            bag.Warning("spec.selector.matchLabels", "selects no workload");
+            bag.Defer((found, mesh) =>
+            {
+                if (!mesh.Registry.Workloads.Any(w => (ns == mesh.RootNamespace || w.Namespace == ns) && LabelSelector.Matches(selector, w.Labels)))
+                {
+                    found.Warning("spec.selector.matchLabels", "selects no workload");
+                }
+            });
         }
 
         ValidationContext.CheckEnum(bag, "spec.mtls.mode", spec.Mtls?.Mode, MtlsModes);

@@ -9,7 +9,10 @@ namespace Mesh.Operator.Validation;
 /// </summary>
 internal static class VirtualServiceValidator
 {
-    public static DiagnosticBag Validate(VirtualService vs, ValidationContext context)
+    public static DiagnosticBag Validate(VirtualService vs, ValidationContext context) =>
+        SpecCheck.For(vs, CheckSpec).Run(context);
+
+    private static DiagnosticBag CheckSpec(VirtualService vs)
     {
         var bag = new DiagnosticBag(ResourceRef.Of(vs));
         var spec = vs.Spec;
@@ -21,7 +24,7 @@ internal static class VirtualServiceValidator
 
         var ns = vs.Metadata.Namespace ?? "";
         CheckGateways(bag, spec);
-        CheckHosts(bag, spec, ns, context);
+        CheckHosts(bag, spec, ns);
         ExportToValidator.Validate(bag, spec.ExportTo, ns, "spec.exportTo");
 
         if (spec.Http is not { Count: > 0 } && spec.Tcp is not { Count: > 0 } && spec.Tls is not { Count: > 0 })
@@ -50,7 +53,7 @@ internal static class VirtualServiceValidator
                 bag.Error(path + ".name", $"duplicate rule name '{name}' (also spec.http[{names[name]}])");
             }
 
-            HttpRouteValidator.Validate(bag, rule, path, ns, context);
+            HttpRouteValidator.Validate(bag, rule, path, ns);
         }
 
         UnreachableRules.Analyze(bag, spec.Http);
@@ -75,7 +78,7 @@ internal static class VirtualServiceValidator
         }
     }
 
-    private static void CheckHosts(DiagnosticBag bag, VirtualServiceSpec spec, string ns, ValidationContext context)
+    private static void CheckHosts(DiagnosticBag bag, VirtualServiceSpec spec, string ns)
     {
         if (spec.Hosts is not { Count: > 0 } hosts)
         {
@@ -104,7 +107,8 @@ internal static class VirtualServiceValidator
             }
             else if (spec.AppliesToSidecars)
             {
-                context.CheckHost(bag, path, hosts[i], ns, "its rules are ignored");
+                var host = hosts[i];
+                bag.Defer((found, mesh) => mesh.CheckHost(found, path, host, ns, "its rules are ignored"));
             }
         }
 

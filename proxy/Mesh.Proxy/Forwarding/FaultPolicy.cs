@@ -2,16 +2,22 @@ using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Proxy.Forwarding;
 
-/// <summary>Fault injection: a delay and/or an abort, each applied to a percentage of requests (0 injects nothing).</summary>
+/// <summary>
+/// Fault injection: a delay and/or an abort, each applied to a percentage of requests (0 injects nothing). A gRPC
+/// abort answers as a gRPC server does when a call fails before any message: HTTP 200 and a trailers-only response
+/// (grpc-status in the headers), as Envoy's fault filter does for Istio's grpcStatus.
+/// </summary>
 internal sealed class FaultPolicy
 {
     private readonly TimeSpan _delay;
     private readonly double _delayPercentage;
     private readonly int _abortStatus;
     private readonly double _abortPercentage;
+    private readonly string? _grpcStatus;
 
-    private FaultPolicy(TimeSpan delay, double delayPercentage, int abortStatus, double abortPercentage)
+    private FaultPolicy(TimeSpan delay, double delayPercentage, int abortStatus, double abortPercentage, string? grpcStatus)
     {
+        _grpcStatus = grpcStatus;
         _delay = delay;
         _delayPercentage = delayPercentage;
         _abortStatus = abortStatus;
@@ -34,12 +40,19 @@ internal sealed class FaultPolicy
 
         var abortStatus = (int)(proto.Abort?.HttpStatus ?? 0);
         var abortPercentage = Percentage(proto.Abort?.Percentage ?? 0, path + ".abort.percentage");
-        if (proto.Abort is not null && abortStatus is < 200 or > 599)
+        string? grpcStatus = null;
+        if (proto.Abort is { HasGrpcStatus: true } grpc)
+        {
+            grpcStatus = grpc.GrpcStatus <= 16
+                ? grpc.GrpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : throw new Config.InvalidProxyConfigException(path + ".abort.grpc_status", $"{grpc.GrpcStatus} is not a gRPC status code (0-16)");
+        }
+        else if (proto.Abort is not null && abortStatus is < 200 or > 599)
         {
             throw new Config.InvalidProxyConfigException(path + ".abort.http_status", $"{abortStatus} is not an HTTP status (200-599)");
         }
 
-        return new FaultPolicy(delay, delayPercentage, abortStatus, abortPercentage);
+        return new FaultPolicy(delay, delayPercentage, abortStatus, abortPercentage, grpcStatus);
     }
 
     /// <summary>Delays the request if chosen, then answers it with the abort status if chosen (true: answered).</summary>
@@ -52,6 +65,15 @@ internal sealed class FaultPolicy
 
         if (_abortPercentage > 0 && Random.Shared.NextDouble() * 100 < _abortPercentage)
         {
+            if (_grpcStatus is not null)
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentType = "application/grpc";
+                context.Response.Headers["grpc-status"] = _grpcStatus;
+                context.Response.Headers["grpc-message"] = "fault filter abort";
+                return true;
+            }
+
             context.Response.StatusCode = _abortStatus;
             context.Response.ContentType = "text/plain";
             await context.Response.WriteAsync("fault filter abort", cancellationToken);

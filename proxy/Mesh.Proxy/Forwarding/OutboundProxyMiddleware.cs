@@ -155,6 +155,12 @@ internal sealed class OutboundProxyMiddleware
             return;
         }
 
+        if (route.DirectResponse is { } direct)
+        {
+            await direct.RespondAsync(context);
+            return;
+        }
+
         var transformer = new ForwardingRequest(context, route, block, destination!, activity);
         await _sender.ForwardAsync(context, route, block, destination!, transformer, outcome);
     }

@@ -17,6 +17,10 @@ internal sealed partial class UpstreamSender
     private static readonly TimeSpan RetryBackoffBase = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan RetryBackoffMax = TimeSpan.FromMilliseconds(250);
 
+    // Istio's retry host predicate (Envoy's previous_hosts with host_selection_retry_max_attempts 5): a retry asks the
+    // balancer again, up to this many times, for an endpoint other than the one that just failed.
+    private const int HostSelectionAttempts = 5;
+
     private readonly IHttpForwarder _forwarder;
     private readonly MirrorSender _mirror;
     private readonly TimeProvider _time;
@@ -43,9 +47,10 @@ internal sealed partial class UpstreamSender
         try
         {
             var retries = route.Retries;
-            var mirror = route.Mirror is { } m && m.ShouldMirror() ? m : null;
+            var mirrors = route.Mirrors;
+            var mirrored = Array.Exists(mirrors, m => m.Percentage > 0);
             byte[]? body = null;
-            if (retries.Attempts > 0 || mirror is not null)
+            if (retries.Attempts > 0 || mirrored)
             {
                 try
                 {
@@ -58,9 +63,13 @@ internal sealed partial class UpstreamSender
                 }
             }
 
-            if (mirror is not null)
+            // Each mirror draws its own sample (Istio's mirrors: independent percentages).
+            foreach (var mirror in mirrors)
             {
-                _mirror.Send(context, route, block, mirror.Cluster, body);
+                if (mirror.ShouldMirror())
+                {
+                    _mirror.Send(context, route, block, mirror.Cluster, body);
+                }
             }
 
             using var routeTimeout = route.Timeout is { } timeout ? Linked(context.RequestAborted, timeout) : null;
@@ -78,6 +87,7 @@ internal sealed partial class UpstreamSender
         var replayable = body is not null || retries.Attempts == 0;
         cluster.Stats.RetryBudget.RecordRequest();
 
+        EndpointRuntime? previous = null;
         for (var attempt = 0; ; attempt++)
         {
             // A client that reset its stream before the upstream call (HTTP/2 rapid reset) gets no upstream call.
@@ -89,6 +99,12 @@ internal sealed partial class UpstreamSender
 
             var now = _time.GetTimestamp();
             var endpoint = cluster.Balancer.Pick(context, now);
+            for (var selection = 1; previous is not null && ReferenceEquals(endpoint, previous) && selection < HostSelectionAttempts; selection++)
+            {
+                endpoint = cluster.Balancer.Pick(context, now);
+            }
+
+            previous = endpoint;
             if (endpoint is null)
             {
                 await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no healthy upstream for cluster '{cluster.Name}'");

@@ -12,18 +12,21 @@ internal sealed class MeshRoute
     /// <summary>Empty: matches every request.</summary>
     public required RouteMatchBlock[] Blocks { get; init; }
 
-    /// <summary>Exactly one of <see cref="Destinations"/> and <see cref="Redirect"/> is set.</summary>
+    /// <summary>Exactly one of <see cref="Destinations"/>, <see cref="Redirect"/> and <see cref="DirectResponse"/> is set.</summary>
     public required WeightedDestinations? Destinations { get; init; }
     public required RedirectAction? Redirect { get; init; }
+    public DirectResponseAction? DirectResponse { get; init; }
 
     public required string? RewriteUri { get; init; }
+    public RegexPathRewrite? RewriteRegex { get; init; }
     public required string? RewriteAuthority { get; init; }
 
     /// <summary>Null: no timeout.</summary>
     public required TimeSpan? Timeout { get; init; }
     public required RetryPolicy Retries { get; init; }
     public required FaultPolicy? Fault { get; init; }
-    public required MirrorPolicy? Mirror { get; init; }
+    /// <summary>Every mirror of the route (Istio's mirror or mirrors), each with its own percentage.</summary>
+    public required MirrorPolicy[] Mirrors { get; init; }
     public required HeaderOperations Headers { get; init; }
     public required CorsPolicy? Cors { get; init; }
 
@@ -50,9 +53,17 @@ internal sealed class MeshRoute
         return false;
     }
 
-    /// <summary>The path sent upstream: a prefix match has its prefix replaced, any other match the whole path.</summary>
+    /// <summary>
+    /// The path sent upstream: a regex rewrite replaces its matches; a uri rewrite replaces a prefix match's prefix,
+    /// or the whole path for any other match.
+    /// </summary>
     public string RewritePath(string path, RouteMatchBlock? matched)
     {
+        if (RewriteRegex is not null)
+        {
+            return RewriteRegex.Rewrite(path);
+        }
+
         if (RewriteUri is null)
         {
             return path;

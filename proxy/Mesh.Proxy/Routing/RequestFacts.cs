@@ -10,6 +10,7 @@ internal readonly struct RequestFacts
         Path = request.Path.Value is { Length: > 0 } path ? path : "/";
         Authority = request.Host.Value ?? string.Empty;
         Method = request.Method;
+        Scheme = request.Scheme;
         Headers = request.Headers;
         Query = request.QueryString.Value ?? string.Empty;
         Port = request.Host.Port ?? (request.IsHttps ? 443 : 80);
@@ -20,6 +21,9 @@ internal readonly struct RequestFacts
     public string Authority { get; }
 
     public string Method { get; }
+
+    /// <summary>http, or https on a TLS connection (h2's :scheme).</summary>
+    public string Scheme { get; }
 
     public IHeaderDictionary Headers { get; }
 

@@ -21,6 +21,7 @@ internal static class RouteBuilder
 
         WeightedDestinations? destinations = null;
         RedirectAction? redirect = null;
+        DirectResponseAction? direct = null;
         switch (proto.ActionCase)
         {
             case Api.V1.Route.ActionOneofCase.Forward:
@@ -29,19 +30,22 @@ internal static class RouteBuilder
             case Api.V1.Route.ActionOneofCase.Redirect:
                 redirect = RedirectAction.Create(proto.Redirect, path + ".redirect");
                 break;
+            case Api.V1.Route.ActionOneofCase.DirectResponse:
+                direct = DirectResponseAction.Create(proto.DirectResponse, path + ".direct_response");
+                break;
             default:
-                throw new InvalidProxyConfigException(path, "a route needs exactly one of forward or redirect");
+                throw new InvalidProxyConfigException(path, "a route needs exactly one of forward, redirect or direct_response");
         }
 
-        MirrorPolicy? mirror = null;
-        if (proto.Mirror is { Cluster.Length: > 0 } mirrorProto)
+        var mirrors = new List<MirrorPolicy>();
+        if (proto.Mirror is { Cluster.Length: > 0 })
         {
-            if (mirrorProto.Percentage is < 0 or > 100)
-            {
-                throw new InvalidProxyConfigException(path + ".mirror.percentage", $"{mirrorProto.Percentage} is not within 0..100");
-            }
+            mirrors.Add(BuildMirror(proto.Mirror, path + ".mirror", clusters));
+        }
 
-            mirror = new MirrorPolicy(Resolve(clusters, mirrorProto.Cluster, path + ".mirror.cluster"), mirrorProto.Percentage);
+        for (var i = 0; i < proto.Mirrors.Count; i++)
+        {
+            mirrors.Add(BuildMirror(proto.Mirrors[i], $"{path}.mirrors[{i}]", clusters));
         }
 
         var fault = FaultPolicy.Create(proto.Fault, path + ".fault");
@@ -59,14 +63,16 @@ internal static class RouteBuilder
             Blocks = blocks,
             Destinations = destinations,
             Redirect = redirect,
+            DirectResponse = direct,
             RewriteUri = proto.Rewrite is { Uri.Length: > 0 } ? proto.Rewrite.Uri : null,
+            RewriteRegex = RegexPathRewrite.Create(proto.Rewrite?.UriRegex, path + ".rewrite.uri_regex"),
             RewriteAuthority = proto.Rewrite is { Authority.Length: > 0 } ? proto.Rewrite.Authority : null,
 
             // Istio: a rule with an active fault has no timeout and no retries.
             Timeout = fault is null && timeout > TimeSpan.Zero ? timeout : null,
             Retries = fault is null ? retries : RetryPolicy.Disabled,
             Fault = fault,
-            Mirror = mirror,
+            Mirrors = [.. mirrors],
             Headers = HeaderOperations.From(proto.Headers),
             Cors = CorsPolicy.Create(proto.Cors, path + ".cors"),
         };
@@ -77,6 +83,7 @@ internal static class RouteBuilder
         Uri = StringMatcher.Create(match.Uri, path + ".uri", match.IgnoreUriCase),
         Authority = StringMatcher.Create(match.Authority, path + ".authority", ignoreCase: true),
         Method = StringMatcher.Create(match.Method, path + ".method"),
+        Scheme = StringMatcher.Create(match.Scheme, path + ".scheme", ignoreCase: true),
         Headers = match.Headers.Select((h, i) => new HeaderMatcher(
             RequireName(h.Name, $"{path}.headers[{i}].name"),
             StringMatcher.Create(h.Match, $"{path}.headers[{i}].match"),
@@ -115,6 +122,11 @@ internal static class RouteBuilder
 
         return new WeightedDestinations([.. destinations]);
     }
+
+    private static MirrorPolicy BuildMirror(Api.V1.Mirror proto, string path, IReadOnlyDictionary<string, ClusterRuntime> clusters) =>
+        proto.Percentage is < 0 or > 100
+            ? throw new InvalidProxyConfigException(path + ".percentage", $"{proto.Percentage} is not within 0..100")
+            : new MirrorPolicy(Resolve(clusters, proto.Cluster, path + ".cluster"), proto.Percentage);
 
     private static ClusterRuntime Resolve(IReadOnlyDictionary<string, ClusterRuntime> clusters, string name, string path) =>
         clusters.TryGetValue(name, out var cluster) ? cluster : throw new InvalidProxyConfigException(path, $"unknown cluster '{name}'");

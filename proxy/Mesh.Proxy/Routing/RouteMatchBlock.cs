@@ -6,6 +6,7 @@ internal sealed class RouteMatchBlock
     public required StringMatcher? Uri { get; init; }
     public required StringMatcher? Authority { get; init; }
     public required StringMatcher? Method { get; init; }
+    public StringMatcher? Scheme { get; init; }
     public required HeaderMatcher[] Headers { get; init; }
     public required QueryParamMatcher[] QueryParams { get; init; }
 
@@ -30,6 +31,11 @@ internal sealed class RouteMatchBlock
         }
 
         if (Authority is not null && !Authority.Matches(request.Authority))
+        {
+            return false;
+        }
+
+        if (Scheme is not null && !Scheme.Matches(request.Scheme))
         {
             return false;
         }

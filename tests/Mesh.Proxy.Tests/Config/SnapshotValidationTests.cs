@@ -26,7 +26,7 @@ public sealed class SnapshotValidationTests
     {
         { "duplicate-cluster", "clusters[1].name: duplicate cluster" },
         { "duplicate-domain", "virtual_hosts[1].domains[0]: domain 'reviews' is already used" },
-        { "no-action", "virtual_hosts[0].routes[0]: a route needs exactly one of forward or redirect" },
+        { "no-action", "virtual_hosts[0].routes[0]: a route needs exactly one of forward, redirect or direct_response" },
         { "zero-weights", "virtual_hosts[0].routes[0].forward.destinations: the weights sum to 0" },
         { "fault-percentage", "virtual_hosts[0].routes[0].fault.abort.percentage: 150 is not within 0..100" },
         { "abort-status", "virtual_hosts[0].routes[0].fault.abort.http_status: 42 is not an HTTP status" },
