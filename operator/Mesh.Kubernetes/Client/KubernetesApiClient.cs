@@ -1,8 +1,9 @@
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using k8s;
 using k8s.Autorest;
-using Mesh.Kubernetes.Models;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Kubernetes.Client;
@@ -33,11 +34,11 @@ internal sealed class KubernetesApiClient : IKubernetesClient
     public k8s.IKubernetes Api => _api;
 
     public Task<T> GetAsync<T>(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
         => SendForObjectAsync<T>(HttpMethod.Get, type.ObjectPath(@namespace, name), null, null, cancellationToken);
 
     public async Task<ObjectList<T>> ListAsync<T>(ResourceType type, string? @namespace, ListOptions? options, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var query = new QueryBuilder();
         if (options is not null)
@@ -60,7 +61,7 @@ internal sealed class KubernetesApiClient : IKubernetesClient
         string? @namespace,
         WatchOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var query = new QueryBuilder();
         query.Add("watch", "1");
@@ -83,30 +84,30 @@ internal sealed class KubernetesApiClient : IKubernetesClient
     }
 
     public Task<T> CreateAsync<T>(ResourceType type, T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var path = type.CollectionPath(type.Namespaced ? obj.Metadata.Namespace ?? DefaultNamespace : null);
+        var path = type.CollectionPath(type.Namespaced ? obj.Metadata.NamespaceProperty ?? DefaultNamespace : null);
         return SendForObjectAsync<T>(HttpMethod.Post, path, Serialize(obj), null, cancellationToken);
     }
 
     public Task<T> ReplaceAsync<T>(ResourceType type, T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
         => SendForObjectAsync<T>(HttpMethod.Put, PathOf(type, obj, null), Serialize(obj), null, cancellationToken);
 
     public Task<T> PatchAsync<T>(ResourceType type, string? @namespace, string name, KubernetesPatch patch, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
         => PatchCoreAsync<T>(type.ObjectPath(@namespace, name), patch, cancellationToken);
 
     public Task<T> GetStatusAsync<T>(ResourceType type, string? @namespace, string name, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
         => SendForObjectAsync<T>(HttpMethod.Get, type.ObjectPath(@namespace, name, "status"), null, null, cancellationToken);
 
     public Task<T> ReplaceStatusAsync<T>(ResourceType type, T obj, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
         => SendForObjectAsync<T>(HttpMethod.Put, PathOf(type, obj, "status"), Serialize(obj), null, cancellationToken);
 
     public Task<T> PatchStatusAsync<T>(ResourceType type, string? @namespace, string name, KubernetesPatch patch, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
         => PatchCoreAsync<T>(type.ObjectPath(@namespace, name, "status"), patch, cancellationToken);
 
     public async Task DeleteAsync(ResourceType type, string? @namespace, string name, string? resourceVersion, CancellationToken cancellationToken)
@@ -124,7 +125,7 @@ internal sealed class KubernetesApiClient : IKubernetesClient
     public void Dispose() => _api.Dispose();
 
     private Task<T> PatchCoreAsync<T>(string path, KubernetesPatch patch, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var query = new QueryBuilder();
         if (patch.Type == PatchType.Apply && string.IsNullOrEmpty(patch.FieldManager))
@@ -138,15 +139,15 @@ internal sealed class KubernetesApiClient : IKubernetesClient
     }
 
     private string PathOf<T>(ResourceType type, T obj, string? subresource)
-        where T : IKubernetesObject
-        => type.ObjectPath(type.Namespaced ? obj.Metadata.Namespace ?? DefaultNamespace : null, obj.Metadata.Name ?? "", subresource);
+        where T : IKubernetesObject<V1ObjectMeta>
+        => type.ObjectPath(type.Namespaced ? obj.Metadata.NamespaceProperty ?? DefaultNamespace : null, obj.Metadata.Name ?? "", subresource);
 
     private static byte[] Serialize<T>(T obj)
-        where T : IKubernetesObject
+        where T : IKubernetesObject<V1ObjectMeta>
         => JsonSerializer.SerializeToUtf8Bytes(obj, KubernetesJson.Options);
 
     private async Task<T> SendForObjectAsync<T>(HttpMethod method, string path, byte[]? body, string? mediaType, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         using var response = await SendAsync(method, path, body, mediaType, cancellationToken);
         return await response.Content.ReadFromJsonAsync<T>(KubernetesJson.Options, cancellationToken)

@@ -2,7 +2,6 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Mesh.Kubernetes.Models;
-using IKubernetesObject = Mesh.Kubernetes.Models.IKubernetesObject;
 
 namespace Mesh.Kubernetes.Client;
 
@@ -20,7 +19,7 @@ public static class KubernetesClientExtensions
         string? @namespace,
         ListOptions? options,
         CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(client);
         var items = new List<T>();

@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes.Models;
 
 namespace Mesh.Kubernetes.Client;
@@ -18,4 +20,4 @@ public enum WatchEventType
 
 /// <summary>One event of a watch stream. <see cref="Object"/> is null for ERROR events, <see cref="Status"/> set.</summary>
 public sealed record WatchEvent<T>(WatchEventType Type, T? Object, Status? Status = null)
-    where T : class, IKubernetesObject;
+    where T : class, IKubernetesObject<V1ObjectMeta>;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes.Models;
 
 namespace Mesh.Kubernetes.Client;
@@ -7,7 +9,7 @@ namespace Mesh.Kubernetes.Client;
 internal static class WatchEventParser
 {
     public static WatchEvent<T> Parse<T>(string line)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         RawEvent? raw;
         try

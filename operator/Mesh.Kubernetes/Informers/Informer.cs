@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using k8s.Models;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Models;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace Mesh.Kubernetes.Informers;
 /// forces a relist at the last version, and if that list is expired too, at "" (a quorum read). Failures back off.
 /// </summary>
 internal sealed partial class Informer<T> : IInformer<T>
-    where T : class, IKubernetesObject
+    where T : class, k8s.IKubernetesObject<V1ObjectMeta>
 {
     private readonly IKubernetesClient _client;
     private readonly ResourceType _type;

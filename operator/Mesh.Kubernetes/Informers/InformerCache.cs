@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Kubernetes.Informers;
@@ -9,7 +10,7 @@ namespace Mesh.Kubernetes.Informers;
 /// snapshots without locks), plus the handlers, called under the writer lock so that they see events in the cache's order.
 /// </summary>
 internal sealed partial class InformerCache<T>(ILogger logger)
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Lock _gate = new();
     private CacheState<T> _state = CacheState<T>.Empty;

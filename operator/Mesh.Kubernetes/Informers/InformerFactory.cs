@@ -1,5 +1,6 @@
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,7 +15,7 @@ public static class InformerFactory
         InformerOptions? options = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(type);

@@ -1,4 +1,6 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
+using Mesh.Kubernetes;
 using Mesh.Operator.Resources;
 
 namespace Mesh.Operator.Compiler;
@@ -13,7 +15,7 @@ internal sealed record Workload(
     string? Address,
     bool InMesh,
     int Weight,
-    Pod? Pod,
+    V1Pod? Pod,
     IReadOnlyDictionary<string, int>? EntryPorts = null)
 {
     /// <summary>Pods that carry this annotation had the sidecar injected; workloads with this label run one too.</summary>
@@ -25,15 +27,15 @@ internal sealed record Workload(
 
     public string Id => $"{Namespace}/{Name}";
 
-    public static Workload FromPod(Pod pod)
+    public static Workload FromPod(V1Pod pod)
     {
-        var labels = pod.Metadata.Labels ?? NoLabels;
+        var labels = pod.Metadata.Labels.AsReadOnly();
         var injected = pod.Metadata.Annotations?.ContainsKey(InjectedAnnotation) == true ||
             labels.GetValueOrDefault(TlsModeLabel) == "mesh";
         var terminal = pod.Status?.Phase is "Succeeded" or "Failed" || pod.Metadata.DeletionTimestamp is not null;
         return new Workload(
             nameof(Pod),
-            pod.Metadata.Namespace ?? "",
+            pod.Metadata.NamespaceProperty ?? "",
             pod.Metadata.Name ?? "",
             labels,
             string.IsNullOrEmpty(pod.Spec.ServiceAccountName) ? "default" : pod.Spec.ServiceAccountName,
@@ -48,7 +50,7 @@ internal sealed record Workload(
         var labels = entry.Spec.Labels ?? NoLabels;
         return new Workload(
             nameof(WorkloadEntry),
-            entry.Metadata.Namespace ?? "",
+            entry.Metadata.NamespaceProperty ?? "",
             entry.Metadata.Name ?? "",
             labels,
             string.IsNullOrEmpty(entry.Spec.ServiceAccount) ? "default" : entry.Spec.ServiceAccount,

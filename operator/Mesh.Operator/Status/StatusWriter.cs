@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.LeaderElection;
-using Mesh.Kubernetes.Models;
 using Mesh.Kubernetes.Queue;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Resources;
@@ -12,6 +13,8 @@ using Mesh.Operator.Validation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
+using KubernetesJson = Mesh.Kubernetes.KubernetesJson;
 
 namespace Mesh.Operator.StatusWriting;
 
@@ -30,7 +33,7 @@ internal sealed partial class StatusWriter : BackgroundService, IReconcileResult
     private readonly StatusWriterOptions _options;
     private readonly ILogger<StatusWriter> _logger;
     private readonly IWorkQueue<ResourceRef> _queue;
-    private readonly ConcurrentDictionary<ResourceRef, IReadOnlyList<Condition>> _desired = new();
+    private readonly ConcurrentDictionary<ResourceRef, IReadOnlyList<V1Condition>> _desired = new();
     private readonly ConcurrentDictionary<ResourceRef, Written> _written = new();
 
     public StatusWriter(
@@ -135,7 +138,7 @@ internal sealed partial class StatusWriter : BackgroundService, IReconcileResult
         }
     }
 
-    private bool NeedsWrite(ResourceRef key, IReadOnlyList<Condition> desired)
+    private bool NeedsWrite(ResourceRef key, IReadOnlyList<V1Condition> desired)
     {
         if (!_lookup.TryGetStatus(key, out var cached))
         {
@@ -177,7 +180,7 @@ internal sealed partial class StatusWriter : BackgroundService, IReconcileResult
     }
 
     private Task PatchAsync<T>(ResourceType type, ResourceRef key, KubernetesPatch patch, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
         => _client.PatchStatusAsync<T>(type, key.Namespace, key.Name, patch, cancellationToken);
 
     public override void Dispose()
@@ -187,11 +190,11 @@ internal sealed partial class StatusWriter : BackgroundService, IReconcileResult
         base.Dispose();
     }
 
-    private sealed record Written(IReadOnlyList<Condition> Conditions, string? OverResourceVersion);
+    private sealed record Written(IReadOnlyList<V1Condition> Conditions, string? OverResourceVersion);
 
     private sealed record PatchBody(PatchStatus Status);
 
-    private sealed record PatchStatus(List<Condition> Conditions);
+    private sealed record PatchStatus(List<V1Condition> Conditions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} leads: checking the status of {Count} resources")]
     private partial void LogStartedLeading(string identity, int count);

@@ -16,7 +16,7 @@ internal static class DestinationRuleValidator
             return bag;
         }
 
-        var ns = rule.Metadata.Namespace ?? "";
+        var ns = rule.Metadata.NamespaceProperty ?? "";
         (string Host, MeshService? Service)? resolved = null;
         if (!string.IsNullOrEmpty(spec.Host) && DnsNames.CheckWildcardDomain(spec.Host) is { } syntax && !IPAddress.TryParse(spec.Host, out _))
         {

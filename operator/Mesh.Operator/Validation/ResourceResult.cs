@@ -1,4 +1,5 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Mesh.Operator.Validation;
 
@@ -7,7 +8,7 @@ namespace Mesh.Operator.Validation;
 /// <c>Accepted</c> is False when the resource was left out (reason Invalid, or Conflicted when an older resource
 /// claims all it configures); <c>ResolvedRefs</c> is False when it refers to a host, port or subset that does not exist.
 /// </summary>
-public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<Condition> Conditions)
+public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<V1Condition> Conditions)
 {
     public const string Accepted = nameof(Accepted);
 
@@ -36,12 +37,15 @@ public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnost
         return new ResourceResult(resource, diagnostics, [accepted, resolved]);
     }
 
-    private static Condition Make(string type, bool status, string reason, IReadOnlyList<Diagnostic> diagnostics, long? generation) => new()
+    private static V1Condition Make(string type, bool status, string reason, IReadOnlyList<Diagnostic> diagnostics, long? generation) => new()
     {
         Type = type,
         Status = status ? "True" : "False",
         Reason = reason,
         Message = diagnostics.Count == 0 ? "" : string.Join("; ", diagnostics.Select(d => (d.Path.Length == 0 ? "" : d.Path + ": ") + d.Message)),
         ObservedGeneration = generation,
+
+        // Stamped by the status writer, which keeps the time of an unchanged condition.
+        LastTransitionTime = default,
     };
 }

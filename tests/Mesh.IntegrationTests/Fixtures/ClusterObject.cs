@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Models;
 
 namespace Mesh.IntegrationTests.Fixtures;
 
 /// <summary>Any Kubernetes object, its fields other than metadata kept as JSON: the suite applies and reads kinds the client has no model for.</summary>
-internal sealed class ClusterObject : IKubernetesObject
+internal sealed class ClusterObject : IKubernetesObject<V1ObjectMeta>
 {
     public static ResourceType CustomResourceDefinition { get; } =
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false);
@@ -15,7 +16,7 @@ internal sealed class ClusterObject : IKubernetesObject
 
     public string? Kind { get; set; }
 
-    public ObjectMeta Metadata { get; set; } = new();
+    public V1ObjectMeta Metadata { get; set; } = new();
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }

@@ -80,7 +80,7 @@ public sealed class PatchTests
         var widget = await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
 
         widget.Spec!.Color = "ignored";
-        widget.Status = new WidgetStatus { Phase = "Ready", Conditions = [new Condition { Type = "Accepted", Status = "True", Reason = "Valid", ObservedGeneration = 1 }] };
+        widget.Status = new WidgetStatus { Phase = "Ready", Conditions = [new k8s.Models.V1Condition { Type = "Accepted", Status = "True", Reason = "Valid", Message = "", ObservedGeneration = 1, LastTransitionTime = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) }] };
         var afterStatus = await cluster.Client.ReplaceStatusAsync(Widget.Type, widget, _ct);
         Assert.Equal("red", afterStatus.Spec!.Color);
         Assert.Equal("Ready", afterStatus.Status!.Phase);

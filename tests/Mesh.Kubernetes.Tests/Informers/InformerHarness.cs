@@ -92,9 +92,9 @@ internal sealed class InformerHarness : IAsyncDisposable
     public void AssertNamespaceIndexMatches()
     {
         var snapshot = Informer.Snapshot;
-        foreach (var ns in snapshot.Values.Select(w => w.Metadata.Namespace!).Distinct())
+        foreach (var ns in snapshot.Values.Select(w => w.Metadata.NamespaceProperty!).Distinct())
         {
-            var expected = snapshot.Where(p => p.Value.Metadata.Namespace == ns).Select(p => p.Key).Order(StringComparer.Ordinal);
+            var expected = snapshot.Where(p => p.Value.Metadata.NamespaceProperty == ns).Select(p => p.Key).Order(StringComparer.Ordinal);
             Assert.Equal(expected, Informer.InNamespace(ns).Keys.Order(StringComparer.Ordinal));
         }
 

@@ -29,7 +29,7 @@ public sealed class ModelRoundTripTests
     [Fact]
     public void Times_AreWrittenAsKubernetesWritesThem()
     {
-        var meta = new ObjectMeta { CreationTimestamp = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)) };
+        var meta = new k8s.Models.V1ObjectMeta { CreationTimestamp = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)).UtcDateTime };
 
         Assert.Equal("""{"creationTimestamp":"2026-01-02T01:04:05Z"}""", JsonSerializer.Serialize(meta, KubernetesJson.Options));
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using Mesh.Kubernetes;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Models;
@@ -34,7 +35,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
         var valid = Conditions("reviews");
         Assert.Equal(("True", "Accepted", 1L), Summary(valid, "Accepted"));
         Assert.Equal(("True", "ResolvedRefs", 1L), Summary(valid, "ResolvedRefs"));
-        Assert.All(valid, c => Assert.NotNull(c.LastTransitionTime));
+        Assert.All(valid, c => Assert.NotEqual(default, c.LastTransitionTime));
 
         var invalid = Conditions("broken");
         Assert.Equal(("False", "Invalid", 1L), Summary(invalid, "Accepted"));
@@ -159,10 +160,10 @@ public sealed class StatusWriterTests : IAsyncLifetime
     private int PatchesOf(string pathEnd) =>
         _kube.Server.Requests.Count(r => r.Method == "PATCH" && r.Path.EndsWith(pathEnd + "/status", StringComparison.Ordinal));
 
-    private List<Condition> Conditions(string virtualService) => ConditionsOf(MeshResourceTypes.VirtualService, virtualService);
+    private List<V1Condition> Conditions(string virtualService) => ConditionsOf(MeshResourceTypes.VirtualService, virtualService);
 
-    private List<Condition> ConditionsOf(ResourceType type, string name) =>
-        _kube.Get(type, "default", name)["status"]?["conditions"]?.Deserialize<List<Condition>>(KubernetesJson.Options) ?? [];
+    private List<V1Condition> ConditionsOf(ResourceType type, string name) =>
+        _kube.Get(type, "default", name)["status"]?["conditions"]?.Deserialize<List<V1Condition>>(KubernetesJson.Options) ?? [];
 
     private int MeshResourcesWithConditions() =>
         (ConditionsOf(MeshResourceTypes.VirtualService, "reviews").Count > 0 ? 1 : 0)
@@ -170,7 +171,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
         + (ConditionsOf(MeshResourceTypes.MeshPolicy, "strict").Count > 0 ? 1 : 0)
         + (ConditionsOf(MeshResourceTypes.WorkloadEntry, "vm-1").Count > 0 ? 1 : 0);
 
-    private static (string Status, string Reason, long? ObservedGeneration) Summary(List<Condition> conditions, string type)
+    private static (string Status, string Reason, long? ObservedGeneration) Summary(List<V1Condition> conditions, string type)
     {
         var condition = conditions.Single(c => c.Type == type);
         return (condition.Status, condition.Reason, condition.ObservedGeneration);
