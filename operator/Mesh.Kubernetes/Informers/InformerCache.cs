@@ -79,7 +79,7 @@ internal sealed partial class InformerCache<T>(ILogger logger)
     /// Replaces the whole cache with a list: new objects are added, changed ones (by resourceVersion) updated, and
     /// cached objects the list lacks are deleted with their last known state as a tombstone, so no ghost survives.
     /// </summary>
-    public void Replace(IReadOnlyList<T> listed)
+    public void Replace(IEnumerable<T> listed)
     {
         lock (_gate)
         {

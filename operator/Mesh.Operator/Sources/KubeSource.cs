@@ -42,19 +42,20 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
     {
         var informerOptions = options.Value.Informer;
         _logger = loggerFactory.CreateLogger<KubeSource>();
-        _virtualServices = Create<VirtualService>(MeshResourceTypes.VirtualService);
-        _destinationRules = Create<DestinationRule>(MeshResourceTypes.DestinationRule);
-        _meshPolicies = Create<MeshPolicy>(MeshResourceTypes.MeshPolicy);
-        _workloadEntries = Create<WorkloadEntry>(MeshResourceTypes.WorkloadEntry);
-        _services = Create<V1Service>(ResourceType.Service);
-        _endpointSlices = Create<V1EndpointSlice>(ResourceType.EndpointSlice);
-        _pods = Create<V1Pod>(ResourceType.Pod);
-        _namespaces = Create<V1Namespace>(ResourceType.Namespace);
+        var api = client.Api;
+        _virtualServices = Create(ListWatchers.CustomObjects<VirtualService>(api));
+        _destinationRules = Create(ListWatchers.CustomObjects<DestinationRule>(api));
+        _meshPolicies = Create(ListWatchers.CustomObjects<MeshPolicy>(api));
+        _workloadEntries = Create(ListWatchers.CustomObjects<WorkloadEntry>(api));
+        _services = Create(ListWatchers.Services(api));
+        _endpointSlices = Create(ListWatchers.EndpointSlices(api));
+        _pods = Create(ListWatchers.Pods(api));
+        _namespaces = Create(ListWatchers.Namespaces(api));
 
-        IInformer<T> Create<T>(ResourceType type)
+        IInformer<T> Create<T>(IListWatcher<T> listWatcher)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
-            var informer = InformerFactory.Create<T>(client, type, informerOptions, timeProvider, loggerFactory);
+            var informer = InformerFactory.Create(listWatcher, informerOptions, timeProvider, loggerFactory);
             informer.AddHandler(new ResourceEventHandler<T>
             {
                 Added = _ => OnChange(),

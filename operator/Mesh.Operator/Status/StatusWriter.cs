@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Mesh.Kubernetes;
 using Mesh.Kubernetes.Client;
+using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.LeaderElection;
 using Mesh.Kubernetes.Queue;
 using Mesh.Operator.Reconcile;
@@ -166,22 +167,27 @@ internal sealed partial class StatusWriter : BackgroundService, IReconcileResult
 
         var conditions = StatusConditions.Stamp(desired, cached.Conditions, _timeProvider.GetUtcNow());
         var body = JsonSerializer.Serialize(new PatchBody(new PatchStatus(conditions)), KubernetesJson.Options);
-        var patch = KubernetesPatch.Merge(body);
+        // A merge patch of status.conditions alone: other status fields, and fields this version does not know, survive.
+        var patch = new V1Patch(body, V1Patch.PatchType.MergePatch);
         await (key.Kind switch
         {
-            nameof(VirtualService) => PatchAsync<VirtualService>(MeshResourceTypes.VirtualService, key, patch, cancellationToken),
-            nameof(DestinationRule) => PatchAsync<DestinationRule>(MeshResourceTypes.DestinationRule, key, patch, cancellationToken),
-            nameof(MeshPolicy) => PatchAsync<MeshPolicy>(MeshResourceTypes.MeshPolicy, key, patch, cancellationToken),
-            nameof(WorkloadEntry) => PatchAsync<WorkloadEntry>(MeshResourceTypes.WorkloadEntry, key, patch, cancellationToken),
+            nameof(VirtualService) => PatchAsync<VirtualService>(key, patch, cancellationToken),
+            nameof(DestinationRule) => PatchAsync<DestinationRule>(key, patch, cancellationToken),
+            nameof(MeshPolicy) => PatchAsync<MeshPolicy>(key, patch, cancellationToken),
+            nameof(WorkloadEntry) => PatchAsync<WorkloadEntry>(key, patch, cancellationToken),
             _ => Task.CompletedTask,
         });
         _written[key] = new Written(desired, cached.ResourceVersion);
         LogWritten(key.ToString(), string.Join(", ", conditions.Select(c => $"{c.Type}={c.Status}")));
     }
 
-    private Task PatchAsync<T>(ResourceType type, ResourceRef key, KubernetesPatch patch, CancellationToken cancellationToken)
+    private Task<T> PatchAsync<T>(ResourceRef key, V1Patch patch, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
-        => _client.PatchStatusAsync<T>(type, key.Namespace, key.Name, patch, cancellationToken);
+    {
+        var (group, version, plural) = ListWatchers.EntityOf<T>();
+        return _client.CallAsync(api => api.CustomObjects.PatchNamespacedCustomObjectStatusAsync<T>(
+            patch, group, version, key.Namespace, plural, key.Name, cancellationToken: cancellationToken));
+    }
 
     public override void Dispose()
     {

@@ -1,10 +1,10 @@
 using k8s;
 using k8s.Models;
-using Mesh.Kubernetes.Client;
 
 namespace Mesh.Kubernetes.Tests.Fixtures;
 
 /// <summary>A custom resource with spec and status, to exercise the status subresource.</summary>
+[KubernetesEntity(Group = "test.mesh.io", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
 internal sealed class Widget : IKubernetesObject<V1ObjectMeta>
 {
     public static ResourceType Type { get; } = new("test.mesh.io", "v1", "widgets", "Widget", Namespaced: true);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Mesh.Kubernetes.Models;
 
 namespace Mesh.Kubernetes.Tests.Models;
 
@@ -39,8 +38,8 @@ public sealed class ModelRoundTripTests
     {
         // As documented in the Kubernetes API concepts ("Responses") for a missing object.
         const string Body = """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"grafana\" not found","reason":"NotFound","details":{"name":"grafana","kind":"pods"},"code":404}""";
-        var status = JsonSerializer.Deserialize<Status>(Body, KubernetesJson.Options)!;
-        Assert.Equal("Failure", status.Outcome);
+        var status = JsonSerializer.Deserialize<k8s.Models.V1Status>(Body, KubernetesJson.Options)!;
+        Assert.Equal("Failure", status.Status);
         Assert.Equal("NotFound", status.Reason);
         Assert.Equal(404, status.Code);
         Assert.Equal("grafana", status.Details!.Name);
