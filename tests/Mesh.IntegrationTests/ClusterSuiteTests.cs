@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Mesh.IntegrationTests.Fixtures;
 using Mesh.Kubernetes.Client;
-using Mesh.Operator.Resources;
 using Mesh.Testing;
 
 namespace Mesh.IntegrationTests;
@@ -26,17 +25,17 @@ public sealed class ClusterSuiteTests
         await using var op = await OutOfClusterOperator.StartAsync(cluster);
         await WaitReadyAsync(op);
 
-        await cluster.ApplyAsync(ResourceType.Service, """
+        await cluster.ApplyAsync("""
             {"apiVersion":"v1","kind":"Service","metadata":{"name":"reviews"},
              "spec":{"selector":{"app":"reviews"},"ports":[{"name":"http","port":9080}]}}
             """, cancel.Token);
-        await cluster.ApplyAsync(MeshResourceTypes.VirtualService, """
+        await cluster.ApplyAsync("""
             {"apiVersion":"mesh.io/v1alpha1","kind":"VirtualService","metadata":{"name":"reviews"},
              "spec":{"hosts":["reviews"],"http":[{"name":"all","route":[{"destination":{"host":"reviews"}}]}]}}
             """, cancel.Token);
 
         await Eventually.AssertAsync(
-            async () => (await cluster.Client.GetAsync<ClusterObject>(MeshResourceTypes.VirtualService, cluster.Namespace, "reviews", cancel.Token)).HasCondition("Accepted"),
+            async () => Cluster.HasCondition(await cluster.GetAsync("mesh.io/v1alpha1", "VirtualService", cluster.Namespace, "reviews", cancel.Token), "Accepted"),
             "the elected operator writes Accepted=True onto the VirtualService",
             ClusterTimeout);
     }
@@ -50,13 +49,13 @@ public sealed class ClusterSuiteTests
         await WaitReadyAsync(op);
 
         // The namespace's default ServiceAccount appears shortly after the namespace; until then pods are refused.
-        ClusterObject? pod = null;
+        JsonObject? pod = null;
         await Eventually.AssertAsync(
             async () =>
             {
                 try
                 {
-                    pod = await cluster.ApplyAsync(ResourceType.Pod, """
+                    pod = await cluster.ApplyAsync("""
                         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"reviews-1","labels":{"app":"reviews"}},
                          "spec":{"containers":[{"name":"reviews","image":"docker.io/istio/examples-bookinfo-reviews-v1:1.20.2","ports":[{"containerPort":9080}]}]}}
                         """, cancel.Token);
@@ -83,7 +82,7 @@ public sealed class ClusterSuiteTests
                 ["resource"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["resource"] = "pods" },
                 ["namespace"] = cluster.Namespace,
                 ["operation"] = "CREATE",
-                ["object"] = Cluster.ToJson(pod!),
+                ["object"] = pod!.DeepClone(),
             },
         };
 

@@ -15,9 +15,6 @@ namespace Mesh.IntegrationTests;
 [Collection(ClusterCollection.Name)]
 public sealed class WebhookOutageTests
 {
-    private static readonly ResourceType WebhookConfiguration =
-        new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", Namespaced: false);
-
     [ClusterHelmFact]
     public async Task With_the_operator_stopped_only_pods_that_opted_in_by_a_label_are_refused()
     {
@@ -29,8 +26,8 @@ public sealed class WebhookOutageTests
         var configuration = await RenderWebhookAsync(operatorNamespace, $"mesh-sidecar-injector-{suffix}", cancel.Token);
         try
         {
-            await cluster.ApplyAsync(ResourceType.Namespace, Namespace(operatorNamespace), cancel.Token);
-            await cluster.ApplyAsync(ResourceType.Namespace, Namespace(plainNamespace), cancel.Token);
+            await cluster.ApplyAsync(Cluster.NamespaceManifest(operatorNamespace, injection: false), cancel.Token);
+            await cluster.ApplyAsync(Cluster.NamespaceManifest(plainNamespace, injection: false), cancel.Token);
             // The operator's Service selecting no pod: what the API server finds while every replica is down.
             var service = new JsonObject
             {
@@ -43,8 +40,8 @@ public sealed class WebhookOutageTests
                     ["ports"] = new JsonArray(new JsonObject { ["name"] = "webhook", ["port"] = 443, ["targetPort"] = 15017 }),
                 },
             };
-            await cluster.ApplyAsync(ResourceType.Service, service.ToJsonString(), cancel.Token);
-            await cluster.ApplyAsync(WebhookConfiguration, configuration.ToJsonString(), cancel.Token);
+            await cluster.ApplyAsync(service.ToJsonString(), cancel.Token);
+            await cluster.ApplyAsync(configuration.ToJsonString(), cancel.Token);
 
             var created = await CreateUntilSettledAsync(cluster, plainNamespace, "plain", null, cancel.Token);
             Assert.True(created.Error is null, $"a pod of an unlabelled namespace was refused: {created.Error}");
@@ -59,9 +56,10 @@ public sealed class WebhookOutageTests
         }
         finally
         {
-            await DeleteQuietlyAsync(cluster, WebhookConfiguration, (string)configuration["metadata"]!["name"]!);
-            await DeleteQuietlyAsync(cluster, ResourceType.Namespace, plainNamespace);
-            await DeleteQuietlyAsync(cluster, ResourceType.Namespace, operatorNamespace);
+            var webhookName = (string)configuration["metadata"]!["name"]!;
+            await DeleteQuietlyAsync(() => cluster.DeleteClusterObjectAsync("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", webhookName, CancellationToken.None));
+            await DeleteQuietlyAsync(() => cluster.DeleteNamespaceAsync(plainNamespace, CancellationToken.None));
+            await DeleteQuietlyAsync(() => cluster.DeleteNamespaceAsync(operatorNamespace, CancellationToken.None));
         }
     }
 
@@ -117,7 +115,7 @@ public sealed class WebhookOutageTests
                 var stopwatch = Stopwatch.StartNew();
                 try
                 {
-                    await cluster.ApplyAsync(ResourceType.Pod, pod, cancellationToken);
+                    await cluster.ApplyAsync(pod, cancellationToken);
                     settled = (stopwatch.Elapsed, null);
                     return true;
                 }
@@ -136,14 +134,11 @@ public sealed class WebhookOutageTests
         return settled;
     }
 
-    private static string Namespace(string name) =>
-        new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } }.ToJsonString();
-
-    private static async Task DeleteQuietlyAsync(Cluster cluster, ResourceType type, string name)
+    private static async Task DeleteQuietlyAsync(Func<Task> delete)
     {
         try
         {
-            await cluster.Client.DeleteAsync(type, null, name, null, CancellationToken.None);
+            await delete();
         }
         catch (KubernetesException ex) when (ex.IsNotFound)
         {

@@ -2,11 +2,11 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using k8s.Autorest;
-using Mesh.Kubernetes.Models;
+using k8s.Models;
 
 namespace Mesh.Kubernetes.Client;
 
-/// <summary>Turns the API server's error answers into its <see cref="Status"/>.</summary>
+/// <summary>Turns the API server's error answers into its <see cref="V1Status"/>.</summary>
 internal static class ApiErrors
 {
     private const int MaxErrorBodyChars = 1024;
@@ -14,15 +14,15 @@ internal static class ApiErrors
     public static KubernetesException From(HttpOperationException e)
         => new(Describe(e.Response?.StatusCode ?? 0, e.Response?.Content ?? ""), e);
 
-    public static async Task<Status> ReadStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<V1Status> ReadStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
         => Describe(response.StatusCode, Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(cancellationToken)));
 
     /// <summary>The API server's Status from the body, or one synthesized from the HTTP status (a proxy's HTML page).</summary>
-    public static Status Describe(HttpStatusCode code, string body)
+    public static V1Status Describe(HttpStatusCode code, string body)
     {
         try
         {
-            var status = body.Length == 0 ? null : JsonSerializer.Deserialize<Status>(body, KubernetesJson.Options);
+            var status = body.Length == 0 ? null : JsonSerializer.Deserialize<V1Status>(body, KubernetesJson.Options);
             if (status is { Kind: "Status" })
             {
                 status.Code ??= (int)code;
@@ -34,9 +34,11 @@ internal static class ApiErrors
             // Not a Status: described below from the HTTP status and the text.
         }
 
-        return new Status
+        return new V1Status
         {
-            Outcome = "Failure",
+            ApiVersion = "v1",
+            Kind = "Status",
+            Status = "Failure",
             Code = (int)code,
             Reason = ReasonOf(code),
             Message = body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] : body,

@@ -1,46 +1,12 @@
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Mesh.Kubernetes.Models;
-using IKubernetesObject = Mesh.Kubernetes.Models.IKubernetesObject;
 
 namespace Mesh.Kubernetes.Client;
 
 /// <summary>Conveniences over <see cref="IKubernetesClient"/>.</summary>
 public static class KubernetesClientExtensions
 {
-    /// <summary>
-    /// Lists every page (following continue tokens, <see cref="ListOptions.Limit"/> objects at a time). The result's
-    /// resourceVersion is the first page's: every later page is served from that snapshot, so watch from it.
-    /// An expired continue token fails with a 410 <see cref="KubernetesException"/>: list again.
-    /// </summary>
-    public static async Task<ObjectList<T>> ListAllAsync<T>(
-        this IKubernetesClient client,
-        ResourceType type,
-        string? @namespace,
-        ListOptions? options,
-        CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var items = new List<T>();
-        string? version = null;
-        var next = options ?? new ListOptions();
-        while (true)
-        {
-            var page = await client.ListAsync<T>(type, @namespace, next, cancellationToken);
-            items.AddRange(page.Items);
-            version ??= page.ResourceVersion;
-            if (page.Continue is null)
-            {
-                return new ObjectList<T>(items, version, null);
-            }
-
-            // The continue token carries the snapshot; a resourceVersion beside it is an error for the server.
-            next = next with { Continue = page.Continue, ResourceVersion = null };
-        }
-    }
-
     /// <summary>
     /// Runs a call of KubernetesClient's typed API, its failures translated into <see cref="KubernetesException"/>
     /// (NotFound, Conflict, ... with the API server's Status).

@@ -1,19 +1,19 @@
 using System.Net;
-using Mesh.Kubernetes.Models;
+using k8s.Models;
 
 namespace Mesh.Kubernetes.Client;
 
-/// <summary>A failed API call or watch ERROR event, carrying the API server's <see cref="Models.Status"/>.</summary>
+/// <summary>A failed API call or watch ERROR event, carrying the API server's <see cref="V1Status"/>.</summary>
 public sealed class KubernetesException : Exception
 {
-    public KubernetesException(Status status, Exception? innerException = null)
+    public KubernetesException(V1Status status, Exception? innerException = null)
         : base(FormatMessage(status), innerException)
     {
         Status = status;
     }
 
     /// <summary>The API server's explanation (synthesized from the HTTP status when the body was not a Status).</summary>
-    public Status Status { get; }
+    public V1Status Status { get; }
 
     /// <summary>The HTTP status code (or the Status' <c>code</c> for watch ERROR events).</summary>
     public HttpStatusCode Code => (HttpStatusCode)(Status.Code ?? 0);
@@ -30,6 +30,6 @@ public sealed class KubernetesException : Exception
     /// <summary>The resourceVersion asked for is older than the server keeps (410 Gone / reason Expired): relist.</summary>
     public bool IsResourceExpired => Code == HttpStatusCode.Gone || Reason is "Expired" or "Gone";
 
-    private static string FormatMessage(Status status)
+    private static string FormatMessage(V1Status status)
         => $"Kubernetes API error {status.Code} {status.Reason}: {status.Message}";
 }

@@ -35,7 +35,7 @@ internal sealed partial class RetryHandler(KubernetesClientOptions options, Time
             || ((int)code >= 500 && code != HttpStatusCode.NotImplemented
                 && (method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete));
 
-    private TimeSpan RetryDelay(HttpResponseMessage response, Models.Status status, int attempt)
+    private TimeSpan RetryDelay(HttpResponseMessage response, k8s.Models.V1Status status, int attempt)
     {
         TimeSpan? requested = response.Headers.RetryAfter switch
         {

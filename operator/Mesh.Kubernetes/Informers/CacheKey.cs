@@ -1,4 +1,5 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Mesh.Kubernetes.Informers;
 
@@ -8,8 +9,8 @@ public static class CacheKey
     public static string For(string? @namespace, string name)
         => string.IsNullOrEmpty(@namespace) ? name : string.Concat(@namespace, "/", name);
 
-    public static string Of(IKubernetesObject obj)
-        => For(obj.Metadata.Namespace, obj.Metadata.Name ?? throw new ArgumentException("The object has no metadata.name.", nameof(obj)));
+    public static string Of(IKubernetesObject<V1ObjectMeta> obj)
+        => For(obj.Metadata.NamespaceProperty, obj.Metadata.Name ?? throw new ArgumentException("The object has no metadata.name.", nameof(obj)));
 
     /// <summary>Splits a key back into namespace (null when cluster-scoped) and name.</summary>
     public static (string? Namespace, string Name) Split(string key)

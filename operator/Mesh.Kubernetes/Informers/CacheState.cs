@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Mesh.Kubernetes.Informers;
 
@@ -8,7 +9,7 @@ namespace Mesh.Kubernetes.Informers;
 /// Every change makes a new state that is swapped in whole.
 /// </summary>
 internal sealed class CacheState<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     public static readonly CacheState<T> Empty = new(
         ImmutableDictionary<string, T>.Empty.WithComparers(StringComparer.Ordinal),
@@ -34,14 +35,14 @@ internal sealed class CacheState<T>
         }
 
         var byNamespace = items
-            .GroupBy(p => p.Value.Metadata.Namespace ?? "", StringComparer.Ordinal)
+            .GroupBy(p => p.Value.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal)
             .ToImmutableDictionary(g => g.Key, g => g.ToImmutableDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), StringComparer.Ordinal);
         return new CacheState<T>(items.ToImmutable(), byNamespace);
     }
 
     public CacheState<T> Set(string key, T obj)
     {
-        var ns = obj.Metadata.Namespace ?? "";
+        var ns = obj.Metadata.NamespaceProperty ?? "";
         var inNamespace = ByNamespace.GetValueOrDefault(ns) ?? ImmutableDictionary<string, T>.Empty.WithComparers(StringComparer.Ordinal);
         return new CacheState<T>(Items.SetItem(key, obj), ByNamespace.SetItem(ns, inNamespace.SetItem(key, obj)));
     }
@@ -53,7 +54,7 @@ internal sealed class CacheState<T>
             return this;
         }
 
-        var ns = obj.Metadata.Namespace ?? "";
+        var ns = obj.Metadata.NamespaceProperty ?? "";
         var inNamespace = ByNamespace[ns].Remove(key);
         return new CacheState<T>(Items.Remove(key), inNamespace.IsEmpty ? ByNamespace.Remove(ns) : ByNamespace.SetItem(ns, inNamespace));
     }

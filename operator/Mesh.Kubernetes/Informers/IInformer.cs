@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Mesh.Kubernetes.Informers;
 
@@ -8,7 +9,7 @@ namespace Mesh.Kubernetes.Informers;
 /// expires) and tells handlers what changed. Semantics follow client-go's reflector and shared informer.
 /// </summary>
 public interface IInformer<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>True once the first list has filled the cache.</summary>
     bool HasSynced { get; }

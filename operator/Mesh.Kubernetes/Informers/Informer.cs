@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
+using k8s.Models;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Kubernetes.Informers;
@@ -11,10 +11,9 @@ namespace Mesh.Kubernetes.Informers;
 /// forces a relist at the last version, and if that list is expired too, at "" (a quorum read). Failures back off.
 /// </summary>
 internal sealed partial class Informer<T> : IInformer<T>
-    where T : class, IKubernetesObject
+    where T : class, k8s.IKubernetesObject<V1ObjectMeta>
 {
-    private readonly IKubernetesClient _client;
-    private readonly ResourceType _type;
+    private readonly IListWatcher<T> _listWatcher;
     private readonly InformerOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -27,15 +26,14 @@ internal sealed partial class Informer<T> : IInformer<T>
     private long _lists;
     private int _running;
 
-    public Informer(IKubernetesClient client, ResourceType type, InformerOptions options, TimeProvider timeProvider, ILogger logger)
+    public Informer(IListWatcher<T> listWatcher, InformerOptions options, TimeProvider timeProvider, ILogger logger)
     {
-        _client = client;
-        _type = type;
+        _listWatcher = listWatcher;
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
         _cache = new InformerCache<T>(logger);
-        _resourceTag = new("resource", type.Plural);
+        _resourceTag = new("resource", listWatcher.Resource);
     }
 
     public bool HasSynced => _synced.Task.IsCompleted;
@@ -96,7 +94,7 @@ internal sealed partial class Informer<T> : IInformer<T>
             catch (KubernetesException e) when (e.IsResourceExpired && !cancellationToken.IsCancellationRequested)
             {
                 CountError();
-                LogExpired(_logger, _type.Plural, e.Status.Message);
+                LogExpired(_logger, _listWatcher.Resource, e.Status.Message);
                 if (needList)
                 {
                     // Even the list's version is gone: the next list reads the latest state.
@@ -114,7 +112,7 @@ internal sealed partial class Informer<T> : IInformer<T>
             {
                 CountError();
                 var delay = backoff.Next();
-                LogFailed(_logger, e, _type.Plural, needList ? "list" : "watch", delay.TotalMilliseconds);
+                LogFailed(_logger, e, _listWatcher.Resource, needList ? "list" : "watch", delay.TotalMilliseconds);
                 try
                 {
                     await Task.Delay(delay, _timeProvider, cancellationToken);
@@ -139,53 +137,75 @@ internal sealed partial class Informer<T> : IInformer<T>
     private async Task ListAsync(CancellationToken cancellationToken)
     {
         var resourceVersion = _lastSyncResourceVersionUnavailable ? "" : _lastSyncResourceVersion ?? "0";
-        var list = await _client.ListAllAsync<T>(_type, _options.Namespace, new ListOptions
-        {
-            ResourceVersion = resourceVersion,
-            Limit = _options.PageSize,
-            LabelSelector = _options.LabelSelector,
-            FieldSelector = _options.FieldSelector,
-        }, cancellationToken);
+        var list = await ListAllAsync(resourceVersion, cancellationToken);
         _cache.Replace(list.Items);
         _lastSyncResourceVersion = list.ResourceVersion;
         _lastSyncResourceVersionUnavailable = false;
         Interlocked.Increment(ref _lists);
         InformerMetrics.Relists.Add(1, _resourceTag);
-        LogListed(_logger, _type.Plural, list.Items.Count, list.ResourceVersion);
+        LogListed(_logger, _listWatcher.Resource, list.Items.Count, list.ResourceVersion);
         _synced.TrySetResult();
+    }
+
+    /// <summary>
+    /// Every page (following continue tokens). The result's resourceVersion is the first page's: every later page is
+    /// served from that snapshot, so the watch starts there. An expired continue token is a 410: list again.
+    /// </summary>
+    private async Task<ListPage<T>> ListAllAsync(string resourceVersion, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        string? version = null;
+        var query = new ListWatchQuery
+        {
+            ResourceVersion = resourceVersion,
+            Limit = _options.PageSize,
+            LabelSelector = _options.LabelSelector,
+            FieldSelector = _options.FieldSelector,
+        };
+        while (true)
+        {
+            var page = await _listWatcher.ListAsync(query, cancellationToken);
+            items.AddRange(page.Items);
+            version ??= page.ResourceVersion;
+            if (page.Continue is null)
+            {
+                return new ListPage<T>(items, version, null);
+            }
+
+            // The continue token carries the snapshot; a resourceVersion beside it is an error for the server.
+            query = query with { Continue = page.Continue, ResourceVersion = null };
+        }
     }
 
     private async Task<WatchOutcome> WatchAsync(Backoff backoff, CancellationToken cancellationToken)
     {
         var spread = _options.MaxWatchTimeout - _options.MinWatchTimeout;
-        var options = new WatchOptions
+        var query = new ListWatchQuery
         {
             ResourceVersion = _lastSyncResourceVersion,
-            AllowBookmarks = true,
-            Timeout = _options.MinWatchTimeout + (spread * Random.Shared.NextDouble()),
+            TimeoutSeconds = (int)(_options.MinWatchTimeout + (spread * Random.Shared.NextDouble())).TotalSeconds,
             LabelSelector = _options.LabelSelector,
             FieldSelector = _options.FieldSelector,
         };
 
+        // The library does not yield an ERROR event: it hands its Status (or an unreadable line) to this callback,
+        // on the enumerating thread, before it reads the next line.
+        Exception? streamError = null;
         var received = false;
-        await foreach (var e in _client.WatchAsync<T>(_type, _options.Namespace, options, cancellationToken))
+        await foreach (var (type, obj) in _listWatcher.WatchAsync(query, e => streamError ??= e, cancellationToken))
         {
-            if (e.Type == WatchEventType.Error)
+            if (streamError is not null)
             {
-                CountError();
-                var expired = e.Status?.Code == 410 || e.Status?.Reason is "Expired" or "Gone";
-                LogErrorEvent(_logger, _type.Plural, e.Status?.Code, e.Status?.Reason, e.Status?.Message);
-                return expired ? WatchOutcome.Expired : WatchOutcome.Failed;
+                break;
             }
 
-            var obj = e.Object!;
-            switch (e.Type)
+            switch (type)
             {
-                case WatchEventType.Added:
-                case WatchEventType.Modified:
+                case k8s.WatchEventType.Added:
+                case k8s.WatchEventType.Modified:
                     _cache.Upsert(obj);
                     break;
-                case WatchEventType.Deleted:
+                case k8s.WatchEventType.Deleted:
                     _cache.Remove(obj);
                     break;
             }
@@ -200,6 +220,20 @@ internal sealed partial class Informer<T> : IInformer<T>
                 received = true;
                 backoff.Reset();
             }
+        }
+
+        if (streamError is k8s.KubernetesException { Status: { } status })
+        {
+            // An ERROR event: the server ends the watch after it.
+            CountError();
+            var expired = status.Code == 410 || status.Reason is "Expired" or "Gone";
+            LogErrorEvent(_logger, _listWatcher.Resource, status.Code, status.Reason, status.Message);
+            return expired ? WatchOutcome.Expired : WatchOutcome.Failed;
+        }
+
+        if (streamError is not null)
+        {
+            throw new InvalidDataException($"The watch of {_listWatcher.Resource} sent an event that cannot be read: {streamError.Message}", streamError);
         }
 
         return received ? WatchOutcome.Closed : WatchOutcome.ClosedEmpty;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Kubernetes.Informers;
@@ -9,7 +10,7 @@ namespace Mesh.Kubernetes.Informers;
 /// snapshots without locks), plus the handlers, called under the writer lock so that they see events in the cache's order.
 /// </summary>
 internal sealed partial class InformerCache<T>(ILogger logger)
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Lock _gate = new();
     private CacheState<T> _state = CacheState<T>.Empty;
@@ -78,7 +79,7 @@ internal sealed partial class InformerCache<T>(ILogger logger)
     /// Replaces the whole cache with a list: new objects are added, changed ones (by resourceVersion) updated, and
     /// cached objects the list lacks are deleted with their last known state as a tombstone, so no ghost survives.
     /// </summary>
-    public void Replace(IReadOnlyList<T> listed)
+    public void Replace(IEnumerable<T> listed)
     {
         lock (_gate)
         {

@@ -1,5 +1,5 @@
-using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -8,21 +8,19 @@ namespace Mesh.Kubernetes.Informers;
 /// <summary>Creates informers. Run each with <see cref="IInformer{T}.RunAsync"/>.</summary>
 public static class InformerFactory
 {
+    /// <param name="listWatcher">The collection to mirror, from <see cref="ListWatchers"/>.</param>
     public static IInformer<T> Create<T>(
-        IKubernetesClient client,
-        ResourceType type,
+        IListWatcher<T> listWatcher,
         InformerOptions? options = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(listWatcher);
         return new Informer<T>(
-            client,
-            type,
+            listWatcher,
             options ?? new InformerOptions(),
             timeProvider ?? TimeProvider.System,
-            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"Mesh.Kubernetes.Informers.Informer.{type.Kind}"));
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger($"Mesh.Kubernetes.Informers.Informer.{listWatcher.Resource}"));
     }
 }

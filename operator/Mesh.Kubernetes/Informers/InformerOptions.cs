@@ -1,11 +1,11 @@
 namespace Mesh.Kubernetes.Informers;
 
-/// <summary>What an informer watches and how it recovers. Defaults follow client-go.</summary>
+/// <summary>
+/// What an informer watches (the collection, and its namespace, are its <see cref="IListWatcher{T}"/>'s) and how it
+/// recovers. Defaults follow client-go.
+/// </summary>
 public sealed class InformerOptions
 {
-    /// <summary>Watch one namespace. Default: null, all namespaces.</summary>
-    public string? Namespace { get; set; }
-
     /// <summary>Default: null, every object.</summary>
     public string? LabelSelector { get; set; }
 

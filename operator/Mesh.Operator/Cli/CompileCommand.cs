@@ -1,8 +1,8 @@
+using k8s.Models;
 using Mesh.Api.V1;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.Manifests;
 using Mesh.Operator.Resources;
-using Pod = Mesh.Kubernetes.Models.Pod;
 
 namespace Mesh.Operator.Cli;
 
@@ -42,11 +42,11 @@ internal static class CompileCommand
         var ns = slash < 0 ? ManifestLoader.DefaultNamespace : proxy[..slash];
         var name = slash < 0 ? proxy : proxy[(slash + 1)..];
         var match = set.Resources.FirstOrDefault(r => r.Ref.Namespace == ns && r.Ref.Name == name && r.Object is WorkloadEntry)
-            ?? set.Resources.FirstOrDefault(r => r.Ref.Namespace == ns && r.Ref.Name == name && r.Object is Pod);
+            ?? set.Resources.FirstOrDefault(r => r.Ref.Namespace == ns && r.Ref.Name == name && r.Object is V1Pod);
         var workload = match?.Object switch
         {
             WorkloadEntry entry => Workload.FromEntry(entry),
-            Pod pod => Workload.FromPod(pod),
+            V1Pod pod => Workload.FromPod(pod),
             _ => null,
         };
         if (workload is null)

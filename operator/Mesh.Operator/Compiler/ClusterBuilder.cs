@@ -1,5 +1,6 @@
+using k8s;
+using k8s.Models;
 using Mesh.Api.V1;
-using Mesh.Kubernetes.Models;
 using Mesh.Operator.Resources;
 using Endpoint = Mesh.Api.V1.Endpoint;
 
@@ -41,7 +42,7 @@ internal static class ClusterBuilder
 
     private static Cluster Build(
         MeshService service,
-        ServicePort port,
+        V1ServicePort port,
         SubsetSpec? subset,
         TrafficPolicySpec? policy,
         List<(IReadOnlyDictionary<string, string> Labels, Endpoint Proto)> endpoints)
@@ -86,7 +87,7 @@ internal static class ClusterBuilder
         return proto;
     }
 
-    private static bool IsHttp2(ServicePort port)
+    private static bool IsHttp2(V1ServicePort port)
     {
         if (port.AppProtocol is { } appProtocol)
         {

@@ -1,4 +1,5 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Mesh.Operator.Validation;
 
 namespace Mesh.Operator.Compiler;
@@ -9,7 +10,7 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 internal static class CompileFailure
 {
-    public static Diagnostic Of(IKubernetesObject resource, string stage, Exception exception) => new(
+    public static Diagnostic Of(IKubernetesObject<V1ObjectMeta> resource, string stage, Exception exception) => new(
         ResourceRef.Of(resource),
         "",
         DiagnosticSeverity.Error,

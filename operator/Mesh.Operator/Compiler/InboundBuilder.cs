@@ -16,7 +16,7 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
     // Sorted oldest first within each namespace, so the first applicable policy at a level is the one in force.
     private readonly ILookup<string, MeshPolicy> _policies = policies
         .OrderBy(p => p, ResourceOrder.Instance)
-        .ToLookup(p => p.Metadata.Namespace ?? "", StringComparer.Ordinal);
+        .ToLookup(p => p.Metadata.NamespaceProperty ?? "", StringComparer.Ordinal);
 
     public InboundConfig Build(string ns, IReadOnlyDictionary<string, string> labels)
     {
@@ -49,7 +49,7 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
 
     private bool Applies(MeshPolicy policy, string ns, IReadOnlyDictionary<string, string> labels)
     {
-        var policyNs = policy.Metadata.Namespace;
+        var policyNs = policy.Metadata.NamespaceProperty;
         return (policyNs == ns || policyNs == rootNamespace) && LabelSelector.Matches(Selector(policy), labels);
     }
 
@@ -57,8 +57,8 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
     {
         var withMode = applicable.Where(p => Mode(p.Spec.Mtls?.Mode) is not null).ToList();
         var winner = withMode.FirstOrDefault(p => Selector(p) is not null)
-            ?? withMode.FirstOrDefault(p => p.Metadata.Namespace == ns)
-            ?? withMode.FirstOrDefault(p => p.Metadata.Namespace == rootNamespace);
+            ?? withMode.FirstOrDefault(p => p.Metadata.NamespaceProperty == ns)
+            ?? withMode.FirstOrDefault(p => p.Metadata.NamespaceProperty == rootNamespace);
         return Mode(winner?.Spec.Mtls?.Mode) ?? MtlsMode.Permissive;
     }
 
@@ -73,7 +73,7 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
         _ => null,
     };
 
-    private static string Name(MeshPolicy policy) => $"{policy.Metadata.Namespace}/{policy.Metadata.Name}";
+    private static string Name(MeshPolicy policy) => $"{policy.Metadata.NamespaceProperty}/{policy.Metadata.Name}";
 
     /// <summary>
     /// Compiles what <see cref="Build"/> would compile of one policy. The compiler calls it once per policy so that a

@@ -1,5 +1,6 @@
+using k8s;
+using k8s.Models;
 using Mesh.Api.V1;
-using Mesh.Kubernetes.Models;
 using Mesh.Operator.Resources;
 using Mesh.Operator.Validation;
 
@@ -18,8 +19,8 @@ public static class MeshCompiler
         ArgumentNullException.ThrowIfNull(snapshot);
         options ??= new MeshCompilerOptions();
         // Most resources have nothing to report: they get no list of their own.
-        var outcomes = new Dictionary<IKubernetesObject, (List<Diagnostic>? Diagnostics, bool Conflicted)>(ReferenceEqualityComparer.Instance);
-        void Record(IKubernetesObject obj, IReadOnlyCollection<Diagnostic> diagnostics, bool conflicted = false)
+        var outcomes = new Dictionary<IKubernetesObject<V1ObjectMeta>, (List<Diagnostic>? Diagnostics, bool Conflicted)>(ReferenceEqualityComparer.Instance);
+        void Record(IKubernetesObject<V1ObjectMeta> obj, IReadOnlyCollection<Diagnostic> diagnostics, bool conflicted = false)
         {
             outcomes.TryGetValue(obj, out var outcome);
             if (diagnostics.Count > 0)
@@ -32,7 +33,7 @@ public static class MeshCompiler
 
         // A validator or builder that throws reports the resource it was working on and leaves only that one out.
         bool Valid<T>(T obj, Func<T, DiagnosticBag> validate, bool recordClean = true)
-            where T : IKubernetesObject
+            where T : IKubernetesObject<V1ObjectMeta>
         {
             try
             {
@@ -51,9 +52,9 @@ public static class MeshCompiler
             }
         }
 
-        var failed = new HashSet<IKubernetesObject>(ReferenceEqualityComparer.Instance);
+        var failed = new HashSet<IKubernetesObject<V1ObjectMeta>>(ReferenceEqualityComparer.Instance);
         bool Compiles<T>(T obj, Action<T> compile)
-            where T : IKubernetesObject
+            where T : IKubernetesObject<V1ObjectMeta>
         {
             if (failed.Contains(obj))
             {
@@ -116,7 +117,7 @@ public static class MeshCompiler
 
             HostEntry? entry = null;
             if (serviceByHost.TryGetValue(service.Fqdn, out var vs) &&
-                Compiles(vs, vs => entry = new HostEntry(service, $"{vs.Metadata.Namespace}/{vs.Metadata.Name}", RoutesOf(routes, vs))))
+                Compiles(vs, vs => entry = new HostEntry(service, $"{vs.Metadata.NamespaceProperty}/{vs.Metadata.Name}", RoutesOf(routes, vs))))
             {
                 hosts.Add(entry!);
             }
@@ -153,10 +154,10 @@ public static class MeshCompiler
         [.. (vs.Spec.Http ?? [])
             .Select((rule, index) => (rule, index))
             .Where(r => RouteBuilder.AppliesToSidecars(r.rule))
-            .Select(r => routes.Build(r.rule, r.index, vs.Metadata.Namespace!))];
+            .Select(r => routes.Build(r.rule, r.index, vs.Metadata.NamespaceProperty!))];
 
     private static IEnumerable<T> Sorted<T>(IEnumerable<T> resources)
-        where T : IKubernetesObject =>
+        where T : IKubernetesObject<V1ObjectMeta> =>
         resources.OrderBy(r => r, ResourceOrder.Instance);
 
     // Gives each host to the oldest resource naming it; the others are told which resource holds it.
@@ -164,8 +165,8 @@ public static class MeshCompiler
         List<T> resources,
         Func<T, IEnumerable<string>> hostsOf,
         ServiceRegistry registry,
-        Action<IKubernetesObject, IReadOnlyCollection<Diagnostic>, bool> record)
-        where T : IKubernetesObject
+        Action<IKubernetesObject<V1ObjectMeta>, IReadOnlyCollection<Diagnostic>, bool> record)
+        where T : IKubernetesObject<V1ObjectMeta>
     {
         var claims = new Dictionary<string, T>(StringComparer.Ordinal);
         foreach (var resource in resources)
@@ -174,14 +175,14 @@ public static class MeshCompiler
             var hosts = hostsOf(resource).Where(h => !h.Contains('*', StringComparison.Ordinal)).ToList();
             for (var i = 0; i < hosts.Count; i++)
             {
-                var host = registry.Resolve(hosts[i], resource.Metadata.Namespace ?? "").Host;
+                var host = registry.Resolve(hosts[i], resource.Metadata.NamespaceProperty ?? "").Host;
                 if (claims.TryGetValue(host, out var holder))
                 {
                     if (!ReferenceEquals(holder, resource))
                     {
                         lost.Add(new Diagnostic(ResourceRef.Of(resource), hosts.Count == 1 && resource is DestinationRule ? "spec.host" : $"spec.hosts[{i}]",
                             DiagnosticSeverity.Warning,
-                            $"host {host} is already configured by the older {resource.Kind} {holder.Metadata.Namespace}/{holder.Metadata.Name}; ignored for this host",
+                            $"host {host} is already configured by the older {resource.Kind} {holder.Metadata.NamespaceProperty}/{holder.Metadata.Name}; ignored for this host",
                             DiagnosticCategory.Conflict));
                     }
                 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Mesh.Operator.Resources;
 
 namespace Mesh.Operator.Compiler;
@@ -13,14 +14,14 @@ public sealed record MeshSnapshot(
     ImmutableArray<DestinationRule> DestinationRules,
     ImmutableArray<MeshPolicy> MeshPolicies,
     ImmutableArray<WorkloadEntry> WorkloadEntries,
-    ImmutableArray<Service> Services,
-    ImmutableArray<EndpointSlice> EndpointSlices,
-    ImmutableArray<Pod> Pods,
-    ImmutableArray<Kubernetes.Models.Namespace> Namespaces)
+    ImmutableArray<V1Service> Services,
+    ImmutableArray<V1EndpointSlice> EndpointSlices,
+    ImmutableArray<V1Pod> Pods,
+    ImmutableArray<V1Namespace> Namespaces)
 {
     public static MeshSnapshot Empty { get; } = From([]);
 
-    public static MeshSnapshot From(IEnumerable<IKubernetesObject> objects)
+    public static MeshSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects)
     {
         var list = objects.ToList();
         return new MeshSnapshot(
@@ -28,14 +29,14 @@ public sealed record MeshSnapshot(
             [.. list.OfType<DestinationRule>()],
             [.. list.OfType<MeshPolicy>()],
             [.. list.OfType<WorkloadEntry>()],
-            [.. list.OfType<Service>()],
-            [.. list.OfType<EndpointSlice>()],
-            [.. list.OfType<Pod>()],
-            [.. list.OfType<Kubernetes.Models.Namespace>()]);
+            [.. list.OfType<V1Service>()],
+            [.. list.OfType<V1EndpointSlice>()],
+            [.. list.OfType<V1Pod>()],
+            [.. list.OfType<V1Namespace>()]);
     }
 
-    public IEnumerable<IKubernetesObject> All() =>
-        VirtualServices.Cast<IKubernetesObject>()
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> All() =>
+        VirtualServices.Cast<IKubernetesObject<V1ObjectMeta>>()
             .Concat(DestinationRules).Concat(MeshPolicies).Concat(WorkloadEntries)
             .Concat(Services).Concat(EndpointSlices).Concat(Pods).Concat(Namespaces);
 }

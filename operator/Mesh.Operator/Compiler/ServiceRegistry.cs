@@ -1,4 +1,6 @@
-using Mesh.Kubernetes.Models;
+using System.Globalization;
+using k8s;
+using k8s.Models;
 using Mesh.Operator.Resources;
 
 namespace Mesh.Operator.Compiler;
@@ -10,6 +12,9 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 internal sealed class ServiceRegistry
 {
+    /// <summary>The label that ties an EndpointSlice to its Service.</summary>
+    private const string ServiceNameLabel = "kubernetes.io/service-name";
+
     private static readonly Dictionary<string, string> NoLabels = [];
     private readonly Dictionary<string, MeshService> _byHost;
 
@@ -34,7 +39,7 @@ internal sealed class ServiceRegistry
     /// Builds the registry; a Service whose build throws is passed to <paramref name="failed"/> and left out, so that
     /// one odd object cannot stop the compile.
     /// </summary>
-    public static ServiceRegistry Build(MeshSnapshot snapshot, IEnumerable<WorkloadEntry> entries, string trustDomain, Action<Service, Exception>? failed = null)
+    public static ServiceRegistry Build(MeshSnapshot snapshot, IEnumerable<WorkloadEntry> entries, string trustDomain, Action<V1Service, Exception>? failed = null)
     {
         var pods = snapshot.Pods.Select(Workload.FromPod).ToList();
         var entryWorkloads = entries.Select(Workload.FromEntry).ToList();
@@ -42,8 +47,8 @@ internal sealed class ServiceRegistry
         var entriesByNamespace = entryWorkloads.Where(w => !string.IsNullOrEmpty(w.Address)).ToLookup(w => w.Namespace, StringComparer.Ordinal);
         var podsByName = pods.GroupBy(p => (p.Namespace, p.Name)).ToDictionary(g => g.Key, g => g.First());
         var slicesByService = snapshot.EndpointSlices
-            .Where(s => s.Metadata.Labels?.ContainsKey(EndpointSlice.ServiceNameLabel) == true)
-            .GroupBy(s => (s.Metadata.Namespace ?? "", s.Metadata.Labels![EndpointSlice.ServiceNameLabel]))
+            .Where(s => s.Metadata.Labels?.ContainsKey(ServiceNameLabel) == true)
+            .GroupBy(s => (s.Metadata.NamespaceProperty ?? "", s.Metadata.Labels![ServiceNameLabel]))
             .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal).ToList());
 
         var byHost = new Dictionary<string, MeshService>(StringComparer.Ordinal);
@@ -51,7 +56,7 @@ internal sealed class ServiceRegistry
         {
             try
             {
-                var ns = service.Metadata.Namespace ?? "";
+                var ns = service.Metadata.NamespaceProperty ?? "";
                 var fqdn = HostNames.Fqdn(service.Metadata.Name ?? "", ns);
                 var ports = (service.Spec.Ports ?? [])
                     .Where(p => p.Protocol is null or "TCP" && p.Port is > 0 and <= 65535)
@@ -129,8 +134,8 @@ internal sealed class ServiceRegistry
 
     private static void AddSliceEndpoints(
         List<ServiceEndpoint> endpoints,
-        List<EndpointSlice> slices,
-        ServicePort port,
+        List<V1EndpointSlice> slices,
+        V1ServicePort port,
         Dictionary<(string, string), Workload> podsByName,
         string trustDomain)
     {
@@ -152,7 +157,7 @@ internal sealed class ServiceRegistry
                 Workload? pod = null;
                 if (endpoint.TargetRef is { Kind: "Pod", Name: { } podName })
                 {
-                    podsByName.TryGetValue((endpoint.TargetRef.Namespace ?? slice.Metadata.Namespace ?? "", podName), out pod);
+                    podsByName.TryGetValue((endpoint.TargetRef.NamespaceProperty ?? slice.Metadata.NamespaceProperty ?? "", podName), out pod);
                 }
 
                 foreach (var address in endpoint.Addresses ?? [])
@@ -169,25 +174,25 @@ internal sealed class ServiceRegistry
         new(address, port, workload.Labels, workload.Id, workload.Identity(trustDomain), workload.InMesh, workload.Weight, workload.Locality);
 
     // A named targetPort is looked up among the Pod's container ports, as kube-proxy does.
-    private static int? PodPort(Pod pod, ServicePort port)
+    private static int? PodPort(V1Pod pod, V1ServicePort port)
     {
         if (port.TargetPort is not { } target)
         {
             return port.Port;
         }
 
-        if (target.IsInt)
+        if (PortNumber(target) is { } number)
         {
-            return target.IntValue;
+            return number;
         }
 
         return (pod.Spec.Containers ?? [])
             .SelectMany(c => c.Ports ?? [])
-            .FirstOrDefault(p => p.Name == target.StringValue)?.ContainerPort;
+            .FirstOrDefault(p => p.Name == target.Value)?.ContainerPort;
     }
 
     // Istio's rule: the entry's port for the service port's name, else the targetPort, else the service port.
-    private static int EntryPort(Workload entry, ServicePort port)
+    private static int EntryPort(Workload entry, V1ServicePort port)
     {
         var ports = entry.EntryPorts;
         if (port.Name is { } name && ports?.TryGetValue(name, out var byName) == true)
@@ -197,12 +202,12 @@ internal sealed class ServiceRegistry
 
         if (port.TargetPort is { } target)
         {
-            if (target.IntValue is > 0 and var number)
+            if (PortNumber(target) is > 0 and var number)
             {
                 return number;
             }
 
-            if (target.StringValue is { } targetName && ports?.TryGetValue(targetName, out var byTarget) == true)
+            if (PortNumber(target) is null && target.Value is { } targetName && ports?.TryGetValue(targetName, out var byTarget) == true)
             {
                 return byTarget;
             }
@@ -210,4 +215,8 @@ internal sealed class ServiceRegistry
 
         return port.Port;
     }
+
+    /// <summary>The number of an int-or-string port, or null when it names a container port.</summary>
+    private static int? PortNumber(IntOrString port) =>
+        int.TryParse(port.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 }

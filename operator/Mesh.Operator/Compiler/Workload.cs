@@ -1,4 +1,6 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
+using Mesh.Kubernetes;
 using Mesh.Operator.Resources;
 
 namespace Mesh.Operator.Compiler;
@@ -13,7 +15,7 @@ internal sealed record Workload(
     string? Address,
     bool InMesh,
     int Weight,
-    Pod? Pod,
+    V1Pod? Pod,
     IReadOnlyDictionary<string, int>? EntryPorts = null,
     string? EntryLocality = null)
 {
@@ -29,15 +31,15 @@ internal sealed record Workload(
     /// <summary>"region/zone/subzone": a WorkloadEntry's <c>locality</c>, else from the topology labels (see <see cref="WorkloadLocality"/>).</summary>
     public string Locality => string.IsNullOrEmpty(EntryLocality) ? WorkloadLocality.FromLabels(Labels) : EntryLocality;
 
-    public static Workload FromPod(Pod pod)
+    public static Workload FromPod(V1Pod pod)
     {
-        var labels = pod.Metadata.Labels ?? NoLabels;
+        var labels = pod.Metadata.Labels.AsReadOnly();
         var injected = pod.Metadata.Annotations?.ContainsKey(InjectedAnnotation) == true ||
             labels.GetValueOrDefault(TlsModeLabel) == "mesh";
         var terminal = pod.Status?.Phase is "Succeeded" or "Failed" || pod.Metadata.DeletionTimestamp is not null;
         return new Workload(
             nameof(Pod),
-            pod.Metadata.Namespace ?? "",
+            pod.Metadata.NamespaceProperty ?? "",
             pod.Metadata.Name ?? "",
             labels,
             string.IsNullOrEmpty(pod.Spec.ServiceAccountName) ? "default" : pod.Spec.ServiceAccountName,
@@ -52,7 +54,7 @@ internal sealed record Workload(
         var labels = entry.Spec.Labels ?? NoLabels;
         return new Workload(
             nameof(WorkloadEntry),
-            entry.Metadata.Namespace ?? "",
+            entry.Metadata.NamespaceProperty ?? "",
             entry.Metadata.Name ?? "",
             labels,
             string.IsNullOrEmpty(entry.Spec.ServiceAccount) ? "default" : entry.Spec.ServiceAccount,

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Models;
 using Microsoft.Extensions.Logging;
+using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
 
 namespace Mesh.Operator.Identity;
 
@@ -26,10 +28,10 @@ internal sealed partial class SecretCaStore(
 
     public async Task<CaKeyMaterial> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
-        Secret secret;
+        V1Secret secret;
         try
         {
-            secret = await client.GetAsync<Secret>(ResourceType.Secret, @namespace, SecretName, cancellationToken);
+            secret = await ReadAsync(cancellationToken);
         }
         catch (KubernetesException ex) when (ex.IsNotFound)
         {
@@ -39,19 +41,25 @@ internal sealed partial class SecretCaStore(
         return Parse(secret);
     }
 
-    private async Task<Secret> CreateAsync(CancellationToken cancellationToken)
+    private Task<V1Secret> ReadAsync(CancellationToken cancellationToken)
+        => client.CallAsync(api => api.CoreV1.ReadNamespacedSecretAsync(SecretName, @namespace, cancellationToken: cancellationToken));
+
+    private async Task<V1Secret> CreateAsync(CancellationToken cancellationToken)
     {
         var (certificatePem, keyPem) = RootCertificateFactory.Create(time.GetUtcNow(), options.RootLifetime, options.TrustDomain);
-        var secret = new Secret
+        var secret = new V1Secret
         {
-            Metadata = new ObjectMeta
+            // The library sends the object as given: the API server wants its type on a create.
+            ApiVersion = V1Secret.KubeApiVersion,
+            Kind = V1Secret.KubeKind,
+            Metadata = new V1ObjectMeta
             {
                 Name = SecretName,
-                Namespace = @namespace,
-                Labels = new() { ["app.kubernetes.io/managed-by"] = "mesh-operator" },
+                NamespaceProperty = @namespace,
+                Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "mesh-operator" },
             },
             Type = "Opaque",
-            Data = new()
+            Data = new Dictionary<string, byte[]>
             {
                 [CertificateKey] = Encoding.UTF8.GetBytes(certificatePem),
                 [PrivateKeyKey] = Encoding.UTF8.GetBytes(keyPem),
@@ -59,18 +67,18 @@ internal sealed partial class SecretCaStore(
         };
         try
         {
-            var created = await client.CreateAsync(ResourceType.Secret, secret, cancellationToken);
+            var created = await client.CallAsync(api => api.CoreV1.CreateNamespacedSecretAsync(secret, @namespace, cancellationToken: cancellationToken));
             LogGenerated(@namespace, SecretName);
             return created;
         }
         catch (KubernetesException ex) when (ex.IsAlreadyExists || ex.Code == System.Net.HttpStatusCode.Conflict)
         {
             LogLostRace(@namespace, SecretName);
-            return await client.GetAsync<Secret>(ResourceType.Secret, @namespace, SecretName, cancellationToken);
+            return await ReadAsync(cancellationToken);
         }
     }
 
-    private CaKeyMaterial Parse(Secret secret)
+    private CaKeyMaterial Parse(V1Secret secret)
     {
         if (secret.Data is null || !secret.Data.TryGetValue(CertificateKey, out var certificate) || !secret.Data.TryGetValue(PrivateKeyKey, out var key))
         {

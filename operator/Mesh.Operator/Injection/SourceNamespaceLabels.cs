@@ -1,3 +1,4 @@
+using Mesh.Kubernetes;
 using Mesh.Operator.Sources;
 
 namespace Mesh.Operator.Injection;
@@ -8,7 +9,7 @@ internal sealed class SourceNamespaceLabels(IResourceSource source) : INamespace
     public ValueTask<IReadOnlyDictionary<string, string>?> GetLabelsAsync(string namespaceName, CancellationToken cancellationToken)
     {
         var found = source.Current.Namespaces.FirstOrDefault(ns => string.Equals(ns.Metadata.Name, namespaceName, StringComparison.Ordinal));
-        IReadOnlyDictionary<string, string>? labels = found is null ? null : found.Metadata.Labels ?? new Dictionary<string, string>();
+        IReadOnlyDictionary<string, string>? labels = found?.Metadata.Labels.AsReadOnly();
         return ValueTask.FromResult(labels);
     }
 }

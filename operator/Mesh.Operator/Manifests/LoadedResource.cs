@@ -1,7 +1,8 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Mesh.Operator.Validation;
 
 namespace Mesh.Operator.Manifests;
 
 /// <summary>A typed resource read from a manifest, with where it came from.</summary>
-public sealed record LoadedResource(ResourceRef Ref, IKubernetesObject Object, ManifestOrigin Origin);
+public sealed record LoadedResource(ResourceRef Ref, IKubernetesObject<V1ObjectMeta> Object, ManifestOrigin Origin);

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes;
-using Mesh.Kubernetes.Models;
 using Mesh.Operator.Validation;
 using YamlDotNet.Core;
+using KubernetesJson = Mesh.Kubernetes.KubernetesJson;
 
 namespace Mesh.Operator.Manifests;
 
@@ -135,10 +137,10 @@ public static class ManifestLoader
             return;
         }
 
-        IKubernetesObject obj;
+        IKubernetesObject<V1ObjectMeta> obj;
         try
         {
-            obj = (IKubernetesObject)(root.Deserialize(type, KubernetesJson.Options) ??
+            obj = (IKubernetesObject<V1ObjectMeta>)(root.Deserialize(type, KubernetesJson.Options) ??
                 throw new JsonException("the document is empty"));
         }
         catch (JsonException ex)
@@ -149,7 +151,7 @@ public static class ManifestLoader
 
         if (!ResourceKinds.IsClusterScoped(kind))
         {
-            obj.Metadata.Namespace ??= DefaultNamespace;
+            obj.Metadata.NamespaceProperty ??= DefaultNamespace;
         }
 
         var unknown = new List<string>();

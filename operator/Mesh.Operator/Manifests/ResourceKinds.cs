@@ -1,4 +1,5 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Mesh.Operator.Resources;
 
 namespace Mesh.Operator.Manifests;
@@ -12,14 +13,14 @@ public static class ResourceKinds
         [(MeshApiGroup.GroupVersion, nameof(DestinationRule))] = typeof(DestinationRule),
         [(MeshApiGroup.GroupVersion, nameof(MeshPolicy))] = typeof(MeshPolicy),
         [(MeshApiGroup.GroupVersion, nameof(WorkloadEntry))] = typeof(WorkloadEntry),
-        [("v1", nameof(Service))] = typeof(Service),
-        [("v1", nameof(Pod))] = typeof(Pod),
-        [("v1", nameof(Kubernetes.Models.Namespace))] = typeof(Kubernetes.Models.Namespace),
-        [("discovery.k8s.io/v1", nameof(EndpointSlice))] = typeof(EndpointSlice),
+        [(V1Service.KubeApiVersion, V1Service.KubeKind)] = typeof(V1Service),
+        [(V1Pod.KubeApiVersion, V1Pod.KubeKind)] = typeof(V1Pod),
+        [(V1Namespace.KubeApiVersion, V1Namespace.KubeKind)] = typeof(V1Namespace),
+        [($"{V1EndpointSlice.KubeGroup}/{V1EndpointSlice.KubeApiVersion}", V1EndpointSlice.KubeKind)] = typeof(V1EndpointSlice),
     };
 
     public static Type? Find(string apiVersion, string kind) =>
         Types.TryGetValue((apiVersion, kind), out var type) ? type : null;
 
-    public static bool IsClusterScoped(string kind) => kind == nameof(Kubernetes.Models.Namespace);
+    public static bool IsClusterScoped(string kind) => kind == V1Namespace.KubeKind;
 }

@@ -1,6 +1,8 @@
+using k8s.Models;
 namespace Mesh.Operator.Resources;
 
 /// <summary>Istio's DestinationRule: traffic policy and named subsets for one host.</summary>
+[KubernetesEntity(Group = MeshApiGroup.Group, ApiVersion = MeshApiGroup.Version, Kind = nameof(DestinationRule), PluralName = "destinationrules")]
 public sealed class DestinationRule : MeshResource<DestinationRuleSpec>
 {
     public DestinationRule()

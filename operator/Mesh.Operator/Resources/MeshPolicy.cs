@@ -1,9 +1,11 @@
+using k8s.Models;
 namespace Mesh.Operator.Resources;
 
 /// <summary>
 /// Peer authentication, authorization and rate limits for the workloads it selects: the whole namespace without a
 /// selector, the whole mesh when it lives in the root namespace without a selector.
 /// </summary>
+[KubernetesEntity(Group = MeshApiGroup.Group, ApiVersion = MeshApiGroup.Version, Kind = nameof(MeshPolicy), PluralName = "meshpolicies")]
 public sealed class MeshPolicy : MeshResource<MeshPolicySpec>
 {
     public MeshPolicy()

@@ -1,9 +1,11 @@
+using k8s.Models;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Mesh.Operator.Resources;
 
 /// <summary>Istio's VirtualService: ordered HTTP routing rules for a set of hosts.</summary>
+[KubernetesEntity(Group = MeshApiGroup.Group, ApiVersion = MeshApiGroup.Version, Kind = nameof(VirtualService), PluralName = "virtualservices")]
 public sealed class VirtualService : MeshResource<VirtualServiceSpec>
 {
     public VirtualService()

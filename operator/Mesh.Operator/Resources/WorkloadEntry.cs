@@ -1,6 +1,8 @@
+using k8s.Models;
 namespace Mesh.Operator.Resources;
 
 /// <summary>A workload outside Kubernetes (a VM, or a local process in local mode), selected by Services like a Pod.</summary>
+[KubernetesEntity(Group = MeshApiGroup.Group, ApiVersion = MeshApiGroup.Version, Kind = nameof(WorkloadEntry), PluralName = "workloadentries")]
 public sealed class WorkloadEntry : MeshResource<WorkloadEntrySpec>
 {
     public WorkloadEntry()

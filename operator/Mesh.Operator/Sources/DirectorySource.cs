@@ -1,4 +1,5 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.Manifests;
 using Microsoft.Extensions.Logging;
@@ -208,8 +209,8 @@ internal sealed partial class DirectorySource : IResourceSource
         return true;
     }
 
-    private static (string? Kind, string? Namespace, string? Name) Identity(IKubernetesObject resource) =>
-        (resource.Kind, resource.Metadata.Namespace, resource.Metadata.Name);
+    private static (string? Kind, string? Namespace, string? Name) Identity(IKubernetesObject<V1ObjectMeta> resource) =>
+        (resource.Kind, resource.Metadata.NamespaceProperty, resource.Metadata.Name);
 
     private void Publish()
     {
@@ -239,7 +240,7 @@ internal sealed partial class DirectorySource : IResourceSource
         _scanLock.Dispose();
     }
 
-    private sealed record FileState(FileStamp Stamp, IReadOnlyList<IKubernetesObject> Resources, IReadOnlyList<SourceProblem> Problems);
+    private sealed record FileState(FileStamp Stamp, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Resources, IReadOnlyList<SourceProblem> Problems);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} resources from {File}")]
     private partial void LogFileLoaded(string file, int count);

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using k8s;
+using k8s.Models;
+using Mesh.Kubernetes;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Informers;
-using Mesh.Kubernetes.Models;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.Resources;
 using Mesh.Operator.StatusWriting;
@@ -22,10 +24,10 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
     private readonly IInformer<DestinationRule> _destinationRules;
     private readonly IInformer<MeshPolicy> _meshPolicies;
     private readonly IInformer<WorkloadEntry> _workloadEntries;
-    private readonly IInformer<Service> _services;
-    private readonly IInformer<EndpointSlice> _endpointSlices;
-    private readonly IInformer<Pod> _pods;
-    private readonly IInformer<Kubernetes.Models.Namespace> _namespaces;
+    private readonly IInformer<V1Service> _services;
+    private readonly IInformer<V1EndpointSlice> _endpointSlices;
+    private readonly IInformer<V1Pod> _pods;
+    private readonly IInformer<V1Namespace> _namespaces;
     private readonly Lock _buildGate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger<KubeSource> _logger;
@@ -40,19 +42,20 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
     {
         var informerOptions = options.Value.Informer;
         _logger = loggerFactory.CreateLogger<KubeSource>();
-        _virtualServices = Create<VirtualService>(MeshResourceTypes.VirtualService);
-        _destinationRules = Create<DestinationRule>(MeshResourceTypes.DestinationRule);
-        _meshPolicies = Create<MeshPolicy>(MeshResourceTypes.MeshPolicy);
-        _workloadEntries = Create<WorkloadEntry>(MeshResourceTypes.WorkloadEntry);
-        _services = Create<Service>(ResourceType.Service);
-        _endpointSlices = Create<EndpointSlice>(ResourceType.EndpointSlice);
-        _pods = Create<Pod>(ResourceType.Pod);
-        _namespaces = Create<Kubernetes.Models.Namespace>(ResourceType.Namespace);
+        var api = client.Api;
+        _virtualServices = Create(ListWatchers.CustomObjects<VirtualService>(api));
+        _destinationRules = Create(ListWatchers.CustomObjects<DestinationRule>(api));
+        _meshPolicies = Create(ListWatchers.CustomObjects<MeshPolicy>(api));
+        _workloadEntries = Create(ListWatchers.CustomObjects<WorkloadEntry>(api));
+        _services = Create(ListWatchers.Services(api));
+        _endpointSlices = Create(ListWatchers.EndpointSlices(api));
+        _pods = Create(ListWatchers.Pods(api));
+        _namespaces = Create(ListWatchers.Namespaces(api));
 
-        IInformer<T> Create<T>(ResourceType type)
-            where T : class, IKubernetesObject
+        IInformer<T> Create<T>(IListWatcher<T> listWatcher)
+            where T : class, IKubernetesObject<V1ObjectMeta>
         {
-            var informer = InformerFactory.Create<T>(client, type, informerOptions, timeProvider, loggerFactory);
+            var informer = InformerFactory.Create(listWatcher, informerOptions, timeProvider, loggerFactory);
             informer.AddHandler(new ResourceEventHandler<T>
             {
                 Added = _ => OnChange(),
@@ -111,7 +114,7 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
 
     public bool TryGetStatus(ResourceRef resource, out CachedStatus status)
     {
-        IKubernetesObject? found = resource.Kind switch
+        IKubernetesObject<V1ObjectMeta>? found = resource.Kind switch
         {
             nameof(VirtualService) => _virtualServices.Get(resource.Namespace, resource.Name),
             nameof(DestinationRule) => _destinationRules.Get(resource.Namespace, resource.Name),
@@ -148,7 +151,7 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
     /// a Pod's IP or readiness lives in its status.
     /// </summary>
     private static bool MeshSpecUnchanged<T>(T previous, T current)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         if (previous is not (VirtualService or DestinationRule or MeshPolicy or WorkloadEntry))
         {
@@ -160,14 +163,14 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
             SameEntries(before.Labels, after.Labels) && SameEntries(before.Annotations, after.Annotations);
     }
 
-    private static bool SameEntries(Dictionary<string, string>? left, Dictionary<string, string>? right)
+    private static bool SameEntries(IDictionary<string, string>? left, IDictionary<string, string>? right)
     {
         if ((left?.Count ?? 0) != (right?.Count ?? 0))
         {
             return false;
         }
 
-        foreach (var (key, value) in left ?? [])
+        foreach (var (key, value) in left.AsReadOnly())
         {
             if (right is null || !right.TryGetValue(key, out var other) || other != value)
             {

@@ -1,4 +1,5 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Mesh.Operator.Validation;
 
 namespace Mesh.Operator.StatusWriting;
@@ -11,4 +12,4 @@ internal interface IMeshStatusLookup
 }
 
 /// <summary>A cached resource's conditions and the resourceVersion they were read at.</summary>
-internal readonly record struct CachedStatus(IReadOnlyList<Condition> Conditions, string? ResourceVersion);
+internal readonly record struct CachedStatus(IReadOnlyList<V1Condition> Conditions, string? ResourceVersion);

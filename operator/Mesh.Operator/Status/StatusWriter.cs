@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using k8s;
+using k8s.Models;
 using Mesh.Kubernetes;
 using Mesh.Kubernetes.Client;
+using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.LeaderElection;
-using Mesh.Kubernetes.Models;
 using Mesh.Kubernetes.Queue;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Resources;
@@ -12,6 +14,8 @@ using Mesh.Operator.Validation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
+using KubernetesJson = Mesh.Kubernetes.KubernetesJson;
 
 namespace Mesh.Operator.StatusWriting;
 
@@ -30,7 +34,7 @@ internal sealed partial class StatusWriter : BackgroundService, IReconcileResult
     private readonly StatusWriterOptions _options;
     private readonly ILogger<StatusWriter> _logger;
     private readonly IWorkQueue<ResourceRef> _queue;
-    private readonly ConcurrentDictionary<ResourceRef, IReadOnlyList<Condition>> _desired = new();
+    private readonly ConcurrentDictionary<ResourceRef, IReadOnlyList<V1Condition>> _desired = new();
     private readonly ConcurrentDictionary<ResourceRef, Written> _written = new();
 
     public StatusWriter(
@@ -135,7 +139,7 @@ internal sealed partial class StatusWriter : BackgroundService, IReconcileResult
         }
     }
 
-    private bool NeedsWrite(ResourceRef key, IReadOnlyList<Condition> desired)
+    private bool NeedsWrite(ResourceRef key, IReadOnlyList<V1Condition> desired)
     {
         if (!_lookup.TryGetStatus(key, out var cached))
         {
@@ -163,22 +167,27 @@ internal sealed partial class StatusWriter : BackgroundService, IReconcileResult
 
         var conditions = StatusConditions.Stamp(desired, cached.Conditions, _timeProvider.GetUtcNow());
         var body = JsonSerializer.Serialize(new PatchBody(new PatchStatus(conditions)), KubernetesJson.Options);
-        var patch = KubernetesPatch.Merge(body);
+        // A merge patch of status.conditions alone: other status fields, and fields this version does not know, survive.
+        var patch = new V1Patch(body, V1Patch.PatchType.MergePatch);
         await (key.Kind switch
         {
-            nameof(VirtualService) => PatchAsync<VirtualService>(MeshResourceTypes.VirtualService, key, patch, cancellationToken),
-            nameof(DestinationRule) => PatchAsync<DestinationRule>(MeshResourceTypes.DestinationRule, key, patch, cancellationToken),
-            nameof(MeshPolicy) => PatchAsync<MeshPolicy>(MeshResourceTypes.MeshPolicy, key, patch, cancellationToken),
-            nameof(WorkloadEntry) => PatchAsync<WorkloadEntry>(MeshResourceTypes.WorkloadEntry, key, patch, cancellationToken),
+            nameof(VirtualService) => PatchAsync<VirtualService>(key, patch, cancellationToken),
+            nameof(DestinationRule) => PatchAsync<DestinationRule>(key, patch, cancellationToken),
+            nameof(MeshPolicy) => PatchAsync<MeshPolicy>(key, patch, cancellationToken),
+            nameof(WorkloadEntry) => PatchAsync<WorkloadEntry>(key, patch, cancellationToken),
             _ => Task.CompletedTask,
         });
         _written[key] = new Written(desired, cached.ResourceVersion);
         LogWritten(key.ToString(), string.Join(", ", conditions.Select(c => $"{c.Type}={c.Status}")));
     }
 
-    private Task PatchAsync<T>(ResourceType type, ResourceRef key, KubernetesPatch patch, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
-        => _client.PatchStatusAsync<T>(type, key.Namespace, key.Name, patch, cancellationToken);
+    private Task<T> PatchAsync<T>(ResourceRef key, V1Patch patch, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var (group, version, plural) = ListWatchers.EntityOf<T>();
+        return _client.CallAsync(api => api.CustomObjects.PatchNamespacedCustomObjectStatusAsync<T>(
+            patch, group, version, key.Namespace, plural, key.Name, cancellationToken: cancellationToken));
+    }
 
     public override void Dispose()
     {
@@ -187,11 +196,11 @@ internal sealed partial class StatusWriter : BackgroundService, IReconcileResult
         base.Dispose();
     }
 
-    private sealed record Written(IReadOnlyList<Condition> Conditions, string? OverResourceVersion);
+    private sealed record Written(IReadOnlyList<V1Condition> Conditions, string? OverResourceVersion);
 
     private sealed record PatchBody(PatchStatus Status);
 
-    private sealed record PatchStatus(List<Condition> Conditions);
+    private sealed record PatchStatus(List<V1Condition> Conditions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} leads: checking the status of {Count} resources")]
     private partial void LogStartedLeading(string identity, int count);

@@ -19,7 +19,7 @@ internal static class DestinationRuleValidator
             return bag;
         }
 
-        var ns = rule.Metadata.Namespace ?? "";
+        var ns = rule.Metadata.NamespaceProperty ?? "";
         var hostValid = true;
         if (!string.IsNullOrEmpty(spec.Host) && DnsNames.CheckWildcardDomain(spec.Host) is { } syntax && !IPAddress.TryParse(spec.Host, out _))
         {

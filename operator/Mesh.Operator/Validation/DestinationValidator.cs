@@ -69,7 +69,7 @@ internal static class DestinationValidator
                 var subsets = rule?.Spec.Subsets?.Select(s => s?.Name).OfType<string>() ?? [];
                 bag.UnresolvedRef(path + ".subset", rule is null
                     ? $"unknown subset '{destination.Subset}': no DestinationRule defines subsets for {target.Host}"
-                    : $"unknown subset '{destination.Subset}' of {target.Host} (DestinationRule {rule.Metadata.Namespace}/{rule.Metadata.Name} defines: {string.Join(", ", subsets)})");
+                    : $"unknown subset '{destination.Subset}' of {target.Host} (DestinationRule {rule.Metadata.NamespaceProperty}/{rule.Metadata.Name} defines: {string.Join(", ", subsets)})");
             }
         }
     }

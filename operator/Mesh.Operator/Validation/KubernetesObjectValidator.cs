@@ -1,4 +1,5 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Mesh.Operator.Validation;
 
@@ -11,7 +12,7 @@ internal static class KubernetesObjectValidator
     // What a sound object gets: the compiler records nothing for it, so one empty bag serves them all.
     private static readonly DiagnosticBag Sound = new(new ResourceRef("", "", ""));
 
-    public static DiagnosticBag Validate(Service service)
+    public static DiagnosticBag Validate(V1Service service)
     {
         if (service.Spec is { } spec && spec.Ports?.Contains(null!) != true && LabelSyntax.AllValid(spec.Selector))
         {
@@ -37,9 +38,9 @@ internal static class KubernetesObjectValidator
         return bag;
     }
 
-    public static DiagnosticBag Validate(Pod pod)
+    public static DiagnosticBag Validate(V1Pod pod)
     {
-        if (pod.Spec is { } spec && LabelSyntax.AllValid(pod.Metadata.Labels) && spec.Containers?.Exists(c => c is null || c.Ports?.Contains(null!) == true) != true)
+        if (pod.Spec is { } spec && LabelSyntax.AllValid(pod.Metadata.Labels) && spec.Containers?.Any(c => c is null || c.Ports?.Contains(null!) == true) != true)
         {
             return Sound;
         }
@@ -50,7 +51,7 @@ internal static class KubernetesObjectValidator
         {
             bag.Error("spec", "spec is required");
         }
-        else if (pod.Spec.Containers?.Exists(c => c is null || c.Ports?.Contains(null!) == true) == true)
+        else if (pod.Spec.Containers?.Any(c => c is null || c.Ports?.Contains(null!) == true) == true)
         {
             bag.Error("spec.containers", "a container or container port must not be null");
         }
@@ -58,15 +59,15 @@ internal static class KubernetesObjectValidator
         return bag;
     }
 
-    public static DiagnosticBag Validate(EndpointSlice slice)
+    public static DiagnosticBag Validate(V1EndpointSlice slice)
     {
-        if (slice.Endpoints?.Exists(e => e is null || e.Addresses?.Contains(null!) == true) != true && slice.Ports?.Contains(null!) != true)
+        if (slice.Endpoints?.Any(e => e is null || e.Addresses?.Contains(null!) == true) != true && slice.Ports?.Contains(null!) != true)
         {
             return Sound;
         }
 
         var bag = new DiagnosticBag(ResourceRef.Of(slice));
-        if (slice.Endpoints?.Exists(e => e is null || e.Addresses?.Contains(null!) == true) == true)
+        if (slice.Endpoints?.Any(e => e is null || e.Addresses?.Contains(null!) == true) == true)
         {
             bag.Error("endpoints", "an endpoint or address must not be null");
         }

@@ -20,7 +20,7 @@ internal static class LabelSyntax
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 
     /// <summary>Reports each invalid key or value of a label map at <c>PATH['key']</c>.</summary>
-    public static void Check(DiagnosticBag bag, string path, Dictionary<string, string>? labels)
+    public static void Check(DiagnosticBag bag, string path, IDictionary<string, string>? labels)
     {
         if (labels is null)
         {
@@ -53,7 +53,7 @@ internal static class LabelSyntax
     }
 
     /// <summary>True when every key and value is valid (and no value is null).</summary>
-    public static bool AllValid(Dictionary<string, string>? labels)
+    public static bool AllValid(IDictionary<string, string>? labels)
     {
         foreach (var (key, value) in labels ?? Empty)
         {

@@ -23,7 +23,7 @@ internal static class MeshPolicyValidator
         }
 
         LabelSyntax.Check(bag, "spec.selector.matchLabels", spec.Selector?.MatchLabels);
-        var ns = policy.Metadata.Namespace ?? "";
+        var ns = policy.Metadata.NamespaceProperty ?? "";
         var selector = spec.Selector?.MatchLabels is { Count: > 0 } labels ? labels : null;
         if (selector is not null)
         {

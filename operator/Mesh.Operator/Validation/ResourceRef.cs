@@ -1,12 +1,13 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Mesh.Operator.Validation;
 
 /// <summary>Identifies a resource: its kind, namespace and name.</summary>
 public sealed record ResourceRef(string Kind, string Namespace, string Name) : IComparable<ResourceRef>
 {
-    public static ResourceRef Of(IKubernetesObject obj) =>
-        new(obj.Kind ?? "", obj.Metadata.Namespace ?? "", obj.Metadata.Name ?? "");
+    public static ResourceRef Of(IKubernetesObject<V1ObjectMeta> obj) =>
+        new(obj.Kind ?? "", obj.Metadata.NamespaceProperty ?? "", obj.Metadata.Name ?? "");
 
     public int CompareTo(ResourceRef? other)
     {

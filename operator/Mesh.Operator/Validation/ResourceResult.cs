@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Mesh.Operator.Validation;
 
@@ -8,7 +9,7 @@ namespace Mesh.Operator.Validation;
 /// <c>Accepted</c> is False when the resource was left out (reason Invalid, or Conflicted when an older resource
 /// claims all it configures); <c>ResolvedRefs</c> is False when it refers to a host, port or subset that does not exist.
 /// </summary>
-public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<Condition> Conditions)
+public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<V1Condition> Conditions)
 {
     public const string Accepted = nameof(Accepted);
 
@@ -16,16 +17,16 @@ public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnost
 
     // The result of a resource with nothing to report depends only on the resource's name and generation, so each
     // compile of an unchanged resource reuses it (see SpecCheck for why the object stands for its version).
-    private static readonly ConditionalWeakTable<IKubernetesObject, ResourceResult> CleanResults = new();
+    private static readonly ConditionalWeakTable<IKubernetesObject<V1ObjectMeta>, ResourceResult> CleanResults = new();
 
     public bool IsAccepted => Conditions.Any(c => c.Type == Accepted && c.Status == "True");
 
     /// <summary>The result of a resource that has nothing to report: accepted, its references resolved.</summary>
-    public static ResourceResult Clean(IKubernetesObject resource)
+    public static ResourceResult Clean(IKubernetesObject<V1ObjectMeta> resource)
     {
         var generation = resource.Metadata.Generation;
         if (CleanResults.TryGetValue(resource, out var cached) && cached.Conditions[0].ObservedGeneration == generation &&
-            cached.Resource.Name == (resource.Metadata.Name ?? "") && cached.Resource.Namespace == (resource.Metadata.Namespace ?? ""))
+            cached.Resource.Name == (resource.Metadata.Name ?? "") && cached.Resource.Namespace == (resource.Metadata.NamespaceProperty ?? ""))
         {
             return cached;
         }
@@ -56,12 +57,15 @@ public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnost
         return new ResourceResult(resource, diagnostics, [accepted, resolved]);
     }
 
-    private static Condition Make(string type, bool status, string reason, IReadOnlyList<Diagnostic> diagnostics, long? generation) => new()
+    private static V1Condition Make(string type, bool status, string reason, IReadOnlyList<Diagnostic> diagnostics, long? generation) => new()
     {
         Type = type,
         Status = status ? "True" : "False",
         Reason = reason,
         Message = diagnostics.Count == 0 ? "" : string.Join("; ", diagnostics.Select(d => (d.Path.Length == 0 ? "" : d.Path + ": ") + d.Message)),
         ObservedGeneration = generation,
+
+        // Stamped by the status writer, which keeps the time of an unchanged condition.
+        LastTransitionTime = default,
     };
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Mesh.Operator.Validation;
 
@@ -12,7 +13,7 @@ internal sealed class SpecCheck
 {
     // Keyed by the object: sources hand the compiler the same object for as long as a resource is unchanged (the
     // directory source per unchanged file, the informers per resourceVersion), and snapshots are never edited in place.
-    private static readonly ConditionalWeakTable<IKubernetesObject, Stamped> Cache = new();
+    private static readonly ConditionalWeakTable<IKubernetesObject<V1ObjectMeta>, Stamped> Cache = new();
 
     private readonly IReadOnlyList<Diagnostic> _problems;
     private readonly IReadOnlyList<Action<DiagnosticBag, ValidationContext>> _references;
@@ -28,7 +29,7 @@ internal sealed class SpecCheck
 
     /// <summary>The cached check of <paramref name="resource"/>, made with <paramref name="validate"/> when there is none for this version.</summary>
     public static SpecCheck For<T>(T resource, Func<T, DiagnosticBag> validate)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var metadata = resource.Metadata;
         if (Cache.TryGetValue(resource, out var stamped) &&

@@ -22,7 +22,7 @@ internal static class VirtualServiceValidator
             return bag;
         }
 
-        var ns = vs.Metadata.Namespace ?? "";
+        var ns = vs.Metadata.NamespaceProperty ?? "";
         CheckGateways(bag, spec);
         CheckHosts(bag, spec, ns);
         ExportToValidator.Validate(bag, spec.ExportTo, ns, "spec.exportTo");

@@ -1,5 +1,6 @@
+using k8s;
+using k8s.Models;
 using Mesh.Api.V1;
-using Mesh.Kubernetes.Models;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.Resources;
 
@@ -14,23 +15,23 @@ internal static class SyntheticMesh
 {
     public static MeshSnapshot Create(int services, int namespaces)
     {
-        var objects = new List<IKubernetesObject>();
+        var objects = new List<IKubernetesObject<V1ObjectMeta>>();
         for (var i = 0; i < services; i++)
         {
             var ns = $"ns-{i % namespaces}";
             var name = $"svc-{i}";
-            objects.Add(new Service
+            objects.Add(new V1Service
             {
-                Metadata = new ObjectMeta { Name = name, Namespace = ns },
-                Spec = new ServiceSpec
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+                Spec = new V1ServiceSpec
                 {
-                    Selector = new() { ["app"] = name },
-                    Ports = [new ServicePort { Name = "http", Port = 8080 }],
+                    Selector = new Dictionary<string, string> { ["app"] = name },
+                    Ports = [new V1ServicePort { Name = "http", Port = 8080 }],
                 },
             });
             objects.Add(new DestinationRule
             {
-                Metadata = new ObjectMeta { Name = name, Namespace = ns },
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
                 Spec = new DestinationRuleSpec
                 {
                     Host = name,
@@ -69,14 +70,14 @@ internal static class SyntheticMesh
 
             objects.Add(new VirtualService
             {
-                Metadata = new ObjectMeta { Name = name, Namespace = ns },
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
                 Spec = new VirtualServiceSpec { Hosts = [name], Http = rules },
             });
             foreach (var version in new[] { "v1", "v2" })
             {
                 objects.Add(new WorkloadEntry
                 {
-                    Metadata = new ObjectMeta { Name = $"{name}-{version}", Namespace = ns },
+                    Metadata = new V1ObjectMeta { Name = $"{name}-{version}", NamespaceProperty = ns },
                     Spec = new WorkloadEntrySpec
                     {
                         Address = $"10.{i / 250}.{i % 250}.{(version == "v1" ? 1 : 2)}",
@@ -95,8 +96,8 @@ internal static class SyntheticMesh
         {
             var node = new Node
             {
-                Id = $"{entry.Metadata.Namespace}/{entry.Metadata.Name}",
-                Namespace = entry.Metadata.Namespace,
+                Id = $"{entry.Metadata.NamespaceProperty}/{entry.Metadata.Name}",
+                Namespace = entry.Metadata.NamespaceProperty,
                 ServiceAccount = entry.Spec.ServiceAccount,
             };
             node.Labels.Add(entry.Spec.Labels);

@@ -17,7 +17,7 @@ public sealed class RetryTests
         await using var cluster = await FakeCluster.StartAsync(new KubernetesClientOptions(), clock);
         cluster.Server.InjectFailures(2, 429, retryAfterSeconds: 7);
 
-        var create = cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
+        var create = cluster.Client.CreateWidgetAsync(Widget.Create("default", "w1", "red"), _ct);
         for (var retry = 0; retry < 2; retry++)
         {
             await clock.WaitForTimersAsync(1);
@@ -37,7 +37,7 @@ public sealed class RetryTests
         await using var cluster = await FakeCluster.StartAsync(new KubernetesClientOptions { MaxRetries = 2, DefaultRetryDelay = TimeSpan.FromMilliseconds(1) });
         cluster.Server.InjectFailures(10, 500);
 
-        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.GetAsync<Widget>(Widget.Type, "default", "w1", _ct));
+        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.GetWidgetAsync("default", "w1", _ct));
         Assert.Equal(HttpStatusCode.InternalServerError, error.Code);
         Assert.Equal(3, cluster.Server.Requests.Count(r => r.Method == "GET"));
     }
@@ -48,7 +48,7 @@ public sealed class RetryTests
         await using var cluster = await FakeCluster.StartAsync();
         cluster.Server.InjectFailures(1, 500);
 
-        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct));
+        var error = await Assert.ThrowsAsync<KubernetesException>(() => cluster.Client.CreateWidgetAsync(Widget.Create("default", "w1", "red"), _ct));
         Assert.Equal(HttpStatusCode.InternalServerError, error.Code);
         Assert.Single(cluster.Server.Requests, r => r.Method == "POST");
     }
@@ -57,10 +57,10 @@ public sealed class RetryTests
     public async Task ServerErrors_ThenSuccess_OnGetReturnTheObject()
     {
         await using var cluster = await FakeCluster.StartAsync();
-        await cluster.Client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
+        await cluster.Client.CreateWidgetAsync(Widget.Create("default", "w1", "red"), _ct);
         cluster.Server.InjectFailures(2, 503, match: r => r.Method == "GET");
 
-        var widget = await cluster.Client.GetAsync<Widget>(Widget.Type, "default", "w1", _ct);
+        var widget = await cluster.Client.GetWidgetAsync("default", "w1", _ct);
         Assert.Equal("red", widget.Spec!.Color);
     }
 
@@ -75,16 +75,16 @@ public sealed class RetryTests
             await File.WriteAllTextAsync(tokenFile, "first\n", _ct);
             server.RequiredToken = "first";
             using var client = KubernetesClientFactory.Create(new k8s.KubernetesClientConfiguration { Host = server.Url.ToString(), TokenProvider = new RotatingTokenFile(tokenFile, clock, TimeSpan.FromMinutes(1)) }, null, clock);
-            await client.ListAsync<Widget>(Widget.Type, null, null, _ct);
+            await client.ListWidgetsAsync(null, null, _ct);
 
             await File.WriteAllTextAsync(tokenFile, "second", _ct);
             server.RequiredToken = "second";
             clock.Advance(TimeSpan.FromSeconds(59));
-            var stale = await Assert.ThrowsAsync<KubernetesException>(() => client.ListAsync<Widget>(Widget.Type, null, null, _ct));
+            var stale = await Assert.ThrowsAsync<KubernetesException>(() => client.ListWidgetsAsync(null, null, _ct));
             Assert.Equal(HttpStatusCode.Unauthorized, stale.Code);
 
             clock.Advance(TimeSpan.FromSeconds(2));
-            await client.ListAsync<Widget>(Widget.Type, null, null, _ct);
+            await client.ListWidgetsAsync(null, null, _ct);
             Assert.Equal(["Bearer first", "Bearer first", "Bearer second"], server.Requests.Select(r => r.Authorization));
         }
         finally

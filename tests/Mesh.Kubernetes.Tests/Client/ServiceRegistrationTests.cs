@@ -17,7 +17,7 @@ public sealed class ServiceRegistrationTests
         var client = provider.GetRequiredService<IKubernetesClient>();
         Assert.Same(client, provider.GetRequiredService<IKubernetesClient>());
         Assert.Equal("mesh-system", client.DefaultNamespace);
-        await client.ListAsync<Widget>(Widget.Type, null, null, TestTimeout.Token());
+        await client.ListWidgetsAsync(null, null, TestTimeout.Token());
         Assert.Single(server.Requests);
     }
 }

@@ -28,7 +28,7 @@ public sealed class TlsTests : IAsyncLifetime
         var (certificatePem, keyPem, _) = _ca.IssueClient("admin", format);
         using var client = KubernetesClientFactory.Create(FromKubeconfig(_ca.AuthorityPem, certificatePem, keyPem));
 
-        var list = await client.ListAsync<Widget>(Widget.Type, "default", null, _ct);
+        var list = await client.ListWidgetsAsync("default", null, _ct);
 
         Assert.Empty(list.Items);
         Assert.Equal("CN=admin, O=system:masters", Assert.Single(_server.Requests).ClientCertificateSubject);
@@ -39,22 +39,22 @@ public sealed class TlsTests : IAsyncLifetime
     {
         var (certificatePem, keyPem, _) = _ca.IssueClient("admin", ClientKeyFormat.Ec);
         using var client = KubernetesClientFactory.Create(FromKubeconfig(_ca.AuthorityPem, certificatePem, keyPem));
-        await using var events = client.WatchAsync<Widget>(Widget.Type, "default", new WatchOptions(), _ct).GetAsyncEnumerator(_ct);
+        await using var events = client.WatchWidgets("default", null, null, _ct).GetAsyncEnumerator(_ct);
         var next = events.MoveNextAsync().AsTask();
         await TestTimeout.WaitUntilAsync(() => _server.Store.OpenWatches == 1, "the watch to open");
 
-        await client.CreateAsync(Widget.Type, Widget.Create("default", "w1", "red"), _ct);
+        await client.CreateWidgetAsync(Widget.Create("default", "w1", "red"), _ct);
 
         Assert.True(await next);
-        Assert.Equal(WatchEventType.Added, events.Current.Type);
-        Assert.Equal("w1", events.Current.Object!.Metadata.Name);
+        Assert.Equal(k8s.WatchEventType.Added, events.Current.Type);
+        Assert.Equal("w1", events.Current.Object.Metadata.Name);
     }
 
     [Fact]
     public async Task WithoutAClientCertificate_TheServerRefusesTheConnection()
     {
         using var client = KubernetesClientFactory.Create(FromKubeconfig(_ca.AuthorityPem, null, null));
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.ListAsync<Widget>(Widget.Type, "default", null, _ct));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.ListWidgetsAsync("default", null, _ct));
         Assert.Empty(_server.Requests);
     }
 
@@ -64,11 +64,11 @@ public sealed class TlsTests : IAsyncLifetime
         using var other = new TestCertificates("other-ca");
         var (certificatePem, keyPem, _) = _ca.IssueClient("admin", ClientKeyFormat.Ec);
         using var strict = KubernetesClientFactory.Create(FromKubeconfig(other.AuthorityPem, certificatePem, keyPem));
-        await Assert.ThrowsAsync<HttpRequestException>(() => strict.ListAsync<Widget>(Widget.Type, "default", null, _ct));
+        await Assert.ThrowsAsync<HttpRequestException>(() => strict.ListWidgetsAsync("default", null, _ct));
         Assert.Empty(_server.Requests);
 
         using var insecure = KubernetesClientFactory.Create(FromKubeconfig(null, certificatePem, keyPem, insecure: true));
-        await insecure.ListAsync<Widget>(Widget.Type, "default", null, _ct);
+        await insecure.ListWidgetsAsync("default", null, _ct);
         Assert.Single(_server.Requests);
     }
 
@@ -77,10 +77,10 @@ public sealed class TlsTests : IAsyncLifetime
     {
         var (certificatePem, keyPem, _) = _ca.IssueClient("admin", ClientKeyFormat.Ec);
         using var named = KubernetesClientFactory.Create(FromKubeconfig(_ca.AuthorityPem, certificatePem, keyPem, serverName: "kubernetes.default.svc"));
-        await named.ListAsync<Widget>(Widget.Type, "default", null, _ct);
+        await named.ListWidgetsAsync("default", null, _ct);
 
         using var misnamed = KubernetesClientFactory.Create(FromKubeconfig(_ca.AuthorityPem, certificatePem, keyPem, serverName: "other.example"));
-        await Assert.ThrowsAsync<HttpRequestException>(() => misnamed.ListAsync<Widget>(Widget.Type, "default", null, _ct));
+        await Assert.ThrowsAsync<HttpRequestException>(() => misnamed.ListWidgetsAsync("default", null, _ct));
         Assert.Single(_server.Requests);
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using k8s.Models;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Models;
 using Mesh.Kubernetes.Tests.Fixtures;
 
 namespace Mesh.Kubernetes.Tests.Client;
@@ -38,10 +38,10 @@ public sealed class TokenReviewTests
     [Fact]
     public void Secret_DataIsBase64OnTheWire()
     {
-        var secret = new Secret { Metadata = new ObjectMeta { Name = "s", Namespace = "ns" }, Type = "Opaque", Data = new() { ["ca.crt"] = [1, 2, 255] } };
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = "s", NamespaceProperty = "ns" }, Type = "Opaque", Data = new Dictionary<string, byte[]> { ["ca.crt"] = [1, 2, 255] } };
 
         var json = JsonSerializer.SerializeToElement(secret, KubernetesJson.Options);
-        var back = JsonSerializer.Deserialize<Secret>(json.GetRawText(), KubernetesJson.Options)!;
+        var back = JsonSerializer.Deserialize<V1Secret>(json.GetRawText(), KubernetesJson.Options)!;
 
         Assert.Equal("AQL/", json.GetProperty("data").GetProperty("ca.crt").GetString());
         Assert.Equal([1, 2, 255], back.Data!["ca.crt"]);

@@ -40,8 +40,8 @@ public sealed class KubeConfigTests : IDisposable
             """);
 
         using var client = KubernetesClientFactory.Create(KubeConfig.Load(path));
-        await client.CreateAsync(Widget.Type, Widget.Create("team-a", "w1", "red"), _ct);
-        var widgets = await client.ListAsync<Widget>(Widget.Type, client.DefaultNamespace, null, _ct);
+        await client.CreateWidgetAsync(Widget.Create("team-a", "w1", "red"), _ct);
+        var widgets = await client.ListWidgetsAsync(client.DefaultNamespace, null, _ct);
 
         Assert.Equal("team-a", client.DefaultNamespace);
         Assert.Equal("w1", Assert.Single(widgets.Items).Metadata.Name);
@@ -56,7 +56,7 @@ public sealed class KubeConfigTests : IDisposable
         var path = Write("config", ExecKubeconfig(server.Url, ExecPlugin("something-else")));
 
         using var client = KubernetesClientFactory.Create(KubeConfig.Load(path), new KubernetesClientOptions { MaxRetries = 0 });
-        var error = await Assert.ThrowsAsync<KubernetesException>(() => client.ListAsync<Widget>(Widget.Type, null, null, _ct));
+        var error = await Assert.ThrowsAsync<KubernetesException>(() => client.ListWidgetsAsync(null, null, _ct));
 
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, error.Code);
     }

@@ -1,10 +1,11 @@
-using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Mesh.Kubernetes.Tests.Fixtures;
 
 /// <summary>A custom resource with spec and status, to exercise the status subresource.</summary>
-internal sealed class Widget : IKubernetesObject
+[KubernetesEntity(Group = "test.mesh.io", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
+internal sealed class Widget : IKubernetesObject<V1ObjectMeta>
 {
     public static ResourceType Type { get; } = new("test.mesh.io", "v1", "widgets", "Widget", Namespaced: true);
 
@@ -12,14 +13,14 @@ internal sealed class Widget : IKubernetesObject
 
     public string? Kind { get; set; } = "Widget";
 
-    public ObjectMeta Metadata { get; set; } = new();
+    public V1ObjectMeta Metadata { get; set; } = new();
 
     public WidgetSpec? Spec { get; set; }
 
     public WidgetStatus? Status { get; set; }
 
     public static Widget Create(string ns, string name, string color, Dictionary<string, string>? labels = null)
-        => new() { Metadata = new ObjectMeta { Namespace = ns, Name = name, Labels = labels }, Spec = new WidgetSpec { Color = color } };
+        => new() { Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = name, Labels = labels }, Spec = new WidgetSpec { Color = color } };
 }
 
 internal sealed class WidgetSpec
@@ -31,7 +32,7 @@ internal sealed class WidgetSpec
 
 internal sealed class WidgetStatus
 {
-    public List<Condition>? Conditions { get; set; }
+    public List<V1Condition>? Conditions { get; set; }
 
     public string? Phase { get; set; }
 }

@@ -31,7 +31,7 @@ public sealed class BackoffTests
         await using var server = await FakeApiServer.StartAsync([Widget.Type]);
         using var client = KubernetesClientFactory.Create(new k8s.KubernetesClientConfiguration { Host = server.Url.ToString() }, new KubernetesClientOptions { MaxRetries = 0 });
         server.InjectFailures(9, 500);
-        var informer = InformerFactory.Create<Widget>(client, Widget.Type, timeProvider: clock);
+        var informer = InformerFactory.Create(ListWatchers.CustomObjects<Widget>(client.Api), timeProvider: clock);
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);
 

@@ -36,7 +36,7 @@ internal sealed class InformerHarness : IAsyncDisposable
         options ??= new InformerOptions();
         options.InitialBackoff = TimeSpan.FromMilliseconds(5);
         options.MaxBackoff = TimeSpan.FromMilliseconds(50);
-        var informer = (Informer<Widget>)InformerFactory.Create<Widget>(cluster.Client, Widget.Type, options, informerTime);
+        var informer = (Informer<Widget>)InformerFactory.Create(ListWatchers.CustomObjects<Widget>(cluster.Client.Api), options, informerTime);
         return new InformerHarness(cluster, informer);
     }
 
@@ -49,13 +49,13 @@ internal sealed class InformerHarness : IAsyncDisposable
     }
 
     public Task<Widget> CreateAsync(string ns, string name, string color = "red")
-        => Cluster.Client.CreateAsync(Widget.Type, Widget.Create(ns, name, color), TestTimeout.Token());
+        => Cluster.Client.CreateWidgetAsync(Widget.Create(ns, name, color), TestTimeout.Token());
 
     public Task<Widget> RecolorAsync(string ns, string name, string color)
-        => Cluster.Client.PatchAsync<Widget>(Widget.Type, ns, name, KubernetesPatch.Merge($$$"""{"spec":{"color":"{{{color}}}"}}"""), TestTimeout.Token());
+        => Cluster.Client.PatchWidgetAsync(ns, name, WidgetApi.Merge($$$"""{"spec":{"color":"{{{color}}}"}}"""), TestTimeout.Token());
 
     public Task DeleteAsync(string ns, string name)
-        => Cluster.Client.DeleteAsync(Widget.Type, ns, name, null, TestTimeout.Token());
+        => Cluster.Client.DeleteWidgetAsync(ns, name, null, TestTimeout.Token());
 
     /// <summary>
     /// Waits until the informer's cache and the handler's event-built view both equal the server's objects
@@ -92,9 +92,9 @@ internal sealed class InformerHarness : IAsyncDisposable
     public void AssertNamespaceIndexMatches()
     {
         var snapshot = Informer.Snapshot;
-        foreach (var ns in snapshot.Values.Select(w => w.Metadata.Namespace!).Distinct())
+        foreach (var ns in snapshot.Values.Select(w => w.Metadata.NamespaceProperty!).Distinct())
         {
-            var expected = snapshot.Where(p => p.Value.Metadata.Namespace == ns).Select(p => p.Key).Order(StringComparer.Ordinal);
+            var expected = snapshot.Where(p => p.Value.Metadata.NamespaceProperty == ns).Select(p => p.Key).Order(StringComparer.Ordinal);
             Assert.Equal(expected, Informer.InNamespace(ns).Keys.Order(StringComparer.Ordinal));
         }
 

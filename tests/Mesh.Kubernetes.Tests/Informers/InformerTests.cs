@@ -64,7 +64,7 @@ public sealed class InformerTests
         await FirstWatchAsync(harness);
 
         // A change of another type moves the global resourceVersion; only a bookmark tells the Widget watch.
-        harness.Store.Create(Mesh.Kubernetes.Client.ResourceType.Lease, "a", System.Text.Json.Nodes.JsonNode.Parse("""{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"l","namespace":"a"}}""")!.AsObject());
+        harness.Store.Create(ResourceType.Lease, "a", System.Text.Json.Nodes.JsonNode.Parse("""{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"l","namespace":"a"}}""")!.AsObject());
         var bookmarked = harness.Store.ResourceVersion.ToString(CultureInfo.InvariantCulture);
         harness.Store.SendBookmarks();
         await WaitForReWatchFromAsync(harness, bookmarked);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Mesh.Kubernetes.Models;
 
 namespace Mesh.Kubernetes.Tests.Models;
 
@@ -29,7 +28,7 @@ public sealed class ModelRoundTripTests
     [Fact]
     public void Times_AreWrittenAsKubernetesWritesThem()
     {
-        var meta = new ObjectMeta { CreationTimestamp = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)) };
+        var meta = new k8s.Models.V1ObjectMeta { CreationTimestamp = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)).UtcDateTime };
 
         Assert.Equal("""{"creationTimestamp":"2026-01-02T01:04:05Z"}""", JsonSerializer.Serialize(meta, KubernetesJson.Options));
     }
@@ -39,8 +38,8 @@ public sealed class ModelRoundTripTests
     {
         // As documented in the Kubernetes API concepts ("Responses") for a missing object.
         const string Body = """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"grafana\" not found","reason":"NotFound","details":{"name":"grafana","kind":"pods"},"code":404}""";
-        var status = JsonSerializer.Deserialize<Status>(Body, KubernetesJson.Options)!;
-        Assert.Equal("Failure", status.Outcome);
+        var status = JsonSerializer.Deserialize<k8s.Models.V1Status>(Body, KubernetesJson.Options)!;
+        Assert.Equal("Failure", status.Status);
         Assert.Equal("NotFound", status.Reason);
         Assert.Equal(404, status.Code);
         Assert.Equal("grafana", status.Details!.Name);

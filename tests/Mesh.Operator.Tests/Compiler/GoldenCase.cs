@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using Mesh.Operator.Cli;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.Manifests;
 using Mesh.Operator.Resources;
-using Pod = Mesh.Kubernetes.Models.Pod;
 
 namespace Mesh.Operator.Tests.Compiler;
 
@@ -38,7 +38,7 @@ internal static class GoldenCase
         }
 
         var proxies = new JsonObject();
-        foreach (var workload in set.Resources.Where(r => r.Object is WorkloadEntry or Pod).OrderBy(r => r.Ref))
+        foreach (var workload in set.Resources.Where(r => r.Object is WorkloadEntry or V1Pod).OrderBy(r => r.Ref))
         {
             var id = $"{workload.Ref.Namespace}/{workload.Ref.Name}";
             var node = CompileCommand.FindNode(set, id)!;

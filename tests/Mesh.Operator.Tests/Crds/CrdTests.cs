@@ -146,7 +146,7 @@ public sealed class CrdTests
             // Read as raw JSON (Istio fields the mesh accepts but does not compile): the schema keeps what is written.
             Expect(schema["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true, path, "object with x-kubernetes-preserve-unknown-fields", missing);
         }
-        else if (type == typeof(string) || type == typeof(DateTimeOffset))
+        else if (type == typeof(string) || type == typeof(DateTime) || type == typeof(DateTimeOffset))
         {
             Expect(schemaType == "string", path, "string", missing);
         }

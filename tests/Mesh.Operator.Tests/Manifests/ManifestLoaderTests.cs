@@ -1,4 +1,4 @@
-using Mesh.Kubernetes.Models;
+using k8s.Models;
 using Mesh.Operator.Manifests;
 using Mesh.Operator.Resources;
 
@@ -32,11 +32,11 @@ public sealed class ManifestLoaderTests
 
         Assert.Empty(set.Problems);
         Assert.Equal(2, set.Resources.Count);
-        var service = Assert.IsType<Service>(set.Resources[0].Object);
-        Assert.Equal("default", service.Metadata.Namespace);
-        Assert.Equal(8080, service.Spec.Ports![0].TargetPort!.Value.IntValue);
+        var service = Assert.IsType<V1Service>(set.Resources[0].Object);
+        Assert.Equal("default", service.Metadata.NamespaceProperty);
+        Assert.Equal("8080", service.Spec.Ports![0].TargetPort.Value);
         var vs = Assert.IsType<VirtualService>(set.Resources[1].Object);
-        Assert.Equal("shop", vs.Metadata.Namespace);
+        Assert.Equal("shop", vs.Metadata.NamespaceProperty);
         Assert.Equal(100, vs.Spec.Http![0].Route![0].Weight);
         Assert.Equal(("m.yaml", 8), (set.Resources[1].Origin.File, set.Resources[1].Origin.Line));
         Assert.Equal(18, set.Resources[1].Origin.LineOf("spec.http[0].route[0].weight"));

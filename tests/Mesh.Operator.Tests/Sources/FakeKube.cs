@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using Mesh.Kubernetes.Client;
+using Mesh.Kubernetes.Informers;
 using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Operator.Resources;
-using Mesh.Operator.WebhookTls;
 
 namespace Mesh.Operator.Tests.Sources;
 
@@ -12,9 +11,23 @@ namespace Mesh.Operator.Tests.Sources;
 /// </summary>
 internal sealed class FakeKube : IAsyncDisposable
 {
+    public static readonly ResourceType VirtualServices = Mesh<VirtualService>();
+
+    public static readonly ResourceType DestinationRules = Mesh<DestinationRule>();
+
+    public static readonly ResourceType MeshPolicies = Mesh<MeshPolicy>();
+
+    public static readonly ResourceType WorkloadEntries = Mesh<WorkloadEntry>();
+
+    public static readonly ResourceType MutatingWebhookConfigurations =
+        new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", Namespaced: false);
+
+    /// <summary>The mesh.io collections, as the resources' [KubernetesEntity] names them for the operator's calls.</summary>
+    public static readonly IReadOnlyList<ResourceType> MeshTypes = [VirtualServices, DestinationRules, MeshPolicies, WorkloadEntries];
+
     public static readonly IReadOnlyList<ResourceType> Types =
-        [.. MeshResourceTypes.All, ResourceType.Service, ResourceType.EndpointSlice, ResourceType.Pod, ResourceType.Namespace, ResourceType.Lease,
-         WebhookTlsResourceTypes.Secret, WebhookTlsResourceTypes.MutatingWebhookConfiguration];
+        [.. MeshTypes, ResourceType.Service, ResourceType.EndpointSlice, ResourceType.Pod, ResourceType.Namespace, ResourceType.Lease,
+         ResourceType.Secret, MutatingWebhookConfigurations];
 
     private FakeKube(FakeApiServer server) => Server = server;
 
@@ -60,20 +73,26 @@ internal sealed class FakeKube : IAsyncDisposable
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"reviews-1","namespace":"default","labels":{"app":"reviews"}},
              "spec":{"containers":[{"name":"app","image":"reviews"}]},"status":{"podIP":"10.0.0.7"}}
             """);
-        Create(MeshResourceTypes.VirtualService, VirtualService("reviews", """["reviews"]"""));
-        Create(MeshResourceTypes.DestinationRule, """
+        Create(VirtualServices, VirtualService("reviews", """["reviews"]"""));
+        Create(DestinationRules, """
             {"apiVersion":"mesh.io/v1alpha1","kind":"DestinationRule","metadata":{"name":"reviews","namespace":"default"},
              "spec":{"host":"reviews","trafficPolicy":{"loadBalancer":{"simple":"ROUND_ROBIN"}}}}
             """);
-        Create(MeshResourceTypes.MeshPolicy, """
+        Create(MeshPolicies, """
             {"apiVersion":"mesh.io/v1alpha1","kind":"MeshPolicy","metadata":{"name":"strict","namespace":"default"},
              "spec":{"mtls":{"mode":"STRICT"}}}
             """);
-        Create(MeshResourceTypes.WorkloadEntry, """
+        Create(WorkloadEntries, """
             {"apiVersion":"mesh.io/v1alpha1","kind":"WorkloadEntry","metadata":{"name":"vm-1","namespace":"default"},
              "spec":{"address":"192.168.1.10","labels":{"app":"reviews"}}}
             """);
     }
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
+
+    private static ResourceType Mesh<T>()
+    {
+        var (group, version, plural) = ListWatchers.EntityOf<T>();
+        return new(group, version, plural, typeof(T).Name, Namespaced: true);
+    }
 }

@@ -30,7 +30,7 @@ public sealed class KubeModeTests
         await proxy.AckAsync(first);
         Assert.Equal(["all"], RouteNames(first.Config));
 
-        kube.Server.Store.Patch(MeshResourceTypes.VirtualService, "default", "reviews", current =>
+        kube.Server.Store.Patch(FakeKube.VirtualServices, "default", "reviews", current =>
         {
             current!["spec"]!["http"]![0]!["name"] = "edited";
             return current;

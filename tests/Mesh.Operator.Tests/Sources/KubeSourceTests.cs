@@ -1,9 +1,9 @@
+using Mesh.Kubernetes.Tests.Fixtures;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Informers;
-using Mesh.Kubernetes.Models;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.Resources;
 using Mesh.Operator.Sources;
@@ -65,7 +65,7 @@ public sealed class KubeSourceTests : IAsyncLifetime
         var changes = 0;
         _source.Changed += () => Interlocked.Increment(ref changes);
 
-        _kube.Create(MeshResourceTypes.VirtualService, FakeKube.VirtualService("ratings", """["ratings"]""", host: "ratings"));
+        _kube.Create(FakeKube.VirtualServices, FakeKube.VirtualService("ratings", """["ratings"]""", host: "ratings"));
 
         await Eventually.AssertAsync(
             () => _source.Current.VirtualServices.Any(v => v.Metadata.Name == "ratings") && Volatile.Read(ref changes) > 0,
@@ -88,7 +88,7 @@ public sealed class KubeSourceTests : IAsyncLifetime
 
         // The status write first, then a spec change: the watch delivers them in that order, so once the spec change
         // has arrived the status write has been seen too, and exactly one Changed means it was the spec change's.
-        store.Patch(MeshResourceTypes.VirtualService, "default", name, existing =>
+        store.Patch(FakeKube.VirtualServices, "default", name, existing =>
         {
             var next = (JsonObject)existing!.DeepClone();
             next["status"] = JsonNode.Parse("""{"conditions":[{"type":"Accepted","status":"True"}]}""");
@@ -97,7 +97,7 @@ public sealed class KubeSourceTests : IAsyncLifetime
         await Eventually.AssertAsync(
             () => _source.TryGetStatus(new(nameof(VirtualService), "default", name), out var cached) && cached.Conditions.Count == 1,
             "the status write reached the informer's cache");
-        store.Patch(MeshResourceTypes.VirtualService, "default", name, existing =>
+        store.Patch(FakeKube.VirtualServices, "default", name, existing =>
         {
             var next = (JsonObject)existing!.DeepClone();
             next["spec"]!["hosts"] = JsonNode.Parse("""["reviews", "reviews.example.com"]""");

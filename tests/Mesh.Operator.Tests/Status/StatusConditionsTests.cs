@@ -1,4 +1,4 @@
-using Mesh.Kubernetes.Models;
+using k8s.Models;
 using Mesh.Operator.StatusWriting;
 
 namespace Mesh.Operator.Tests.StatusWriting;
@@ -11,13 +11,13 @@ public sealed class StatusConditionsTests
     [Fact]
     public void Stamp_KeepsTheTransitionTimeWhileTheStatusHolds_AndUsesNowWhenItFlips()
     {
-        Condition[] existing = [Make("Accepted", "True", Earlier), Make("ResolvedRefs", "True", Earlier)];
-        Condition[] desired = [Make("Accepted", "True", null, generation: 2), Make("ResolvedRefs", "False", null, generation: 2)];
+        V1Condition[] existing = [Make("Accepted", "True", Earlier), Make("ResolvedRefs", "True", Earlier)];
+        V1Condition[] desired = [Make("Accepted", "True", null, generation: 2), Make("ResolvedRefs", "False", null, generation: 2)];
 
         var stamped = StatusConditions.Stamp(desired, existing, Now);
 
-        Assert.Equal(Earlier, stamped[0].LastTransitionTime);
-        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), stamped[1].LastTransitionTime);
+        Assert.Equal(Earlier.UtcDateTime, stamped[0].LastTransitionTime);
+        Assert.Equal(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), stamped[1].LastTransitionTime);
         Assert.Equal([2L, 2L], stamped.Select(c => c.ObservedGeneration!.Value));
     }
 
@@ -26,13 +26,13 @@ public sealed class StatusConditionsTests
     {
         var stamped = StatusConditions.Stamp([Make("Accepted", "False", null)], [], Now);
 
-        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), Assert.Single(stamped).LastTransitionTime);
+        Assert.Equal(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), Assert.Single(stamped).LastTransitionTime);
     }
 
     [Fact]
     public void SameAs_IgnoresTransitionTimeAndOrder_ButNotReasonMessageOrGeneration()
     {
-        Condition[] existing = [Make("Accepted", "True", Earlier), Make("ResolvedRefs", "True", Earlier)];
+        V1Condition[] existing = [Make("Accepted", "True", Earlier), Make("ResolvedRefs", "True", Earlier)];
 
         Assert.True(StatusConditions.SameAs(existing, [Make("ResolvedRefs", "True", null), Make("Accepted", "True", Now)]));
         Assert.False(StatusConditions.SameAs(existing, [Make("Accepted", "True", null)]));
@@ -41,13 +41,13 @@ public sealed class StatusConditionsTests
         Assert.False(StatusConditions.SameAs(existing, [Make("Accepted", "True", null, generation: 2), Make("ResolvedRefs", "True", null)]));
     }
 
-    private static Condition Make(string type, string status, DateTimeOffset? time, long generation = 1, string? reason = null, string message = "") => new()
+    private static V1Condition Make(string type, string status, DateTimeOffset? time, long generation = 1, string? reason = null, string message = "") => new()
     {
         Type = type,
         Status = status,
         Reason = reason ?? type,
         Message = message,
         ObservedGeneration = generation,
-        LastTransitionTime = time,
+        LastTransitionTime = time?.UtcDateTime ?? default,
     };
 }

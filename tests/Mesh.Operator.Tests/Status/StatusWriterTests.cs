@@ -1,8 +1,9 @@
+using Mesh.Kubernetes.Tests.Fixtures;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using Mesh.Kubernetes;
 using Mesh.Kubernetes.Client;
-using Mesh.Kubernetes.Models;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Resources;
 using Mesh.Operator.Tests.Sources;
@@ -26,7 +27,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
     [Fact]
     public async Task AValidVirtualServiceIsAccepted_AndAnInvalidOneIsNotWithTheFieldPath()
     {
-        _kube.Create(MeshResourceTypes.VirtualService, FakeKube.VirtualService("broken", "[]"));
+        _kube.Create(FakeKube.VirtualServices, FakeKube.VirtualService("broken", "[]"));
         await using var op = await KubeOperator.StartAsync(_kube);
 
         await Eventually.AssertAsync(() => Conditions("reviews").Count > 0 && Conditions("broken").Count > 0, "both VirtualServices get conditions");
@@ -34,7 +35,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
         var valid = Conditions("reviews");
         Assert.Equal(("True", "Accepted", 1L), Summary(valid, "Accepted"));
         Assert.Equal(("True", "ResolvedRefs", 1L), Summary(valid, "ResolvedRefs"));
-        Assert.All(valid, c => Assert.NotNull(c.LastTransitionTime));
+        Assert.All(valid, c => Assert.NotEqual(default, c.LastTransitionTime));
 
         var invalid = Conditions("broken");
         Assert.Equal(("False", "Invalid", 1L), Summary(invalid, "Accepted"));
@@ -50,7 +51,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
 
         // A new resource makes the operator reconcile everything again; once its status is written, that
         // reconcile has also judged the others.
-        _kube.Create(MeshResourceTypes.VirtualService, FakeKube.VirtualService("second", """["reviews-canary"]"""));
+        _kube.Create(FakeKube.VirtualServices, FakeKube.VirtualService("second", """["reviews-canary"]"""));
         await Eventually.AssertAsync(() => Conditions("second").Count > 0, "the new VirtualService gets conditions");
 
         Assert.Equal(1, PatchesOf("virtualservices/reviews"));
@@ -58,7 +59,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
         Assert.Equal(5, _kube.StatusPatches);
 
         // A spec change (generation 2) that stays valid moves observedGeneration but not lastTransitionTime.
-        _kube.Server.Store.Patch(MeshResourceTypes.VirtualService, "default", "reviews", current =>
+        _kube.Server.Store.Patch(FakeKube.VirtualServices, "default", "reviews", current =>
         {
             current!["spec"]!["hosts"] = new JsonArray("reviews", "reviews.default.svc.cluster.local");
             return current;
@@ -117,7 +118,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
 
         await using var second = started;
 
-        _kube.Create(MeshResourceTypes.VirtualService, FakeKube.VirtualService("after-failover", "[]"));
+        _kube.Create(FakeKube.VirtualServices, FakeKube.VirtualService("after-failover", "[]"));
 
         await Eventually.AssertAsync(() => Conditions("after-failover").Count > 0, "the new leader writes the new resource's status");
         Assert.True(second.Elector.IsLeader);
@@ -159,18 +160,18 @@ public sealed class StatusWriterTests : IAsyncLifetime
     private int PatchesOf(string pathEnd) =>
         _kube.Server.Requests.Count(r => r.Method == "PATCH" && r.Path.EndsWith(pathEnd + "/status", StringComparison.Ordinal));
 
-    private List<Condition> Conditions(string virtualService) => ConditionsOf(MeshResourceTypes.VirtualService, virtualService);
+    private List<V1Condition> Conditions(string virtualService) => ConditionsOf(FakeKube.VirtualServices, virtualService);
 
-    private List<Condition> ConditionsOf(ResourceType type, string name) =>
-        _kube.Get(type, "default", name)["status"]?["conditions"]?.Deserialize<List<Condition>>(KubernetesJson.Options) ?? [];
+    private List<V1Condition> ConditionsOf(ResourceType type, string name) =>
+        _kube.Get(type, "default", name)["status"]?["conditions"]?.Deserialize<List<V1Condition>>(KubernetesJson.Options) ?? [];
 
     private int MeshResourcesWithConditions() =>
-        (ConditionsOf(MeshResourceTypes.VirtualService, "reviews").Count > 0 ? 1 : 0)
-        + (ConditionsOf(MeshResourceTypes.DestinationRule, "reviews").Count > 0 ? 1 : 0)
-        + (ConditionsOf(MeshResourceTypes.MeshPolicy, "strict").Count > 0 ? 1 : 0)
-        + (ConditionsOf(MeshResourceTypes.WorkloadEntry, "vm-1").Count > 0 ? 1 : 0);
+        (ConditionsOf(FakeKube.VirtualServices, "reviews").Count > 0 ? 1 : 0)
+        + (ConditionsOf(FakeKube.DestinationRules, "reviews").Count > 0 ? 1 : 0)
+        + (ConditionsOf(FakeKube.MeshPolicies, "strict").Count > 0 ? 1 : 0)
+        + (ConditionsOf(FakeKube.WorkloadEntries, "vm-1").Count > 0 ? 1 : 0);
 
-    private static (string Status, string Reason, long? ObservedGeneration) Summary(List<Condition> conditions, string type)
+    private static (string Status, string Reason, long? ObservedGeneration) Summary(List<V1Condition> conditions, string type)
     {
         var condition = conditions.Single(c => c.Type == type);
         return (condition.Status, condition.Reason, condition.ObservedGeneration);

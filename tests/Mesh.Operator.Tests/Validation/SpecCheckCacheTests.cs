@@ -1,4 +1,5 @@
-using Mesh.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.Manifests;
 using Mesh.Operator.Resources;
@@ -101,13 +102,13 @@ public sealed class SpecCheckCacheTests
         Assert.True(second.IsAccepted);
     }
 
-    private static List<IKubernetesObject> Load(string yaml)
+    private static List<IKubernetesObject<V1ObjectMeta>> Load(string yaml)
     {
         var set = ManifestLoader.LoadText("test.yaml", yaml);
         Assert.Empty(set.Problems);
         return [.. set.Resources.Select(r => r.Object)];
     }
 
-    private static ResourceResult Result(CompiledMesh mesh, IKubernetesObject resource) =>
+    private static ResourceResult Result(CompiledMesh mesh, IKubernetesObject<V1ObjectMeta> resource) =>
         mesh.Results.Single(r => r.Resource == ResourceRef.Of(resource));
 }

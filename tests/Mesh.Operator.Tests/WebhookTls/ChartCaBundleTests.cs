@@ -1,3 +1,4 @@
+using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Operator.Tests.Chart;
 using Mesh.Operator.Tests.Sources;
 using Mesh.Operator.WebhookTls;
@@ -18,7 +19,7 @@ public sealed class ChartCaBundleTests
         var entries = rendered["webhooks"]!.AsArray().Count;
         Assert.True(entries >= 3, $"the chart renders {entries} webhook entries");
         await using var kube = await FakeKube.StartAsync();
-        kube.Create(WebhookTlsResourceTypes.MutatingWebhookConfiguration, rendered.ToJsonString());
+        kube.Create(FakeKube.MutatingWebhookConfigurations, rendered.ToJsonString());
 
         await using var host = await WebhookOperator.StartKubeAsync(kube.Configuration, new ManualTimeProvider());
 
@@ -26,11 +27,11 @@ public sealed class ChartCaBundleTests
             () => Bundles(kube) is var bundles && bundles.Count == entries && bundles.All(b => b is { Length: > 0 } && b == bundles[0]),
             $"all {entries} entries carry one caBundle",
             TimeSpan.FromSeconds(30));
-        var ca = (string?)kube.Get(WebhookTlsResourceTypes.Secret, "mesh-system", "mesh-webhook-tls")["data"]!["ca.crt"];
+        var ca = (string?)kube.Get(ResourceType.Secret, "mesh-system", "mesh-webhook-tls")["data"]!["ca.crt"];
         Assert.All(Bundles(kube), bundle => Assert.Equal(ca, bundle));
     }
 
     private static List<string?> Bundles(FakeKube kube) =>
-        [.. kube.Get(WebhookTlsResourceTypes.MutatingWebhookConfiguration, null, "mesh-sidecar-injector")["webhooks"]!.AsArray()
+        [.. kube.Get(FakeKube.MutatingWebhookConfigurations, null, "mesh-sidecar-injector")["webhooks"]!.AsArray()
             .Select(w => (string?)w!["clientConfig"]!["caBundle"])];
 }

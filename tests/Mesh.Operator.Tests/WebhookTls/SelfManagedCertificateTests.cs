@@ -1,3 +1,4 @@
+using Mesh.Kubernetes.Tests.Fixtures;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -21,7 +22,7 @@ public sealed class SelfManagedCertificateTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _kube = await FakeKube.StartAsync();
-        _kube.Create(WebhookTlsResourceTypes.MutatingWebhookConfiguration, """
+        _kube.Create(FakeKube.MutatingWebhookConfigurations, """
             {"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"mesh-sidecar-injector"},
              "webhooks":[
                {"name":"inject.mesh.io","admissionReviewVersions":["v1"],"sideEffects":"None",
@@ -73,7 +74,7 @@ public sealed class SelfManagedCertificateTests : IAsyncLifetime
         var served = await TlsProbe.PresentedAsync(host.WebhookPort);
 
         // What someone else put in the Secret survives the renewal (a patch of our keys, not a PUT of our model).
-        _kube.Server.Store.Patch(WebhookTlsResourceTypes.Secret, "mesh-system", "mesh-webhook-tls", current =>
+        _kube.Server.Store.Patch(ResourceType.Secret, "mesh-system", "mesh-webhook-tls", current =>
         {
             current!["metadata"]!.AsObject()["annotations"] = new JsonObject { ["backup.example/policy"] = "daily" };
             current["data"]!.AsObject()["extra.pem"] = "ZXh0cmE=";
@@ -130,7 +131,7 @@ public sealed class SelfManagedCertificateTests : IAsyncLifetime
         {
             if (request.Method == "POST" && request.Path.EndsWith("/secrets", StringComparison.Ordinal))
             {
-                _kube.Create(WebhookTlsResourceTypes.Secret, new JsonObject
+                _kube.Create(ResourceType.Secret, new JsonObject
                 {
                     ["apiVersion"] = "v1",
                     ["kind"] = "Secret",
@@ -151,7 +152,7 @@ public sealed class SelfManagedCertificateTests : IAsyncLifetime
         Assert.Single(_kube.Server.Requests, r => r.Method == "POST" && r.Path.EndsWith("/secrets", StringComparison.Ordinal));
     }
 
-    private JsonObject Secret() => _kube.Get(WebhookTlsResourceTypes.Secret, "mesh-system", "mesh-webhook-tls");
+    private JsonObject Secret() => _kube.Get(ResourceType.Secret, "mesh-system", "mesh-webhook-tls");
 
     private static string Data(JsonObject secret, string key) => secret["data"]![key]!.GetValue<string>();
 
@@ -159,7 +160,7 @@ public sealed class SelfManagedCertificateTests : IAsyncLifetime
         X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(Convert.FromBase64String(Data(secret, "tls.crt"))));
 
     private List<string?> CaBundles() =>
-        [.. _kube.Get(WebhookTlsResourceTypes.MutatingWebhookConfiguration, null, "mesh-sidecar-injector")["webhooks"]!.AsArray()
+        [.. _kube.Get(FakeKube.MutatingWebhookConfigurations, null, "mesh-sidecar-injector")["webhooks"]!.AsArray()
             .Select(w => (string?)w!["clientConfig"]!["caBundle"])];
 
     /// <summary>The chart's RBAC grants exactly these: secrets get/create/patch in mesh-system, mutatingwebhookconfigurations get/patch.</summary>

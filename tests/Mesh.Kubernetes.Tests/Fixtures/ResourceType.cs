@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Mesh.Kubernetes.Client;
+namespace Mesh.Kubernetes.Tests.Fixtures;
 
 /// <summary>
-/// Which REST collection an object lives in: <c>/api/v1/...</c> for the core group, <c>/apis/GROUP/VERSION/...</c>
+/// The fake API server's route table entry: which REST collection an object lives in, <c>/api/v1/...</c> for the core group, <c>/apis/GROUP/VERSION/...</c>
 /// otherwise, under <c>namespaces/NS/</c> when the kind is namespaced.
 /// </summary>
 public sealed record ResourceType(string Group, string Version, string Plural, string Kind, bool Namespaced)
@@ -33,7 +33,7 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>The collection path, across all namespaces when <paramref name="namespace"/> is null.</summary>
-    internal string CollectionPath(string? @namespace)
+    public string CollectionPath(string? @namespace)
     {
         var path = new StringBuilder(Group.Length == 0 ? "/api/" : $"/apis/{Group}/").Append(Version);
         if (Namespaced && !string.IsNullOrEmpty(@namespace))
@@ -49,7 +49,7 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     }
 
     /// <summary>The path of one object, optionally of its subresource (such as "status").</summary>
-    internal string ObjectPath(string? @namespace, string name, string? subresource = null)
+    public string ObjectPath(string? @namespace, string name, string? subresource = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (Namespaced && string.IsNullOrEmpty(@namespace))
