@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Mesh.Api.V1;
 
@@ -44,7 +45,11 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
             .ToList();
         var invokers = channels.Select(c => c.CreateCallInvoker()).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var proxies = Enumerable.Range(0, options.Proxies).Select(j => new SimulatedProxy(j, Node(j), invokers[j % invokers.Count], _acks.Writer)).ToList();
+        var token = op.BootstrapToken;
+        var proxies = Enumerable.Range(0, options.Proxies)
+            .Select(j => Node(j))
+            .Select((node, j) => new SimulatedProxy(j, node, Credentials(node, token), invokers[j % invokers.Count], _acks.Writer))
+            .ToList();
 
         var started = Stopwatch.GetTimestamp();
         var running = proxies.Select(p => Task.Run(() => p.RunAsync(stop.Token), CancellationToken.None)).ToList();
@@ -154,6 +159,13 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
 
         return new Collected(acked);
     }
+
+    private static Metadata Credentials(Node node, string token) => new()
+    {
+        { "authorization", "Bearer " + token },
+        { "mesh-namespace", node.Namespace },
+        { "mesh-service-account", node.ServiceAccount },
+    };
 
     private Node Node(int proxy)
     {

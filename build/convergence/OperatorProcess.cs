@@ -11,9 +11,12 @@ internal sealed class OperatorProcess : IAsyncDisposable
     private readonly Process _process;
     private bool _disposed;
 
-    private OperatorProcess(Process process, int grpcPort, int httpPort)
+    private readonly string _caDirectory;
+
+    private OperatorProcess(Process process, int grpcPort, int httpPort, string caDirectory)
     {
         _process = process;
+        _caDirectory = caDirectory;
         GrpcPort = grpcPort;
         HttpPort = httpPort;
     }
@@ -24,9 +27,13 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The bootstrap token simulated proxies authenticate their streams with, as local-mode proxies do.</summary>
+    public string BootstrapToken => File.ReadAllText(Path.Combine(_caDirectory, "bootstrap-token")).Trim();
+
     public static async Task<OperatorProcess> StartAsync(string executable, string manifests, TimeSpan readyTimeout, CancellationToken cancellationToken)
     {
         var (grpcPort, httpPort) = (FreePort(), FreePort());
+        var caDirectory = Directory.CreateTempSubdirectory("mesh-convergence-ca-").FullName;
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -38,7 +45,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
             "run", "--source", "dir:" + manifests, "--listen-address", "127.0.0.1",
             "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
             "--http-port", httpPort.ToString(CultureInfo.InvariantCulture),
-            "--log-level", "Warning",
+            "--log-level", "Warning", "--ca-dir", caDirectory,
         })
         {
             start.ArgumentList.Add(argument);
@@ -49,7 +56,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Echo(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var result = new OperatorProcess(process, grpcPort, httpPort);
+        var result = new OperatorProcess(process, grpcPort, httpPort, caDirectory);
         await result.WaitReadyAsync(readyTimeout, cancellationToken);
         return result;
     }
@@ -98,6 +105,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
+        Directory.Delete(_caDirectory, recursive: true);
     }
 
     private async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)

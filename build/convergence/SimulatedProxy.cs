@@ -8,9 +8,10 @@ namespace Mesh.Convergence;
 /// <summary>
 /// One proxy's config stream without the proxy: it sends its node, answers every response with an ACK at once and
 /// reports the moment each ACK was handed to the transport. Like the real proxy it reconnects when the operator ends
-/// the stream, announcing the version it has.
+/// the stream, announcing the version it has. Each stream is authenticated as a local-mode proxy's is: the bootstrap
+/// token and the node's namespace and service account in <paramref name="credentials"/>.
 /// </summary>
-internal sealed class SimulatedProxy(int index, Node node, CallInvoker channel, ChannelWriter<SimulatedProxy.Ack> acks)
+internal sealed class SimulatedProxy(int index, Node node, Metadata credentials, CallInvoker channel, ChannelWriter<SimulatedProxy.Ack> acks)
 {
     public int Index => index;
 
@@ -47,7 +48,7 @@ internal sealed class SimulatedProxy(int index, Node node, CallInvoker channel, 
 
     private async Task StreamAsync(CancellationToken cancellationToken)
     {
-        using var call = channel.AsyncDuplexStreamingCall(ResponseHeader.StreamConfig, null, new CallOptions(cancellationToken: cancellationToken));
+        using var call = channel.AsyncDuplexStreamingCall(ResponseHeader.StreamConfig, null, new CallOptions(credentials, cancellationToken: cancellationToken));
         await call.RequestStream.WriteAsync(new ConfigRequest { Node = node, VersionInfo = AckedVersion }, cancellationToken);
         while (await call.ResponseStream.MoveNext(cancellationToken))
         {

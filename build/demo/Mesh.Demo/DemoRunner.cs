@@ -37,6 +37,9 @@ internal static class DemoRunner
         var work = Directory.CreateTempSubdirectory("mesh-demo-").FullName;
         var manifests = Directory.CreateDirectory(Path.Combine(work, "manifests")).FullName;
         var logs = Directory.CreateDirectory(Path.Combine(work, "logs")).FullName;
+
+        // The operator's CA and the bootstrap token the sidecar authenticates its config stream with (local mode).
+        var caDirectory = Path.Combine(work, "ca");
         foreach (var file in Directory.EnumerateFiles(Path.Combine(repository, "examples/bookinfo"), "*.yaml"))
         {
             File.Copy(file, Path.Combine(manifests, Path.GetFileName(file)));
@@ -60,13 +63,13 @@ internal static class DemoRunner
         await output.WriteLineAsync($"Started {workloads.Count} bookinfo services: {string.Join(", ", workloads.Select(w => $"{w.Name}:{w.Port}"))}");
 
         using var controlPlane = ChildProcess.Start("mesh-operator", operatorDll,
-            ["run", "--source", "dir:" + manifests, "--grpc-port", Invariant(OperatorGrpcPort), "--http-port", Invariant(OperatorHttpPort)], logs);
+            ["run", "--source", "dir:" + manifests, "--grpc-port", Invariant(OperatorGrpcPort), "--http-port", Invariant(OperatorHttpPort), "--ca-dir", caDirectory], logs);
         await WaitForAsync($"http://127.0.0.1:{OperatorHttpPort}/readyz", controlPlane, cancellationToken);
         await output.WriteLineAsync($"mesh-operator ready ({clock.Elapsed.TotalSeconds:0.0} s): config stream on :{OperatorGrpcPort}, debug on :{OperatorHttpPort}");
 
         using var sidecar = ChildProcess.Start("mesh-proxy-productpage", proxyDll,
         [
-            "--discovery-address", $"http://127.0.0.1:{OperatorGrpcPort}",
+            "--discovery-address", $"http://127.0.0.1:{OperatorGrpcPort}", "--bootstrap-token-file", Path.Combine(caDirectory, "bootstrap-token"),
             "--node-id", "default/productpage-v1", "--namespace", "default",
             "--labels", "app=productpage,version=v1", "--service-account", "bookinfo-productpage",
             "--outbound-port", Invariant(SidecarOutboundPort), "--inbound-port", Invariant(SidecarInboundPort),

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Mesh.Api.V1;
+using Mesh.Operator.ConfigServer.Admission;
 using Mesh.Operator.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ namespace Mesh.Operator.ConfigServer;
 /// </summary>
 internal sealed partial class ConfigDiscoveryService
 {
+    private readonly StreamAdmission _admission;
     private readonly ConfigDistributor _distributor;
     private readonly ProxyRegistry _registry;
     private readonly ConvergenceTracker _convergence;
@@ -25,6 +27,7 @@ internal sealed partial class ConfigDiscoveryService
     private readonly SemaphoreSlim _writeSlots;
 
     public ConfigDiscoveryService(
+        StreamAdmission admission,
         ConfigDistributor distributor,
         ProxyRegistry registry,
         ConvergenceTracker convergence,
@@ -35,6 +38,7 @@ internal sealed partial class ConfigDiscoveryService
         ILogger<ConfigDiscoveryService> logger)
     {
         _stopping = lifetime.ApplicationStopping;
+        _admission = admission;
         _distributor = distributor;
         _registry = registry;
         _convergence = convergence;
@@ -50,18 +54,13 @@ internal sealed partial class ConfigDiscoveryService
         IServerStreamWriter<ConfigResponseFrame> responses,
         ServerCallContext context)
     {
-        if (!await requests.MoveNext(context.CancellationToken))
+        using var admitted = await _admission.AdmitAsync(requests, context);
+        if (admitted is null)
         {
             return;
         }
 
-        var first = requests.Current;
-        if (first.Node is null || string.IsNullOrWhiteSpace(first.Node.Id))
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first ConfigRequest must carry node.id"));
-        }
-
-        var node = first.Node.Clone();
+        var node = admitted.Node;
         if (string.IsNullOrEmpty(node.Ip))
         {
             node.Ip = context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "";
@@ -70,11 +69,13 @@ internal sealed partial class ConfigDiscoveryService
         using var connection = new ProxyConnection(
             _registry.NextId(),
             node,
-            first.VersionInfo,
+            admitted.InitialVersion,
             _timeProvider.GetUtcNow(),
             _options.SendQueueCapacity,
+            _options.MaxQueuedBytesPerStream,
             context.GetHttpContext().Abort,
             context.CancellationToken);
+        admitted.Claim(connection);
         _distributor.Connect(connection);
 
         // Streams never end on their own: on shutdown they are ended so proxies reconnect (to another replica)

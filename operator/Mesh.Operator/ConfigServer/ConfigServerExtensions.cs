@@ -2,6 +2,7 @@ using Grpc.AspNetCore.Server.Model;
 using Grpc.Health.V1;
 using Grpc.Reflection;
 using Mesh.Api.V1;
+using Mesh.Operator.ConfigServer.Admission;
 using Mesh.Operator.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -14,6 +15,8 @@ namespace Mesh.Operator.ConfigServer;
 /// <summary>Registers and maps the config stream server (Grpc.AspNetCore), its health service and reflection.</summary>
 internal static class ConfigServerExtensions
 {
+    /// <remarks>Streams are authenticated by the <see cref="Identity.IWorkloadAuthenticator"/> registered beside this
+    /// (AddWorkloadIdentity); without one the server does not start: there is no unauthenticated mode.</remarks>
     public static IServiceCollection AddConfigServer(this IServiceCollection services, Action<ConfigServerOptions>? configure = null)
     {
         services.AddOperatorMetricsRegistry();
@@ -33,6 +36,10 @@ internal static class ConfigServerExtensions
         services.AddSingleton<ServingState>();
         services.AddSingleton<ConfigDistributor>();
         services.AddSingleton<IConfigPublisher>(provider => provider.GetRequiredService<ConfigDistributor>());
+        services.AddSingleton<StreamAuthenticator>();
+        services.AddSingleton<StreamLimiter>();
+        services.AddSingleton<NodeStreamClaims>();
+        services.AddSingleton<StreamAdmission>();
         services.AddSingleton<ConfigDiscoveryService>();
         services.AddSingleton<IServiceMethodProvider<ConfigDiscoveryService>, ConfigDiscoveryMethodProvider>();
         services.AddSingleton<HealthService>();

@@ -10,6 +10,37 @@ public sealed class ConfigServerOptions
     public int SendQueueCapacity { get; set; } = 8;
 
     /// <summary>
+    /// How many bytes of config may wait to be written to one proxy, besides the one being written. A full config
+    /// supersedes one still waiting, so this holds at most the newest config; a larger single config is still taken
+    /// when nothing else waits. Beyond it the proxy counts as too slow and is disconnected. Default 16 MiB: above a
+    /// 1,000-service mesh's config (1.3 MB in build/convergence) with room for incremental responses.
+    /// </summary>
+    public long MaxQueuedBytesPerStream { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// How many config streams this replica holds at once, over all callers; one more gets RESOURCE_EXHAUSTED (the
+    /// proxy retries with backoff, and reaches another replica through the Service). Streams are counted from
+    /// authentication on, so streams that never send their first request count too. Default 20,000: about 40 KiB of
+    /// operator memory each when idle (README), plus the configs being written; scale replicas out beyond it.
+    /// </summary>
+    public int MaxStreams { get; set; } = 20_000;
+
+    /// <summary>
+    /// How many config streams one workload identity (namespace and service account) holds at once; one more gets
+    /// RESOURCE_EXHAUSTED. Every pod of a Deployment usually shares one service account, so this must hold the largest
+    /// Deployment with room for a rollout's surge: default 10,000. It stops one workload (or a stolen token) from
+    /// taking the whole <see cref="MaxStreams"/>. A reconnecting proxy's new stream supersedes its old one (same node
+    /// id), so reconnects do not add up against either limit.
+    /// </summary>
+    public int MaxStreamsPerIdentity { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long an authenticated stream may take to send its first request (its Node) before it is ended with
+    /// DEADLINE_EXCEEDED. Proxies send it at once; default 10 s leaves room for a loaded node.
+    /// </summary>
+    public TimeSpan FirstRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How many responses may be written at once over all streams. A response being written holds its whole config
     /// in the transport's buffers until the proxy has taken it, so this is what bounds the memory of a push to every
     /// proxy (a 1 MB config to 2,000 proxies at once would hold 2 GB, twice); the pushes beyond it wait their turn.

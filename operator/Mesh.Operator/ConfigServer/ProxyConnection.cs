@@ -10,7 +10,7 @@ namespace Mesh.Operator.ConfigServer;
 /// </summary>
 internal sealed class ProxyConnection : IDisposable
 {
-    private readonly Channel<PendingPush> _queue;
+    private readonly PendingPushQueue _queue;
     private readonly CancellationTokenSource _aborted;
     private readonly Lock _gate = new();
 
@@ -28,18 +28,14 @@ internal sealed class ProxyConnection : IDisposable
 
     /// <param name="abortTransport">Resets the underlying HTTP/2 stream. A proxy that stopped reading holds the
     /// stream's flow-control window shut, so neither trailers nor a graceful close could reach it.</param>
-    public ProxyConnection(long id, Node node, string? initialVersion, DateTimeOffset connectedSince, int queueCapacity, Action abortTransport, CancellationToken callAborted)
+    public ProxyConnection(long id, Node node, string? initialVersion, DateTimeOffset connectedSince, int queueCapacity, long maxQueuedBytes, Action abortTransport, CancellationToken callAborted)
     {
         _abortTransport = abortTransport;
         Id = id;
         Node = node;
         ConnectedSince = connectedSince;
         _ackedVersion = string.IsNullOrEmpty(initialVersion) ? null : initialVersion;
-        _queue = Channel.CreateBounded<PendingPush>(new BoundedChannelOptions(queueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new PendingPushQueue(queueCapacity, maxQueuedBytes);
         _aborted = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
     }
 
@@ -57,9 +53,13 @@ internal sealed class ProxyConnection : IDisposable
 
     public ChannelReader<PendingPush> Pending => _queue.Reader;
 
+    /// <summary>Bytes of the configs waiting to be written.</summary>
+    public long QueuedBytes => _queue.QueuedBytes;
+
     /// <summary>
     /// Queues <paramref name="config"/> unless the proxy already has that version or was offered a newer generation.
-    /// A full queue means the proxy cannot keep up: it is disconnected rather than allowed to slow the others.
+    /// A full config supersedes one still waiting; a full queue means the proxy cannot keep up: it is disconnected
+    /// rather than allowed to slow the others.
     /// </summary>
     public PushOutcome Offer(VersionedProxyConfig config, long generation)
     {
@@ -76,7 +76,7 @@ internal sealed class ProxyConnection : IDisposable
                 return PushOutcome.Unchanged;
             }
 
-            if (!_queue.Writer.TryWrite(new PendingPush(config, generation)))
+            if (!_queue.TryOffer(new PendingPush(config, generation), supersedesQueued: true))
             {
                 Abort("send queue full: the proxy is not reading its config stream", resetStream: true);
                 return PushOutcome.Overflowed;
@@ -92,6 +92,7 @@ internal sealed class ProxyConnection : IDisposable
     {
         lock (_gate)
         {
+            _queue.Taken(push);
             _sentNonce = (++_nonceCounter).ToString(CultureInfo.InvariantCulture);
             _sentVersion = push.Config.Version;
             _sentGeneration = push.Generation;
@@ -157,13 +158,13 @@ internal sealed class ProxyConnection : IDisposable
     /// <summary>Ends both directions of the stream without blaming the proxy.</summary>
     public void Close()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _aborted.Cancel();
     }
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _aborted.Dispose();
     }
 

@@ -14,7 +14,8 @@ internal static class IdentityServiceCollectionExtensions
     /// <summary>
     /// The CA's store: given files when <see cref="IdentitySetup.CaCertificateFile"/> is set; otherwise a directory in
     /// local mode or the <c>mesh-ca</c> Secret in kube mode. Callers are authenticated by a bootstrap token in local
-    /// mode and by TokenReview in kube mode.
+    /// mode and by TokenReview in kube mode (its answers cached, see
+    /// <see cref="TokenReviewCacheOptions"/>); the config stream uses the same authenticator.
     /// </summary>
     public static IServiceCollection AddWorkloadIdentity(this IServiceCollection services, IdentitySetup setup)
     {
@@ -54,7 +55,12 @@ internal static class IdentityServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton<IWorkloadAuthenticator, TokenReviewAuthenticator>();
+            services.AddOptions<TokenReviewCacheOptions>();
+            services.AddSingleton<TokenReviewAuthenticator>();
+            services.AddSingleton<IWorkloadAuthenticator>(provider => new CachingWorkloadAuthenticator(
+                provider.GetRequiredService<TokenReviewAuthenticator>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<IOptions<TokenReviewCacheOptions>>()));
         }
 
         services.AddSingleton<CertificateAuthority>();

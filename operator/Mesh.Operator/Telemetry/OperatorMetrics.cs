@@ -16,6 +16,7 @@ internal sealed class OperatorMetrics
     private readonly Counter _reconcileErrors;
     private readonly Counter _certificatesIssued;
     private readonly Counter _certificateRejections;
+    private readonly Counter _streamRejections;
 
     public OperatorMetrics(CollectorRegistry registry, ProxyRegistry proxies)
     {
@@ -38,6 +39,10 @@ internal sealed class OperatorMetrics
         _certificatesIssued = factory.CreateCounter("mesh_certificates_issued_total", "Workload certificates signed by the mesh CA.");
         _certificateRejections = factory.CreateCounter(
             "mesh_certificate_rejections_total", "SignCertificate calls refused, by reason: unauthenticated, invalid, unavailable.", "reason");
+        _streamRejections = factory.CreateCounter(
+            "mesh_config_stream_rejections_total",
+            "Config streams refused, by reason: unauthenticated, unavailable, limit, first_request_timeout, invalid, permission_denied.",
+            "reason");
     }
 
     public void PushSent() => _sent.Inc();
@@ -55,4 +60,6 @@ internal sealed class OperatorMetrics
     public void CertificateIssued() => _certificatesIssued.Inc();
 
     public void CertificateRejected(string reason) => _certificateRejections.WithLabels(reason).Inc();
+
+    public void StreamRejected(string reason) => _streamRejections.WithLabels(reason).Inc();
 }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Mesh.Api.V1;
 using Mesh.Proxy.Hosting;
+using Mesh.Proxy.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,11 +11,14 @@ namespace Mesh.Proxy.Config;
 /// The control plane's config stream (<c>mesh.v1.ConfigDiscovery/StreamConfig</c>): announces the node, applies each
 /// config it receives and answers with an ACK (the new version and the response's nonce) or a NACK (the version still
 /// serving, the nonce and the reason). When the stream breaks the last good config keeps serving and the proxy
-/// reconnects with jittered exponential backoff, telling the server which version it has.
+/// reconnects with jittered exponential backoff, telling the server which version it has. Every stream is
+/// authenticated with the proxy's credentials (<see cref="WorkloadCredentials"/>), read afresh for each one so that a
+/// rotated service-account token is what the next reconnect presents.
 /// </summary>
 internal sealed partial class StreamConfigSource : IProxyConfigSource
 {
     private readonly ProxyOptions _options;
+    private readonly WorkloadCredentials _credentials;
     private readonly IConfigApplier _applier;
     private readonly TimeProvider _time;
     private readonly StreamConfigSourceOptions _streamOptions;
@@ -28,6 +32,7 @@ internal sealed partial class StreamConfigSource : IProxyConfigSource
         ILogger<StreamConfigSource> logger)
     {
         _options = options;
+        _credentials = new WorkloadCredentials(options);
         _applier = applier;
         _time = time;
         _streamOptions = streamOptions.Value;
@@ -64,7 +69,8 @@ internal sealed partial class StreamConfigSource : IProxyConfigSource
 
     private async Task StreamAsync(ConfigDiscovery.ConfigDiscoveryClient client, ReconnectBackoff backoff, CancellationToken cancellationToken)
     {
-        using var call = client.StreamConfig(cancellationToken: cancellationToken);
+        var headers = await _credentials.CreateMetadataAsync(cancellationToken);
+        using var call = client.StreamConfig(headers, cancellationToken: cancellationToken);
         await call.RequestStream.WriteAsync(new ConfigRequest { Node = CreateNode(), VersionInfo = _applier.CurrentVersion ?? "" }, cancellationToken);
         while (await call.ResponseStream.MoveNext(cancellationToken))
         {

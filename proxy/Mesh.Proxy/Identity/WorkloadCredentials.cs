@@ -5,7 +5,8 @@ namespace Mesh.Proxy.Identity;
 
 /// <summary>
 /// What the proxy proves itself with: in local mode the operator's bootstrap token plus the identity it claims; in
-/// kube mode the pod's service-account token, read afresh for every request because the kubelet rotates it.
+/// kube mode the pod's service-account token, read afresh for every request because the kubelet rotates it. The
+/// config stream and certificate signing both present them.
 /// </summary>
 internal sealed class WorkloadCredentials(ProxyOptions options)
 {

@@ -1,6 +1,8 @@
 using System.Net;
 using Mesh.Api.V1;
+using Grpc.Core;
 using Mesh.Operator.ConfigServer;
+using Mesh.Operator.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,16 +26,25 @@ internal sealed class ConfigStreamHost : IAsyncDisposable
         Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
     }
 
+    /// <summary>The bootstrap token this server authenticates streams by, as the operator does in local mode.</summary>
+    public const string Token = "config-stream-host-test-token";
+
     public Uri Address { get; }
 
     public IConfigPublisher Publisher => _app.Services.GetRequiredService<IConfigPublisher>();
 
     internal ProxyRegistry Registry => _app.Services.GetRequiredService<ProxyRegistry>();
 
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>Stops the host (what a shutdown does: ApplicationStopping, then the server drains).</summary>
     public Task StopAsync() => _app.StopAsync();
 
-    public static async Task<ConfigStreamHost> StartAsync(Action<ConfigServerOptions>? configure = null)
+    /// <summary>The metadata of a proxy of <paramref name="namespace"/>/<paramref name="serviceAccount"/> with this host's token.</summary>
+    public static Metadata Credentials(string @namespace = "default", string serviceAccount = "default") =>
+        StreamCredentials.Bootstrap(Token, @namespace, serviceAccount);
+
+    public static async Task<ConfigStreamHost> StartAsync(Action<ConfigServerOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -43,6 +54,12 @@ internal sealed class ConfigStreamHost : IAsyncDisposable
         }
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddConfigServer(configure);
+        builder.Services.AddSingleton<IWorkloadAuthenticator>(new BootstrapTokenAuthenticator(Token));
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         var app = builder.Build();
         app.MapConfigDiscovery();
         await app.StartAsync();

@@ -29,7 +29,7 @@ public sealed class ConfigStreamTests : IAsyncLifetime
     public async Task First_response_carries_the_current_config_with_a_version_and_a_nonce()
     {
         _host.Publish(_ => ConfigStreamHost.Config("one"));
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"), ConfigStreamHost.Credentials());
 
         var response = await proxy.ReceiveAsync();
 
@@ -41,7 +41,7 @@ public sealed class ConfigStreamTests : IAsyncLifetime
     [Fact]
     public async Task A_proxy_connecting_before_the_first_compile_gets_its_config_when_it_is_published()
     {
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"), ConfigStreamHost.Credentials());
         await Eventually.AssertAsync(() => _host.Registry.Count == 1, "the proxy registers");
 
         _host.Publish(_ => ConfigStreamHost.Config("late"));
@@ -53,7 +53,7 @@ public sealed class ConfigStreamTests : IAsyncLifetime
     public async Task Ack_records_the_acknowledged_version()
     {
         _host.Publish(_ => ConfigStreamHost.Config("one"));
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"), ConfigStreamHost.Credentials());
 
         await proxy.AckAsync(await proxy.ReceiveAsync());
 
@@ -66,7 +66,7 @@ public sealed class ConfigStreamTests : IAsyncLifetime
     public async Task Nack_records_the_error_and_keeps_the_last_acknowledged_version()
     {
         _host.Publish(_ => ConfigStreamHost.Config("good"));
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"), ConfigStreamHost.Credentials());
         await proxy.AckAsync(await proxy.ReceiveAsync());
         await AckRecordedAsync("v-good");
 
@@ -83,7 +83,7 @@ public sealed class ConfigStreamTests : IAsyncLifetime
     public async Task Stale_nonce_is_ignored_and_the_real_answer_still_counts()
     {
         _host.Publish(_ => ConfigStreamHost.Config("one"));
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"), ConfigStreamHost.Credentials());
         var response = await proxy.ReceiveAsync();
 
         await proxy.SendAsync(new ConfigRequest { VersionInfo = "v-one", ResponseNonce = "not-a-nonce-we-sent" });
@@ -98,8 +98,8 @@ public sealed class ConfigStreamTests : IAsyncLifetime
     public async Task Only_proxies_whose_config_changed_are_pushed()
     {
         _host.Publish(id => ConfigStreamHost.Config(id == "default/a" ? "a1" : "b1"));
-        using var a = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"));
-        using var b = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/b"));
+        using var a = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/a"), ConfigStreamHost.Credentials());
+        using var b = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/b"), ConfigStreamHost.Credentials());
         await a.AckAsync(await a.ReceiveAsync());
         await b.AckAsync(await b.ReceiveAsync());
 
@@ -115,7 +115,7 @@ public sealed class ConfigStreamTests : IAsyncLifetime
     [Fact]
     public async Task First_request_without_a_node_id_is_rejected_with_invalid_argument()
     {
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, new ConfigRequest());
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, new ConfigRequest(), ConfigStreamHost.Credentials());
 
         var failure = await proxy.ReadUntilFailureAsync();
 
@@ -127,7 +127,7 @@ public sealed class ConfigStreamTests : IAsyncLifetime
     public async Task Garbage_on_one_stream_ends_it_with_internal_and_others_keep_streaming()
     {
         _host.Publish(_ => ConfigStreamHost.Config("one"));
-        using var healthy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/healthy"));
+        using var healthy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/healthy"), ConfigStreamHost.Credentials());
         await healthy.AckAsync(await healthy.ReceiveAsync());
 
         // A length prefix promising 64 bytes followed by 3 bytes of garbage and the end of the stream.
@@ -140,6 +140,11 @@ public sealed class ConfigStreamTests : IAsyncLifetime
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         request.Headers.TryAddWithoutValidation("te", "trailers");
+        foreach (var entry in ConfigStreamHost.Credentials())
+        {
+            request.Headers.TryAddWithoutValidation(entry.Key, entry.Value);
+        }
+
         using var response = await http.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
 
@@ -153,14 +158,14 @@ public sealed class ConfigStreamTests : IAsyncLifetime
     [Fact]
     public async Task A_proxy_that_stops_reading_is_disconnected_and_the_others_keep_receiving()
     {
-        await using var host = await ConfigStreamHost.StartAsync(options => options.SendQueueCapacity = 1);
+        await using var host = await ConfigStreamHost.StartAsync(options => options.WriteTimeout = TimeSpan.FromSeconds(1));
         using var channel = GrpcChannel.ForAddress(host.Address);
-        using var stalled = await FakeProxyStream.OpenAsync(channel, FakeProxyStream.Hello("default/stalled"));
-        using var reader = await FakeProxyStream.OpenAsync(channel, FakeProxyStream.Hello("default/reader"));
+        using var stalled = await FakeProxyStream.OpenAsync(channel, FakeProxyStream.Hello("default/stalled"), ConfigStreamHost.Credentials());
+        using var reader = await FakeProxyStream.OpenAsync(channel, FakeProxyStream.Hello("default/reader"), ConfigStreamHost.Credentials());
         await Eventually.AssertAsync(() => host.Registry.Count == 2, "both proxies register");
 
-        // Large configs fill HTTP/2 flow-control windows quickly; the stalled proxy never reads, so its send
-        // queue overflows and the server drops it. The reader answers every response and keeps getting them.
+        // Large configs fill HTTP/2 flow-control windows quickly; the stalled proxy never reads, so a write to it
+        // outlasts WriteTimeout and the server drops it. The reader answers every response and keeps getting them.
         var big = new string('x', 256 * 1024);
         for (var i = 0; i < 64 && host.Registry.Count == 2; i++)
         {
@@ -174,6 +179,39 @@ public sealed class ConfigStreamTests : IAsyncLifetime
         Assert.Equal("default/reader", host.Registry.Statuses().Single().Id);
         host.Publish(_ => ConfigStreamHost.Config("after"));
         Assert.Equal("v-after", (await reader.ReceiveAsync()).VersionInfo);
+    }
+
+    [Fact]
+    public async Task A_proxy_that_reads_slowly_holds_only_the_newest_config_and_gets_it_next_not_the_backlog()
+    {
+        await using var host = await ConfigStreamHost.StartAsync(options => options.SendQueueCapacity = 2);
+        using var channel = GrpcChannel.ForAddress(host.Address);
+        using var slow = await FakeProxyStream.OpenAsync(channel, FakeProxyStream.Hello("default/slow"), ConfigStreamHost.Credentials());
+        await Eventually.AssertAsync(() => host.Registry.Count == 1, "the proxy registers");
+
+        // 512 KiB configs: the first fills the HTTP/2 windows and its write waits; each later one replaces the one
+        // waiting behind it, so the queue never holds more than one and never overflows its two places. The bytes
+        // may count one more: a config the sender has taken off the queue and is about to write.
+        var big = new string('x', 512 * 1024);
+        for (var i = 0; i < 20; i++)
+        {
+            var marker = $"{i:D2}-{big}";
+            host.Publish(_ => ConfigStreamHost.Config(marker));
+            var connection = host.Registry.Connections.Single();
+            Assert.InRange(connection.Pending.Count, 0, 1);
+            Assert.InRange(connection.QueuedBytes, 0, 2 * 530 * 1024);
+        }
+
+        var received = new List<string>();
+        while (received.Count == 0 || !received[^1].StartsWith("v-19", StringComparison.Ordinal))
+        {
+            var response = await slow.ReceiveAsync();
+            received.Add(response.VersionInfo);
+            await slow.AckAsync(response);
+        }
+
+        Assert.InRange(received.Count, 1, 3);
+        Assert.Equal(1, host.Registry.Count);
     }
 
     // An ACK that reaches the server after a newer response was sent answers a stale nonce and is ignored, as in

@@ -12,10 +12,20 @@ internal sealed class FakeProxyStream : IDisposable
 
     private FakeProxyStream(AsyncDuplexStreamingCall<ConfigRequest, ConfigResponse> call) => _call = call;
 
-    public static async Task<FakeProxyStream> OpenAsync(GrpcChannel channel, ConfigRequest first)
+    /// <param name="credentials">The call's metadata: what the operator authenticates the stream by.</param>
+    public static async Task<FakeProxyStream> OpenAsync(GrpcChannel channel, ConfigRequest first, Metadata credentials)
     {
-        var call = new ConfigDiscovery.ConfigDiscoveryClient(channel).StreamConfig();
-        await call.RequestStream.WriteAsync(first);
+        var call = new ConfigDiscovery.ConfigDiscoveryClient(channel).StreamConfig(credentials);
+        try
+        {
+            await call.RequestStream.WriteAsync(first);
+        }
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException)
+        {
+            // The server may refuse the stream (its credentials) before the first request is written; the call's
+            // status, which a test reads next, says why.
+        }
+
         return new FakeProxyStream(call);
     }
 

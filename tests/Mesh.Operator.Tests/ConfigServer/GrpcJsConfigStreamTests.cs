@@ -36,11 +36,23 @@ public sealed class GrpcJsConfigStreamTests : IAsyncLifetime
     /// <summary>Opens a grpc-js stream, ACKs its first response and waits until the operator records that ACK.</summary>
     private async Task<(GrpcJsProxy Proxy, JsonElement First)> ConnectAndAckAsync()
     {
-        var proxy = GrpcJsProxy.Start(_operator.GrpcAddress, NodeId);
+        var proxy = GrpcJsProxy.Start(_operator.GrpcAddress, NodeId, _operator.BootstrapTokenFile);
         var first = await proxy.NextAsync("response");
         await proxy.SendAsync("ack");
         await AckedAsync(Version(first));
         return (proxy, first);
+    }
+
+    [Fact]
+    public async Task A_stream_without_the_bootstrap_token_ends_with_unauthenticated_and_gets_no_config()
+    {
+        using var proxy = GrpcJsProxy.Start(_operator.GrpcAddress, NodeId, tokenFile: null);
+
+        var ended = await proxy.NextAsync("status");
+
+        Assert.Equal(16, ended.GetProperty("code").GetInt32());
+        Assert.Contains("authorization", ended.GetProperty("details").GetString(), StringComparison.Ordinal);
+        Assert.False(await proxy.ArrivesWithinAsync("response", TimeSpan.FromMilliseconds(300)), "no config reaches it");
     }
 
     [Fact]

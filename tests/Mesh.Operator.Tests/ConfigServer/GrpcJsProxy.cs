@@ -40,7 +40,8 @@ internal sealed class GrpcJsProxy : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static GrpcJsProxy Start(Uri grpcAddress, string nodeId)
+    /// <param name="tokenFile">The operator's bootstrap token file, re-read for every stream; null sends no credentials.</param>
+    public static GrpcJsProxy Start(Uri grpcAddress, string nodeId, string? tokenFile)
     {
         var folder = RepositoryPaths.Combine("tests", "Mesh.Operator.Tests", "peers", "grpc-js");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "@grpc", "grpc-js")))
@@ -59,6 +60,11 @@ internal sealed class GrpcJsProxy : IDisposable
         start.ArgumentList.Add("config-stream.js");
         start.ArgumentList.Add($"127.0.0.1:{grpcAddress.Port}");
         start.ArgumentList.Add(nodeId);
+        if (tokenFile is not null)
+        {
+            start.ArgumentList.Add(tokenFile);
+        }
+
         return new GrpcJsProxy(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
     }
 

@@ -42,7 +42,7 @@ public sealed class LocalModeTests : IAsyncLifetime
     public async Task Becomes_ready_and_streams_the_compiled_config_to_a_proxy()
     {
         await Eventually.AssertAsync(async () => await GetStatusAsync("/readyz") == HttpStatusCode.OK, "/readyz turns 200");
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"), _operator.Credentials());
 
         var response = await proxy.ReceiveAsync();
         await proxy.AckAsync(response);
@@ -58,7 +58,7 @@ public sealed class LocalModeTests : IAsyncLifetime
     [Fact]
     public async Task Editing_a_manifest_pushes_the_new_split_to_connected_proxies()
     {
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"), _operator.Credentials());
         var first = await proxy.ReceiveAsync();
         await proxy.AckAsync(first);
 
@@ -72,7 +72,7 @@ public sealed class LocalModeTests : IAsyncLifetime
     [Fact]
     public async Task A_broken_file_keeps_its_last_good_resources_and_other_files_still_apply()
     {
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"), _operator.Credentials());
         await proxy.AckAsync(await proxy.ReceiveAsync());
 
         await _operator.WriteAsync("reviews-vs.yaml", "apiVersion: mesh.io/v1alpha1\nkind: VirtualService\nmetadata: [unclosed\n");
@@ -95,7 +95,7 @@ public sealed class LocalModeTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_count_connected_proxies_and_acknowledged_pushes_in_prometheus_text()
     {
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"), _operator.Credentials());
         await proxy.AckAsync(await proxy.ReceiveAsync());
         await Eventually.AssertAsync(
             async () => (await _http.GetStringAsync("/debug/proxies")).Contains("\"ackedVersion\":\"", StringComparison.Ordinal),
@@ -118,7 +118,7 @@ public sealed class LocalModeTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_export_only_the_readmes_operator_metrics_with_its_label_names()
     {
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"), _operator.Credentials());
         await proxy.AckAsync(await proxy.ReceiveAsync());
 
         var families = await PrometheusText.ParseAsync(await _http.GetStringAsync("/metrics"));
@@ -159,7 +159,7 @@ public sealed class LocalModeTests : IAsyncLifetime
     [Fact]
     public async Task A_null_section_is_reported_in_debug_resources_and_later_edits_still_reach_the_proxy()
     {
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, FakeProxyStream.Hello("default/productpage-1"), _operator.Credentials());
         await proxy.AckAsync(await proxy.ReceiveAsync());
 
         await _operator.WriteAsync("broken.yaml", """

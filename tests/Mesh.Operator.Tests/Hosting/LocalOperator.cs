@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Mesh.Operator.Hosting;
 using Mesh.Operator.Sources;
 using Microsoft.AspNetCore.Builder;
@@ -34,6 +35,20 @@ internal sealed class LocalOperator : IAsyncDisposable
     public string BootstrapTokenFile => Path.Combine(CaDirectory, "bootstrap-token");
 
     public Uri GrpcAddress { get; }
+
+    /// <summary>The bootstrap token, read from <see cref="BootstrapTokenFile"/> (the operator writes it on start).</summary>
+    public string BootstrapToken => File.ReadAllText(BootstrapTokenFile).Trim();
+
+    /// <summary>
+    /// The metadata a local-mode proxy of <paramref name="namespace"/>/<paramref name="serviceAccount"/> sends on its
+    /// config stream and certificate requests: the bootstrap token and the claimed identity.
+    /// </summary>
+    public Metadata Credentials(string @namespace = "default", string serviceAccount = "default") => new()
+    {
+        { "authorization", "Bearer " + BootstrapToken },
+        { "mesh-namespace", @namespace },
+        { "mesh-service-account", serviceAccount },
+    };
 
     public Uri HttpAddress { get; }
 

@@ -16,16 +16,52 @@ public sealed class KubeModeTests
     private const string ReviewsHost = "reviews.default.svc.cluster.local";
 
     [Fact]
+    public async Task TheConfigStream_TakesTheIdentityFromTokenReview_AndRefusesOtherTokensAndOtherNamespaces()
+    {
+        await using var kube = await FakeKube.StartAsync();
+        kube.SeedOneOfEach();
+        kube.Server.Tokens["productpage-token"] = "system:serviceaccount:default:bookinfo-productpage";
+        kube.Server.Tokens["person-token"] = "jane@example.com";
+        await using var op = await KubeOperator.StartAsync(kube);
+        using var channel = GrpcChannel.ForAddress(op.GrpcAddress);
+        var node = new Node { Id = "default/productpage-1", Namespace = "default", ServiceAccount = "bookinfo-productpage" };
+
+        using var unknown = await FakeProxyStream.OpenAsync(channel, new ConfigRequest { Node = node }, StreamCredentials.Bearer("forged"));
+        Assert.Equal(StatusCode.Unauthenticated, (await unknown.ReadUntilFailureAsync()).StatusCode);
+        using var person = await FakeProxyStream.OpenAsync(channel, new ConfigRequest { Node = node }, StreamCredentials.Bearer("person-token"));
+        Assert.Equal(StatusCode.Unauthenticated, (await person.ReadUntilFailureAsync()).StatusCode);
+
+        // The local-mode headers claiming another identity count for nothing: the token says who this is.
+        var claimsShop = StreamCredentials.Bearer("productpage-token");
+        claimsShop.Add("mesh-namespace", "shop");
+        var foreign = new Node { Id = "shop/reviews-1", Namespace = "shop", ServiceAccount = "bookinfo-productpage" };
+        using var other = await FakeProxyStream.OpenAsync(channel, new ConfigRequest { Node = foreign }, claimsShop);
+        var denied = await other.ReadUntilFailureAsync();
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Contains("node.namespace 'shop'", denied.Status.Detail, StringComparison.Ordinal);
+
+        // One review per token (forged, person, productpage); reconnects within the cache's minute cost none.
+        for (var i = 0; i < 3; i++)
+        {
+            using var proxy = await FakeProxyStream.OpenAsync(channel, new ConfigRequest { Node = node }, StreamCredentials.Bearer("productpage-token"));
+            await proxy.ReceiveAsync();
+        }
+
+        Assert.Equal(3, kube.Server.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/tokenreviews", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task BecomesReady_AndStreamsTheServersVirtualServiceToAProxy_AndThenItsEdits()
     {
         await using var kube = await FakeKube.StartAsync();
         kube.SeedOneOfEach();
+        kube.Server.Tokens["productpage-token"] = "system:serviceaccount:default:default";
         await using var op = await KubeOperator.StartAsync(kube);
         using var http = new HttpClient { BaseAddress = op.HttpAddress };
         using var channel = GrpcChannel.ForAddress(op.GrpcAddress);
 
         await Eventually.AssertAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "/readyz turns 200 once synced");
-        using var proxy = await FakeProxyStream.OpenAsync(channel, FakeProxyStream.Hello("default/productpage-1"));
+        using var proxy = await FakeProxyStream.OpenAsync(channel, FakeProxyStream.Hello("default/productpage-1"), StreamCredentials.Bearer("productpage-token"));
         var first = await proxy.ReceiveAsync();
         await proxy.AckAsync(first);
         Assert.Equal(["all"], RouteNames(first.Config));

@@ -23,6 +23,7 @@ namespace Mesh.Proxy.Tests.Config;
 public sealed class StreamConfigSourceTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<ConfigRequest> _requests = new();
+    private readonly ConcurrentQueue<string?> _authorizations = new();
     private readonly Channel<ConfigResponse> _toSend = Channel.CreateUnbounded<ConfigResponse>();
     private WebApplication _server = null!;
     private Uri _address = null!;
@@ -122,8 +123,35 @@ public sealed class StreamConfigSourceTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
     }
 
-    private Task<ProxyUnderTest> StartProxyAsync() => ProxyUnderTest.StartAsync(configure: options =>
+    [Fact]
+    public async Task Every_stream_presents_the_token_read_afresh_so_a_reconnect_sends_the_rotated_one()
     {
+        var tokenFile = Path.Combine(Path.GetTempPath(), "mesh-sa-token-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(tokenFile, "token-1\n");
+        try
+        {
+            await using var proxy = await StartProxyAsync(options => (options.BootstrapToken, options.TokenFile) = (null, tokenFile));
+            _toSend.Writer.TryWrite(Response("v1", "n1", ConfigFactory.Simple(_backend)));
+            await Eventually.AssertAsync(() => _requests.Count >= 2, "the first config is acknowledged");
+            Assert.Equal(["Bearer token-1"], _authorizations);
+
+            // The kubelet rotates the projected token; the next stream, after a disconnect, must carry the new one.
+            await File.WriteAllTextAsync(tokenFile, "token-2\n");
+            _toSend.Writer.TryWrite(new ConfigResponse());
+
+            await Eventually.AssertAsync(() => _authorizations.Count >= 2, "the proxy opens a second stream");
+            Assert.Equal(["Bearer token-1", "Bearer token-2"], _authorizations);
+        }
+        finally
+        {
+            File.Delete(tokenFile);
+        }
+    }
+
+    private Task<ProxyUnderTest> StartProxyAsync(Action<Mesh.Proxy.Hosting.ProxyOptions>? configure = null) => ProxyUnderTest.StartAsync(configure: options =>
+    {
+        options.BootstrapToken = "scripted-server-token";
+        configure?.Invoke(options);
         options.DiscoveryAddress = _address;
         options.NodeId = "default/productpage-1";
         options.Labels = new Dictionary<string, string> { ["app"] = "productpage" };
@@ -135,6 +163,7 @@ public sealed class StreamConfigSourceTests : IAsyncLifetime
 
     private async Task ServeAsync(IAsyncStreamReader<ConfigRequest> requests, IServerStreamWriter<ConfigResponse> responses, ServerCallContext context)
     {
+        _authorizations.Enqueue(context.RequestHeaders.GetValue("authorization"));
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var reading = Task.Run(async () =>
         {

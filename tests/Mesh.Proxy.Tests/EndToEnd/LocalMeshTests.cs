@@ -74,6 +74,7 @@ public sealed class LocalMeshTests : IAsyncLifetime
     private static Task<ProxyUnderTest> StartProxyAsync(LocalOperator controlPlane) => ProxyUnderTest.StartAsync(configure: options =>
     {
         options.DiscoveryAddress = controlPlane.GrpcAddress;
+        options.BootstrapTokenFile = controlPlane.BootstrapTokenFile;
         options.NodeId = "default/productpage-1";
         options.Labels = new Dictionary<string, string> { ["app"] = "productpage" };
     });

@@ -39,6 +39,7 @@ public sealed class SlowManifestWriterTests : IAsyncLifetime
         await using var proxy = await ProxyUnderTest.StartAsync(configure: options =>
         {
             options.DiscoveryAddress = _operator.GrpcAddress;
+            options.BootstrapTokenFile = _operator.BootstrapTokenFile;
             options.NodeId = "default/productpage-1";
             options.Labels = new Dictionary<string, string> { ["app"] = "productpage" };
         });

@@ -1,6 +1,8 @@
 'use strict';
 // @grpc/grpc-js as a proxy on mesh.v1.ConfigDiscovery/StreamConfig, driven line by line:
-//   node config-stream.js HOST:PORT NODE_ID
+//   node config-stream.js HOST:PORT NODE_ID [TOKEN_FILE]
+// With TOKEN_FILE it authenticates each stream as a local-mode proxy does: the operator's bootstrap token (re-read
+// for every stream) and the claimed identity default/productpage in metadata; without it it sends none.
 // stdin commands (one per line), each applied to the last response received:
 //   ack               ACK: its version_info and nonce
 //   nack MESSAGE      NACK: the last ACKed version_info, its nonce and error_detail {code 3, MESSAGE}
@@ -9,10 +11,11 @@
 // When a stream ends with an error status it reconnects (like a proxy) with the last ACKed version_info, up to
 // 120 times, 250 ms apart. stdout: one JSON line per event: {event: 'response', versionInfo, nonce, stream,
 // routeCount}, {event: 'status', code, details, stream}, {event: 'sent', kind}.
+const fs = require('fs');
 const readline = require('readline');
 const { grpc, loadMesh } = require('./common');
 
-const [address, nodeId] = process.argv.slice(2);
+const [address, nodeId, tokenFile] = process.argv.slice(2);
 const mesh = loadMesh();
 const client = new mesh.ConfigDiscovery(address, grpc.credentials.createInsecure());
 
@@ -30,7 +33,13 @@ function print(event) {
 function open() {
   stream++;
   const id = stream;
-  call = client.StreamConfig();
+  const metadata = new grpc.Metadata();
+  if (tokenFile) {
+    metadata.set('authorization', 'Bearer ' + fs.readFileSync(tokenFile, 'utf8').trim());
+    metadata.set('mesh-namespace', 'default');
+    metadata.set('mesh-service-account', 'productpage');
+  }
+  call = client.StreamConfig(metadata);
   call.on('data', (response) => {
     last = response;
     const routeCount = (response.config.virtualHosts || []).reduce((n, host) => n + (host.routes || []).length, 0);
