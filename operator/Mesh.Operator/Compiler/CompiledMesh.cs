@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Mesh.Api.V1;
+using Mesh.Operator.Delta;
 using Mesh.Operator.Validation;
 
 namespace Mesh.Operator.Compiler;
@@ -18,6 +19,7 @@ public sealed class CompiledMesh
     private readonly IReadOnlyList<Cluster> _clusters;
     private readonly byte[] _clustersHash;
     private readonly byte[] _clustersField;
+    private readonly ClusterResource[] _clusterResources;
     private readonly SelectorTable _selectors;
     private readonly InboundBuilder _inbound;
     private readonly ConcurrentDictionary<string, OutboundPart> _outbound = new(StringComparer.Ordinal);
@@ -36,6 +38,7 @@ public sealed class CompiledMesh
         _clusters = clusters;
         // Every proxy carries all clusters: encoded once per compile, and hashed from that encoding.
         _clustersField = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters, out _clustersHash);
+        _clusterResources = ClusterResource.Split(clusters, _clustersField);
         _selectors = selectors;
         _inbound = inbound;
         Results = results;
@@ -59,11 +62,12 @@ public sealed class CompiledMesh
         var matched = _selectors.Matching(labels);
         var outbound = _outbound.GetOrAdd($"{ns}|{string.Join(",", matched)}", _ => BuildOutbound(ns, matched));
         var inbound = _inbound.Build(ns, labels);
+        var inboundHash = ContentHash.Of(inbound);
         var version = ContentHash.Combine(
         [
             outbound.Hash,
             _clustersHash,
-            ContentHash.Of(inbound),
+            inboundHash,
             Encoding.UTF8.GetBytes($"{_options.TrustDomain}|{(int)_options.OutboundTrafficPolicy}"),
         ]);
         return new CompiledProxyConfig(
@@ -71,27 +75,26 @@ public sealed class CompiledMesh
             outbound.VirtualHosts,
             _clusters,
             inbound,
+            inboundHash,
             _options,
-            new ProxyConfigParts(outbound.Fields, outbound.FieldsLength, _clustersField));
+            new ProxyConfigParts(outbound.Variants, outbound.FieldsLength, _clustersField, _clusterResources));
     }
 
     private OutboundPart BuildOutbound(string ns, int[] matched)
     {
         var hosts = new VirtualHost[_hosts.Count];
-        var hashes = new byte[_hosts.Count][];
-        var fields = new byte[_hosts.Count][];
+        var variants = new HashedVirtualHost[_hosts.Count];
         var length = 0L;
         for (var i = 0; i < _hosts.Count; i++)
         {
             var variant = _hosts[i].For(_hosts[i].Service.Namespace == ns, matched);
             hosts[i] = variant.Host;
-            hashes[i] = variant.Hash;
-            fields[i] = variant.Field;
+            variants[i] = variant;
             length += variant.Field.Length;
         }
 
-        return new OutboundPart(hosts, fields, length, ContentHash.Combine(hashes));
+        return new OutboundPart(hosts, variants, length, ContentHash.Combine(variants.Select(v => v.Hash)));
     }
 
-    private sealed record OutboundPart(VirtualHost[] VirtualHosts, byte[][] Fields, long FieldsLength, byte[] Hash);
+    private sealed record OutboundPart(VirtualHost[] VirtualHosts, HashedVirtualHost[] Variants, long FieldsLength, byte[] Hash);
 }
