@@ -64,7 +64,7 @@ public sealed class CompiledProxyConfig
     }
 
     /// <summary>The length of the serialized ProxyConfig, what <see cref="WriteTo"/> writes.</summary>
-    public int SerializedLength => checked((int)(_parts.HostFieldsLength + _parts.ClusterFields.Length + OwnFields.Length));
+    public int SerializedLength => checked((int)(_parts.Hosts.Length + _parts.ClusterFields.Length + OwnFields.Length));
 
     /// <summary>Writes the serialization of <see cref="ToProxyConfig"/>, byte for byte, without building the message.</summary>
     public void WriteTo(IBufferWriter<byte> destination)
@@ -72,7 +72,7 @@ public sealed class CompiledProxyConfig
         ArgumentNullException.ThrowIfNull(destination);
 
         // Fields in field-number order, as the generated WriteTo writes them: virtual_hosts, clusters, then the rest.
-        foreach (var host in _parts.Hosts)
+        foreach (var host in _parts.Hosts.Hosts)
         {
             destination.Write(host.Field);
         }
@@ -89,10 +89,9 @@ public sealed class CompiledProxyConfig
 
     private ProxyResources CreateResources()
     {
-        var hosts = Array.ConvertAll(_parts.Hosts, h => new NamedResource(h.Host.Name, h.Field, h.Hash));
         var inbound = FieldEncoding.Encode(ProxyConfig.InboundFieldNumber, Inbound, out _);
         var scalars = OwnFields.AsMemory(inbound.Length);
-        return new ProxyResources(Version, hosts, _parts.Clusters, Inbound, _inboundHash, inbound, scalars);
+        return new ProxyResources(Version, _parts.Hosts, _parts.Clusters, hasInbound: true, _inboundHash, inbound, scalars);
     }
 
     // Fields 3-5 (inbound, outbound_traffic_policy, trust_domain): the only part encoded per proxy. A race encodes

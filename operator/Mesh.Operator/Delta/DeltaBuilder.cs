@@ -4,8 +4,9 @@ using Mesh.Api.V1;
 namespace Mesh.Operator.Delta;
 
 /// <summary>
-/// Compares two configs resource by resource (by name and version) and writes the delta between them by the rules in
-/// discovery.proto. Copies references to the target's shared encodings; serializes only the small ConfigDelta.
+/// Writes the delta between two configs by the rules in discovery.proto from the diffs of their shared virtual host
+/// and cluster sets (computed once per pair of sets, not per proxy) and their own inbound config. Copies references
+/// to the target's shared encodings; serializes only the small ConfigDelta.
 /// </summary>
 internal static class DeltaBuilder
 {
@@ -13,85 +14,33 @@ internal static class DeltaBuilder
     /// config (a delta can only replace it), or when the whole config would be no larger.</returns>
     public static DeltaPayload? Build(ProxyResources from, ProxyResources to)
     {
-        if (!from.Sorted || !to.Sorted || (from.HasInbound && !to.HasInbound))
+        if (!from.VirtualHosts.Sorted || !to.VirtualHosts.Sorted || !from.Clusters.Sorted || !to.Clusters.Sorted || (from.HasInbound && !to.HasInbound))
         {
             return null;
         }
 
-        var segments = new List<ReadOnlyMemory<byte>>();
-        var delta = new ConfigDelta { BaseVersion = from.Version };
-        var changed = Diff(from.VirtualHosts, to.VirtualHosts, static v => v.Name, delta.RemovedVirtualHosts, (before, after) =>
+        var hosts = to.VirtualHosts.DiffFrom(from.VirtualHosts);
+        var clusters = to.Clusters.DiffFrom(from.Clusters);
+        var inboundChanged = to.HasInbound && !ResourceVersion.Same(from.InboundVersion, to.InboundVersion);
+        var segments = new ReadOnlyMemory<byte>[hosts.Changed.Length + clusters.Changed.Length + (inboundChanged ? 2 : 1)];
+        hosts.Changed.CopyTo(segments, 0);
+        clusters.Changed.CopyTo(segments, hosts.Changed.Length);
+        if (inboundChanged)
         {
-            if (before is null || !ResourceVersion.Same(before.Version, after.Version))
-            {
-                segments.Add(after.Field);
-                return 1;
-            }
-
-            return 0;
-        });
-
-        var endpointFields = new List<ReadOnlyMemory<byte>>();
-        changed += Diff(from.Clusters, to.Clusters, static c => c.Name, delta.RemovedClusters, (before, after) =>
-        {
-            if (before is null || !ResourceVersion.Same(before.ShapeVersion, after.ShapeVersion))
-            {
-                segments.Add(after.Field);
-                return 1;
-            }
-
-            if (!ResourceVersion.Same(before.EndpointsVersion, after.EndpointsVersion))
-            {
-                endpointFields.Add(after.EndpointsField);
-                return 1;
-            }
-
-            return 0;
-        });
-
-        if (to.HasInbound && !ResourceVersion.Same(from.InboundVersion, to.InboundVersion))
-        {
-            segments.Add(to.InboundField);
-            changed++;
+            segments[^2] = to.InboundField;
         }
 
-        segments.Add(to.ScalarFields);
-        var deltaField = Encode(delta, endpointFields);
-        var payload = new DeltaPayload([.. segments], deltaField, changed, delta.RemovedVirtualHosts.Count + delta.RemovedClusters.Count);
-        var whole = to.VirtualHosts.Sum(v => v.Field.Length) + to.Clusters.Sum(c => c.Field.Length) + to.InboundField.Length + to.ScalarFields.Length;
+        segments[^1] = to.ScalarFields;
+        var delta = new ConfigDelta { BaseVersion = from.Version, RemovedVirtualHosts = { hosts.Removed }, RemovedClusters = { clusters.Removed } };
+        var deltaField = Encode(delta, clusters.Endpoints);
+        var payload = new DeltaPayload(segments, deltaField, hosts.Count + clusters.Count + (inboundChanged ? 1 : 0), hosts.Removed.Length + clusters.Removed.Length);
+        var whole = to.VirtualHosts.Length + to.Clusters.Length + to.InboundField.Length + to.ScalarFields.Length;
         return payload.Length + deltaField.Length < whole ? payload : null;
-    }
-
-    // A merge walk over two name-sorted lists: names only in `from` are removed, the rest go to `visit` with what
-    // `from` had under that name (or null). Returns how many resources `visit` counted as changed.
-    private static int Diff<T>(IReadOnlyList<T> from, IReadOnlyList<T> to, Func<T, string> nameOf, ICollection<string> removed, Func<T?, T, int> visit)
-        where T : class
-    {
-        var changed = 0;
-        int i = 0, j = 0;
-        while (i < from.Count || j < to.Count)
-        {
-            var order = i == from.Count ? 1 : j == to.Count ? -1 : string.CompareOrdinal(nameOf(from[i]), nameOf(to[j]));
-            if (order < 0)
-            {
-                removed.Add(nameOf(from[i++]));
-            }
-            else if (order == 0)
-            {
-                changed += visit(from[i++], to[j++]);
-            }
-            else
-            {
-                changed += visit(null, to[j++]);
-            }
-        }
-
-        return changed;
     }
 
     // ConfigResponse field 4: the ConfigDelta's own fields, then the shared ClusterEndpoints encodings appended as
     // its repeated field 4 (a repeated field's entries may follow the other fields on the wire).
-    private static byte[] Encode(ConfigDelta delta, List<ReadOnlyMemory<byte>> endpointFields)
+    private static byte[] Encode(ConfigDelta delta, ReadOnlyMemory<byte>[] endpointFields)
     {
         var head = delta.ToByteArray();
         var length = head.Length + endpointFields.Sum(f => f.Length);

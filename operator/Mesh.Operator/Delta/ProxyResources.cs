@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Mesh.Api.V1;
 using Mesh.Operator.Compiler;
@@ -6,84 +5,49 @@ using Mesh.Operator.Compiler;
 namespace Mesh.Operator.Delta;
 
 /// <summary>
-/// One proxy's config as named, versioned, encoded resources: what a delta is computed from. Immutable and shared by
-/// every proxy with the same config; the deltas from each earlier config it is compared with are computed once and
-/// shared too (weakly keyed: a cached delta never keeps an old config alive).
+/// One proxy's config as versioned resources: what a delta is computed from. The virtual host and cluster sets are
+/// shared with every proxy that has the same ones (their diffs are computed once for all of them); only the inbound
+/// config and the scalar fields are the proxy's own. Immutable.
 /// </summary>
-internal sealed class ProxyResources
+internal sealed class ProxyResources(
+    string version,
+    VirtualHostSet virtualHosts,
+    ClusterSet clusters,
+    bool hasInbound,
+    byte[] inboundVersion,
+    ReadOnlyMemory<byte> inboundField,
+    ReadOnlyMemory<byte> scalarFields)
 {
-    private readonly ConditionalWeakTable<ProxyResources, Computed> _deltas = [];
+    public string Version { get; } = version;
 
-    public ProxyResources(
-        string version,
-        IReadOnlyList<NamedResource> virtualHosts,
-        IReadOnlyList<ClusterResource> clusters,
-        InboundConfig? inbound,
-        byte[] inboundVersion,
-        ReadOnlyMemory<byte> inboundField,
-        ReadOnlyMemory<byte> scalarFields)
-    {
-        Version = version;
-        VirtualHosts = virtualHosts;
-        Clusters = clusters;
-        HasInbound = inbound is not null;
-        InboundVersion = inboundVersion;
-        InboundField = inboundField;
-        ScalarFields = scalarFields;
-        Sorted = IsSorted(virtualHosts, static v => v.Name) && IsSorted(clusters, static c => c.Name);
-    }
+    public VirtualHostSet VirtualHosts { get; } = virtualHosts;
 
-    public string Version { get; }
+    public ClusterSet Clusters { get; } = clusters;
 
-    /// <summary>Sorted by name when <see cref="Sorted"/>.</summary>
-    public IReadOnlyList<NamedResource> VirtualHosts { get; }
+    public bool HasInbound { get; } = hasInbound;
 
-    /// <summary>Sorted by name when <see cref="Sorted"/>.</summary>
-    public IReadOnlyList<ClusterResource> Clusters { get; }
-
-    public bool HasInbound { get; }
-
-    public byte[] InboundVersion { get; }
+    public byte[] InboundVersion { get; } = inboundVersion;
 
     /// <summary>ProxyConfig field 3 (empty when there is no inbound config).</summary>
-    public ReadOnlyMemory<byte> InboundField { get; }
+    public ReadOnlyMemory<byte> InboundField { get; } = inboundField;
 
     /// <summary>ProxyConfig fields 4-5 (outbound traffic policy, trust domain), carried by every delta.</summary>
-    public ReadOnlyMemory<byte> ScalarFields { get; }
-
-    /// <summary>Names strictly ascending (ordinal), which the delta rules need.</summary>
-    public bool Sorted { get; }
+    public ReadOnlyMemory<byte> ScalarFields { get; } = scalarFields;
 
     /// <summary>The delta turning <paramref name="previous"/> into this config, or null when a whole config is smaller or a delta cannot express it.</summary>
-    public DeltaPayload? DeltaFrom(ProxyResources previous) =>
-        _deltas.GetValue(previous, p => new Computed(DeltaBuilder.Build(p, this))).Delta;
+    public DeltaPayload? DeltaFrom(ProxyResources previous) => DeltaBuilder.Build(previous, this);
 
     /// <summary>The resources of a config built as a message (encoded here, not shared).</summary>
     public static ProxyResources FromMessage(string version, ProxyConfig config)
     {
         var hosts = config.VirtualHosts
             .Select(v => FieldEncoding.Encode(ProxyConfig.VirtualHostsFieldNumber, v, out var prefix) is var field
-                ? new NamedResource(v.Name, field, ResourceVersion.Of(field.AsSpan(prefix)))
+                ? new HashedVirtualHost(v, ResourceVersion.Of(field.AsSpan(prefix)), field)
                 : null!)
             .ToArray();
         var clusters = config.Clusters.Select(ClusterResource.Of).ToArray();
         var inbound = config.Inbound is null ? [] : FieldEncoding.Encode(ProxyConfig.InboundFieldNumber, config.Inbound, out _);
         var scalars = new ProxyConfig { OutboundTrafficPolicy = config.OutboundTrafficPolicy, TrustDomain = config.TrustDomain }.ToByteArray();
-        return new ProxyResources(version, hosts, clusters, config.Inbound, ResourceVersion.Of(inbound), inbound, scalars);
+        return new ProxyResources(version, new VirtualHostSet(hosts), new ClusterSet(clusters), config.Inbound is not null, ResourceVersion.Of(inbound), inbound, scalars);
     }
-
-    private static bool IsSorted<T>(IReadOnlyList<T> items, Func<T, string> nameOf)
-    {
-        for (var i = 1; i < items.Count; i++)
-        {
-            if (string.CompareOrdinal(nameOf(items[i - 1]), nameOf(items[i])) >= 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private sealed record Computed(DeltaPayload? Delta);
 }
