@@ -8,9 +8,10 @@ using Mesh.Api.V1;
 namespace Mesh.Convergence;
 
 /// <summary>
-/// One run: the synthetic mesh, the operator, the simulated proxies, their initial convergence, then rounds of two
-/// changes each (a VirtualService's weights, which every proxy routes to, and a namespace's rate limit, which only
-/// that namespace's proxies carry), each timed per proxy from the file write to that proxy's ACK.
+/// One run: the synthetic mesh, the operator, the simulated proxies, their initial convergence, then rounds of three
+/// changes each (a VirtualService's weights, which every proxy routes to; a namespace's rate limit, which only that
+/// namespace's proxies carry; one workload's port, an endpoint-only change of clusters every proxy carries), each
+/// timed per proxy from the file write to that proxy's ACK.
 /// </summary>
 internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
 {
@@ -27,7 +28,7 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
     {
         _mesh.WriteAll();
         Print($"mesh: {options.Services} services, {options.Proxies} proxies, {options.Namespaces} namespaces; manifests in {manifests}");
-        Print($"proxies: {options.Connections} channels (HTTP/2 connections, more if a server caps streams per connection), stream window {options.StreamWindowKiB} KiB; load average {LoadAverage()}");
+        Print($"proxies ask for {(options.Full ? "whole configs only (--full)" : "deltas")}; {options.Connections} channels (HTTP/2 connections, more if a server caps streams per connection), stream window {options.StreamWindowKiB} KiB; load average {LoadAverage()}");
         await using var op = await OperatorProcess.StartAsync(options.Operator, manifests, TimeSpan.FromMinutes(3), cancellationToken);
         PrintMemory(op, "operator ready, no proxies");
 
@@ -64,6 +65,8 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
             await ChangeAsync(op, proxies, $"weights of svc-{service} (all proxies)", "all", [.. proxies.Select(p => p.Index)], () => _mesh.WriteService(service, 80 - (5 * round)), cancellationToken);
             var inNs0 = proxies.Where(p => _mesh.NamespaceOfProxy(p.Index) == "ns-0").Select(p => p.Index).ToHashSet();
             await ChangeAsync(op, proxies, "rate limit of ns-0 (its proxies)", "subset", inNs0, () => _mesh.WriteNamespacePolicy(100 + round), cancellationToken);
+            var moved = (round * 13) % options.Proxies;
+            await ChangeAsync(op, proxies, $"endpoint of svc-{moved % options.Services} (all proxies)", "endpoint", [.. proxies.Select(p => p.Index)], () => _mesh.WriteWorkloads(moved, 9000 + round), cancellationToken);
         }
 
         Print("");
@@ -73,6 +76,9 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         }
 
         PrintMemory(op, "at the end");
+        Print($"responses: {proxies.Sum(p => p.Wholes)} whole ({proxies.Sum(p => p.WholeBytes) / 1024.0 / 1024:F1} MiB), " +
+              $"{proxies.Sum(p => p.Deltas)} deltas ({proxies.Sum(p => p.DeltaBytes) / 1024.0 / 1024:F2} MiB, {proxies.Sum(p => p.DeltaBytes) / (double)Math.Max(1, proxies.Sum(p => p.Deltas)):F0} B each); " +
+              $"deltas onto another base (NACKed): {proxies.Sum(p => p.Mismatches)}");
         Print($"load average {LoadAverage()}");
         Print($"reconnects: {proxies.Sum(p => p.Reconnects)}{(proxies.FirstOrDefault(p => p.LastError is not null) is { } failed ? "; e.g. " + failed.LastError : "")}");
 
@@ -177,6 +183,7 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         };
         node.Labels.Add("app", _mesh.ProxyApp(proxy));
         node.Labels.Add("version", _mesh.ProxyVersion(proxy));
+        node.AcceptsDelta = !options.Full;
         return node;
     }
 

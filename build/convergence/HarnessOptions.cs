@@ -3,22 +3,28 @@ using System.Globalization;
 namespace Mesh.Convergence;
 
 /// <summary>Command line of the harness; every flag has a default so that a bare run measures the issue's first goal.</summary>
-internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces, int Connections, int Rounds, int StreamWindowKiB, string Operator, bool KeepManifests)
+internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces, int Connections, int Rounds, int StreamWindowKiB, string Operator, bool KeepManifests, bool Full = false)
 {
     public const string Usage = """
         usage: Mesh.Convergence [--proxies 1000] [--services PROXIES/2] [--namespaces SERVICES/10] [--connections PROXIES/100]
                                 [--rounds 3] [--stream-window-kib 64] [--operator PATH-TO-mesh-operator] [--keep]
+                                [--full] (the proxies do not ask for deltas: every response is a whole config)
         """;
 
     public static HarnessOptions Parse(string[] args, string repositoryRoot)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var keep = false;
+        var full = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--keep")
             {
                 keep = true;
+            }
+            else if (args[i] == "--full")
+            {
+                full = true;
             }
             else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
             {
@@ -46,7 +52,7 @@ internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces,
         var window = Int(values, "stream-window-kib", 64);
         var executable = values.GetValueOrDefault("operator")
             ?? Path.Combine(repositoryRoot, "operator", "Mesh.Operator", "bin", "Release", "net10.0", "mesh-operator");
-        return new HarnessOptions(services, proxies, namespaces, connections, rounds, window, executable, keep);
+        return new HarnessOptions(services, proxies, namespaces, connections, rounds, window, executable, keep, full);
     }
 
     private static int Int(Dictionary<string, string> values, string name, int fallback)

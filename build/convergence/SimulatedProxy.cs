@@ -6,10 +6,12 @@ using Mesh.Api.V1;
 namespace Mesh.Convergence;
 
 /// <summary>
-/// One proxy's config stream without the proxy: it sends its node, answers every response with an ACK at once and
-/// reports the moment each ACK was handed to the transport. Like the real proxy it reconnects when the operator ends
-/// the stream, announcing the version it has. Each stream is authenticated as a local-mode proxy's is: the bootstrap
-/// token and the node's namespace and service account in <paramref name="credentials"/>.
+/// One proxy's config stream without the proxy: it sends its node (asking for deltas unless told not to), answers
+/// every response at once and reports the moment each ACK was handed to the transport. A delta is applied as far as
+/// the harness keeps state: parsed, and checked against the version this proxy serves (a delta onto another base is
+/// NACKed as the real proxy does); a whole config is skipped unparsed. Like the real proxy it reconnects when the
+/// operator ends the stream, announcing the version it has. Each stream is authenticated as a local-mode proxy's is:
+/// the bootstrap token and the node's namespace and service account in <paramref name="credentials"/>.
 /// </summary>
 internal sealed class SimulatedProxy(int index, Node node, Metadata credentials, CallInvoker channel, ChannelWriter<SimulatedProxy.Ack> acks)
 {
@@ -19,6 +21,17 @@ internal sealed class SimulatedProxy(int index, Node node, Metadata credentials,
     public string AckedVersion { get; private set; } = "";
 
     public long LastResponseSize { get; private set; }
+
+    public int Deltas { get; private set; }
+
+    public long DeltaBytes { get; private set; }
+
+    public int Wholes { get; private set; }
+
+    public long WholeBytes { get; private set; }
+
+    /// <summary>Deltas whose base was not the version this proxy served (NACKed).</summary>
+    public int Mismatches { get; private set; }
 
     public int Reconnects { get; private set; }
 
@@ -54,6 +67,28 @@ internal sealed class SimulatedProxy(int index, Node node, Metadata credentials,
         {
             var response = call.ResponseStream.Current;
             LastResponseSize = response.Size;
+            if (response.Delta is { } delta)
+            {
+                (Deltas, DeltaBytes) = (Deltas + 1, DeltaBytes + response.Size);
+                if (delta.BaseVersion != AckedVersion)
+                {
+                    Mismatches++;
+                    await call.RequestStream.WriteAsync(
+                        new ConfigRequest
+                        {
+                            VersionInfo = AckedVersion,
+                            ResponseNonce = response.Nonce,
+                            ErrorDetail = new ErrorDetail { Code = (int)StatusCode.InvalidArgument, Message = $"delta.base_version: not {AckedVersion}" },
+                        },
+                        cancellationToken);
+                    continue;
+                }
+            }
+            else
+            {
+                (Wholes, WholeBytes) = (Wholes + 1, WholeBytes + response.Size);
+            }
+
             await call.RequestStream.WriteAsync(
                 new ConfigRequest { VersionInfo = response.Version, ResponseNonce = response.Nonce },
                 cancellationToken);

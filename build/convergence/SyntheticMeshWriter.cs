@@ -35,6 +35,16 @@ internal sealed class SyntheticMeshWriter(string directory, int services, int pr
             WriteService(i, v1Weight: 80);
         }
 
+        WriteWorkloads(moved: -1, port: 8080);
+        WriteNamespacePolicy(requestsPerSecond: 100);
+    }
+
+    /// <summary>
+    /// Rewrites every WorkloadEntry, proxy <paramref name="moved"/>'s with <paramref name="port"/> instead of 8080: an
+    /// endpoint-only change of its service's clusters (every proxy carries them).
+    /// </summary>
+    public void WriteWorkloads(int moved, int port)
+    {
         var workloads = new StringBuilder();
         for (var j = 0; j < proxies; j++)
         {
@@ -47,7 +57,7 @@ internal sealed class SyntheticMeshWriter(string directory, int services, int pr
                 spec:
                   address: 10.{j / 62500 % 256}.{j / 250 % 250}.{(j % 250) + 1}
                   ports:
-                    http: 8080
+                    http: {(j == moved ? port : 8080)}
                   labels:
                     app: {ProxyApp(j)}
                     version: {ProxyVersion(j)}
@@ -57,8 +67,10 @@ internal sealed class SyntheticMeshWriter(string directory, int services, int pr
                 """);
         }
 
-        File.WriteAllText(Path.Combine(directory, "workloads.yaml"), workloads.ToString());
-        WriteNamespacePolicy(requestsPerSecond: 100);
+        // By atomic rename: the directory source must never read the 2,000-entry file half written.
+        var temporary = Path.Combine(directory, ".workloads.yaml.tmp");
+        File.WriteAllText(temporary, workloads.ToString());
+        File.Move(temporary, Path.Combine(directory, "workloads.yaml"), overwrite: true);
     }
 
     /// <summary>Rewrites service <paramref name="service"/>'s file with a v1/v2 split of <paramref name="v1Weight"/>/rest.</summary>

@@ -14,6 +14,11 @@ public static class BenchmarkProgram
             return await WebhookLatencyHarness.RunAsync(rest);
         }
 
+        if (args is ["delta-cost", .. var deltaArgs])
+        {
+            return Compiler.DeltaCostHarness.Run(deltaArgs);
+        }
+
         if (args is ["informer-memory", .. var podArgs])
         {
             return InformerMemoryHarness.Run(podArgs);

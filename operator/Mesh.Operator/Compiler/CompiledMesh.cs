@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Mesh.Api.V1;
+using Mesh.Operator.Delta;
 using Mesh.Operator.Validation;
 
 namespace Mesh.Operator.Compiler;
@@ -18,6 +19,8 @@ public sealed class CompiledMesh
     private readonly IReadOnlyList<Cluster> _clusters;
     private readonly byte[] _clustersHash;
     private readonly byte[] _clustersField;
+    private readonly ClusterResource[] _clusterResources;
+    private readonly ClusterSet _clusterSet;
     private readonly SelectorTable _selectors;
     private readonly InboundBuilder _inbound;
     private readonly ConcurrentDictionary<string, OutboundPart> _outbound = new(StringComparer.Ordinal);
@@ -36,6 +39,8 @@ public sealed class CompiledMesh
         _clusters = clusters;
         // Every proxy carries all clusters: encoded once per compile, and hashed from that encoding.
         _clustersField = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters, out _clustersHash);
+        _clusterResources = ClusterResource.Split(clusters, _clustersField);
+        _clusterSet = new ClusterSet(_clusterResources);
         _selectors = selectors;
         _inbound = inbound;
         Results = results;
@@ -57,41 +62,66 @@ public sealed class CompiledMesh
     private CompiledProxyConfig Assemble(string ns, Dictionary<string, string> labels)
     {
         var matched = _selectors.Matching(labels);
-        var outbound = _outbound.GetOrAdd($"{ns}|{string.Join(",", matched)}", _ => BuildOutbound(ns, matched));
+        var scope = _inbound.EgressFor(ns, labels);
+        var outbound = _outbound.GetOrAdd($"{ns}|{string.Join(",", matched)}|{scope?.Key}", _ => BuildOutbound(ns, matched, scope));
         var inbound = _inbound.Build(ns, labels);
+        var inboundHash = ContentHash.Of(inbound);
         var version = ContentHash.Combine(
         [
             outbound.Hash,
-            _clustersHash,
-            ContentHash.Of(inbound),
+            outbound.Clusters?.Hash ?? _clustersHash,
+            inboundHash,
             Encoding.UTF8.GetBytes($"{_options.TrustDomain}|{(int)_options.OutboundTrafficPolicy}"),
         ]);
+        var clusters = outbound.Clusters;
         return new CompiledProxyConfig(
             Convert.ToHexStringLower(version)[..16],
             outbound.VirtualHosts,
-            _clusters,
+            clusters?.Clusters ?? _clusters,
             inbound,
+            inboundHash,
             _options,
-            new ProxyConfigParts(outbound.Fields, outbound.FieldsLength, _clustersField));
+            new ProxyConfigParts(outbound.Hosts, clusters?.Field ?? _clustersField, clusters?.Set ?? _clusterSet));
     }
 
-    private OutboundPart BuildOutbound(string ns, int[] matched)
+    private OutboundPart BuildOutbound(string ns, int[] matched, EgressScope? scope)
     {
-        var hosts = new VirtualHost[_hosts.Count];
-        var hashes = new byte[_hosts.Count][];
-        var fields = new byte[_hosts.Count][];
-        var length = 0L;
-        for (var i = 0; i < _hosts.Count; i++)
+        IReadOnlyList<HostEntry> entries = scope is null ? _hosts : [.. _hosts.Where(h => scope.Includes(h.Service, ns))];
+        var hosts = new VirtualHost[entries.Count];
+        var variants = new HashedVirtualHost[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
         {
-            var variant = _hosts[i].For(_hosts[i].Service.Namespace == ns, matched);
+            var variant = entries[i].For(entries[i].Service.Namespace == ns, matched);
             hosts[i] = variant.Host;
-            hashes[i] = variant.Hash;
-            fields[i] = variant.Field;
-            length += variant.Field.Length;
+            variants[i] = variant;
         }
 
-        return new OutboundPart(hosts, fields, length, ContentHash.Combine(hashes));
+        return new OutboundPart(hosts, new VirtualHostSet(variants), ContentHash.Combine(variants.Select(v => v.Hash)), scope is null ? null : ScopedClusters(hosts));
     }
 
-    private sealed record OutboundPart(VirtualHost[] VirtualHosts, byte[][] Fields, long FieldsLength, byte[] Hash);
+    // A scoped proxy gets the clusters of the services in its scope and those its routes name (a route may send to a
+    // service outside the scope; the proxy refuses a route to a cluster it does not have). Encoded once per scope.
+    private ScopedClusterPart ScopedClusters(VirtualHost[] hosts)
+    {
+        var services = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        var named = hosts.SelectMany(h => h.Routes)
+            .SelectMany(r => (r.Forward?.Destinations.Select(d => d.Cluster) ?? []).Append(r.Mirror?.Cluster ?? ""))
+            .ToHashSet(StringComparer.Ordinal);
+        var kept = Enumerable.Range(0, _clusters.Count).Where(i => services.Contains(_clusters[i].ServiceHost) || named.Contains(_clusters[i].Name)).ToArray();
+        var field = new byte[kept.Sum(i => _clusterResources[i].Field.Length)];
+        var offset = 0;
+        foreach (var i in kept)
+        {
+            _clusterResources[i].Field.Span.CopyTo(field.AsSpan(offset));
+            offset += _clusterResources[i].Field.Length;
+        }
+
+        // Resources are cut from this scope's own encoding so that a push reads one buffer, as unscoped ones do.
+        var clusters = kept.Select(i => _clusters[i]).ToArray();
+        return new ScopedClusterPart(clusters, field, new ClusterSet(ClusterResource.Split(clusters, field)), ContentHash.Combine([field]));
+    }
+
+    private sealed record OutboundPart(VirtualHost[] VirtualHosts, VirtualHostSet Hosts, byte[] Hash, ScopedClusterPart? Clusters);
+
+    private sealed record ScopedClusterPart(Cluster[] Clusters, byte[] Field, ClusterSet Set, byte[] Hash);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Google.Protobuf;
 using Mesh.Api.V1;
+using Mesh.Operator.Delta;
 
 namespace Mesh.Operator.Compiler;
 
@@ -14,13 +15,16 @@ namespace Mesh.Operator.Compiler;
 public sealed class CompiledProxyConfig
 {
     private readonly ProxyConfigParts _parts;
+    private readonly byte[] _inboundHash;
     private byte[]? _ownFields;
+    private ProxyResources? _resources;
 
     internal CompiledProxyConfig(
         string version,
         IReadOnlyList<VirtualHost> virtualHosts,
         IReadOnlyList<Cluster> clusters,
         InboundConfig inbound,
+        byte[] inboundHash,
         MeshCompilerOptions options,
         ProxyConfigParts parts)
     {
@@ -28,6 +32,7 @@ public sealed class CompiledProxyConfig
         VirtualHosts = virtualHosts;
         Clusters = clusters;
         Inbound = inbound;
+        _inboundHash = inboundHash;
         Options = options;
         _parts = parts;
     }
@@ -59,7 +64,7 @@ public sealed class CompiledProxyConfig
     }
 
     /// <summary>The length of the serialized ProxyConfig, what <see cref="WriteTo"/> writes.</summary>
-    public int SerializedLength => checked((int)(_parts.HostFieldsLength + _parts.ClusterFields.Length + OwnFields.Length));
+    public int SerializedLength => checked((int)(_parts.Hosts.Length + _parts.ClusterFields.Length + OwnFields.Length));
 
     /// <summary>Writes the serialization of <see cref="ToProxyConfig"/>, byte for byte, without building the message.</summary>
     public void WriteTo(IBufferWriter<byte> destination)
@@ -67,13 +72,26 @@ public sealed class CompiledProxyConfig
         ArgumentNullException.ThrowIfNull(destination);
 
         // Fields in field-number order, as the generated WriteTo writes them: virtual_hosts, clusters, then the rest.
-        foreach (var field in _parts.HostFields)
+        foreach (var host in _parts.Hosts.Hosts)
         {
-            destination.Write(field);
+            destination.Write(host.Field);
         }
 
         destination.Write(_parts.ClusterFields);
         destination.Write(OwnFields);
+    }
+
+    /// <summary>
+    /// This config as versioned resources for deltas, made on first use from the shared encodings (only the inbound
+    /// and scalar fields are encoded here). One instance per config, so deltas computed against it are shared.
+    /// </summary>
+    internal ProxyResources Resources => LazyInitializer.EnsureInitialized(ref _resources, CreateResources);
+
+    private ProxyResources CreateResources()
+    {
+        var inbound = FieldEncoding.Encode(ProxyConfig.InboundFieldNumber, Inbound, out _);
+        var scalars = OwnFields.AsMemory(inbound.Length);
+        return new ProxyResources(Version, _parts.Hosts, _parts.Clusters, hasInbound: true, _inboundHash, inbound, scalars);
     }
 
     // Fields 3-5 (inbound, outbound_traffic_policy, trust_domain): the only part encoded per proxy. A race encodes

@@ -20,8 +20,7 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
 
     public InboundConfig Build(string ns, IReadOnlyDictionary<string, string> labels)
     {
-        var candidates = ns == rootNamespace ? _policies[ns] : _policies[ns].Concat(_policies[rootNamespace]);
-        var applicable = candidates.Where(p => Applies(p, ns, labels)).OrderBy(p => p, ResourceOrder.Instance).ToList();
+        var applicable = Applicable(ns, labels);
         var inbound = new InboundConfig { MtlsMode = ResolveMtls(applicable, ns) };
 
         var workloadLevel = applicable.FirstOrDefault(p => Selector(p) is not null && p.Spec.PortLevelMtls is { Count: > 0 });
@@ -45,6 +44,16 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
             .Where(s => s.Selector is { } selector && LabelSelector.Matches(selector, labels))
             .Select(s => s.Fqdn));
         return inbound;
+    }
+
+    /// <summary>The egress scope of the workload's proxy (see <see cref="EgressScope.Resolve"/>); null: the whole mesh.</summary>
+    public EgressScope? EgressFor(string ns, IReadOnlyDictionary<string, string> labels) =>
+        EgressScope.Resolve(Applicable(ns, labels), ns, rootNamespace);
+
+    private List<MeshPolicy> Applicable(string ns, IReadOnlyDictionary<string, string> labels)
+    {
+        var candidates = ns == rootNamespace ? _policies[ns] : _policies[ns].Concat(_policies[rootNamespace]);
+        return [.. candidates.Where(p => Applies(p, ns, labels)).OrderBy(p => p, ResourceOrder.Instance)];
     }
 
     private bool Applies(MeshPolicy policy, string ns, IReadOnlyDictionary<string, string> labels)

@@ -1,7 +1,10 @@
+using Mesh.Operator.Delta;
+
 namespace Mesh.Operator.Compiler;
 
 /// <summary>
-/// The encoded parts of a ProxyConfig that proxies share: each virtual host's field (one per host variant, shared by
-/// every proxy that sees that variant) and the clusters' fields (one per compile).
+/// The encoded parts of a ProxyConfig that proxies share: the virtual hosts (one set per outbound variant, each
+/// host's encoding shared by every proxy that sees it) and the clusters (one encoding per compile, or per egress
+/// scope), as sets of versioned resources that deltas are computed from.
 /// </summary>
-internal sealed record ProxyConfigParts(byte[][] HostFields, long HostFieldsLength, byte[] ClusterFields);
+internal sealed record ProxyConfigParts(VirtualHostSet Hosts, byte[] ClusterFields, ClusterSet Clusters);

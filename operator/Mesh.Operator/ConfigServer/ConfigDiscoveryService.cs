@@ -117,8 +117,8 @@ internal sealed partial class ConfigDiscoveryService
                 {
                     var response = connection.PrepareResponse(push);
                     await responses.WriteAsync(response, connection.Aborted).WaitAsync(_options.WriteTimeout, _timeProvider, connection.Aborted);
-                    _metrics.PushSent();
-                    LogSent(connection.Node.Id, response.VersionInfo, response.Nonce);
+                    _metrics.PushSent(response.IsDelta, response.CalculateSize());
+                    LogSent(connection.Node.Id, response.VersionInfo, response.Nonce, response.IsDelta ? "delta" : "full");
                 }
                 finally
                 {
@@ -131,7 +131,7 @@ internal sealed partial class ConfigDiscoveryService
         }
         catch (TimeoutException)
         {
-            _metrics.PushDropped();
+            _metrics.PushDropped(connection.NextIsDelta);
             LogSlowWrite(connection.Node.Id, _options.WriteTimeout);
             connection.Abort("the proxy did not take its config in time", resetStream: true);
         }
@@ -147,12 +147,12 @@ internal sealed partial class ConfigDiscoveryService
                 switch (answer.Kind)
                 {
                     case AnswerKind.Ack:
-                        _metrics.PushAcked();
+                        _metrics.PushAcked(answer.Delta);
                         _convergence.Answered(connection.Id, answer.Generation);
                         LogAck(connection.Node.Id, requests.Current.VersionInfo);
                         break;
                     case AnswerKind.Nack:
-                        _metrics.PushNacked();
+                        _metrics.PushNacked(answer.Delta);
                         _convergence.Answered(connection.Id, answer.Generation);
                         LogNack(connection.Node.Id, answer.Nack!.Version, answer.Nack.Message);
                         break;
@@ -173,8 +173,8 @@ internal sealed partial class ConfigDiscoveryService
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy {ProxyId} disconnected: {Reason}")]
     private partial void LogDisconnected(string proxyId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Sent version {Version} to proxy {ProxyId} with nonce {Nonce}")]
-    private partial void LogSent(string proxyId, string version, string nonce);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sent version {Version} to proxy {ProxyId} with nonce {Nonce} ({Type})")]
+    private partial void LogSent(string proxyId, string version, string nonce, string type);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Proxy {ProxyId} acknowledged version {Version}")]
     private partial void LogAck(string proxyId, string version);

@@ -85,7 +85,7 @@ internal sealed partial class ConfigDistributor : IConfigPublisher
         var outcome = connection.Offer(config, snapshot.Generation);
         if (outcome == PushOutcome.Overflowed)
         {
-            _metrics.PushDropped();
+            _metrics.PushDropped(connection.NextIsDelta);
             LogSlowProxyDropped(connection.Node.Id);
         }
 

@@ -7,12 +7,13 @@ namespace Mesh.Operator.ConfigServer;
 
 /// <summary>
 /// A ConfigResponse as the server writes it: version_info and nonce are encoded per response, the config (field 3)
-/// is written from its shared payload, so a push never serializes the config again. On the wire it is exactly a
+/// is written from its shared payload, so a push never serializes the config again; an incremental response also
+/// carries its pre-encoded ConfigDelta (field 4, <paramref name="DeltaField"/>, tag included; empty on whole configs). On the wire it is exactly a
 /// ConfigResponse; <see cref="StreamConfig"/> is <c>mesh.v1.ConfigDiscovery/StreamConfig</c> with this as its
 /// response type. Its marshaller sets the payload length before asking for the buffer writer, which lets
 /// Grpc.AspNetCore write the message straight into the response's pipe (no per-proxy array of the whole config).
 /// </summary>
-internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IProxyConfigPayload Config)
+internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IProxyConfigPayload Config, ReadOnlyMemory<byte> DeltaField = default)
 {
     private static readonly uint ConfigTag = WireFormat.MakeTag(ConfigResponse.ConfigFieldNumber, WireFormat.WireType.LengthDelimited);
 
@@ -27,7 +28,10 @@ internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IPr
         Header.CalculateSize()
         + CodedOutputStream.ComputeRawVarint32Size(ConfigTag)
         + CodedOutputStream.ComputeLengthSize(Config.Length)
-        + Config.Length;
+        + Config.Length
+        + DeltaField.Length;
+
+    public bool IsDelta => !DeltaField.IsEmpty;
 
     public void WriteTo(IBufferWriter<byte> destination)
     {
@@ -35,6 +39,7 @@ internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IPr
         Span<byte> prefix = stackalloc byte[10];
         destination.Write(prefix[..WritePrefix(prefix, Config.Length)]);
         Config.WriteTo(destination);
+        destination.Write(DeltaField.Span);
     }
 
     private static void Serialize(ConfigResponseFrame frame, SerializationContext context)
@@ -58,7 +63,8 @@ internal sealed record ConfigResponseFrame(string VersionInfo, string Nonce, IPr
     private static ConfigResponseFrame Parse(ReadOnlySequence<byte> payload)
     {
         var response = ConfigResponse.Parser.ParseFrom(payload);
-        return new ConfigResponseFrame(response.VersionInfo, response.Nonce, new MessagePayload(response.Config ?? new ProxyConfig()));
+        var delta = response.Delta is null ? [] : new ConfigResponse { Delta = response.Delta }.ToByteArray();
+        return new ConfigResponseFrame(response.VersionInfo, response.Nonce, new MessagePayload(response.Config ?? new ProxyConfig(), response.VersionInfo), delta);
     }
 
     // Field 3's tag and length as varints (at most 5 bytes each).

@@ -6,7 +6,8 @@ namespace Mesh.Operator.ConfigServer;
 
 /// <summary>
 /// The server's side of one proxy's config stream: its node, what was sent and answered, and the bounded queue of
-/// responses waiting to be written.
+/// responses waiting to be written. It decides per response whether to send the whole config or a delta from the
+/// config sent before (discovery.proto's rules: whole first, whole after a NACK, deltas only if the node asks).
 /// </summary>
 internal sealed class ProxyConnection : IDisposable
 {
@@ -23,6 +24,10 @@ internal sealed class ProxyConnection : IDisposable
     private string? _ackedVersion;
     private DateTimeOffset? _ackedAt;
     private NackRecord? _lastNack;
+    private readonly bool _acceptsDelta;
+    private bool _wholeNext = true;
+    private bool _sentDelta;
+    private VersionedProxyConfig? _lastSent;
 
     private readonly Action _abortTransport;
 
@@ -35,6 +40,7 @@ internal sealed class ProxyConnection : IDisposable
         Node = node;
         ConnectedSince = connectedSince;
         _ackedVersion = string.IsNullOrEmpty(initialVersion) ? null : initialVersion;
+        _acceptsDelta = node.AcceptsDelta;
         _queue = new PendingPushQueue(queueCapacity, maxQueuedBytes);
         _aborted = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
     }
@@ -55,6 +61,18 @@ internal sealed class ProxyConnection : IDisposable
 
     /// <summary>Bytes of the configs waiting to be written.</summary>
     public long QueuedBytes => _queue.QueuedBytes;
+
+    /// <summary>Whether the next response would be a delta (when the config allows one): for labelling what was dropped.</summary>
+    public bool NextIsDelta
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _acceptsDelta && !_wholeNext;
+            }
+        }
+    }
 
     /// <summary>
     /// Queues <paramref name="config"/> unless the proxy already has that version or was offered a newer generation.
@@ -94,9 +112,18 @@ internal sealed class ProxyConnection : IDisposable
         {
             _queue.Taken(push);
             _sentNonce = (++_nonceCounter).ToString(CultureInfo.InvariantCulture);
+            var delta = _acceptsDelta && !_wholeNext && !push.Whole
+                && _lastSent?.Payload is IIncrementalPayload before && push.Config.Payload is IIncrementalPayload after
+                ? after.Resources.DeltaFrom(before.Resources)
+                : null;
+            _wholeNext = false;
+            _lastSent = push.Config;
+            _sentDelta = delta is not null;
             _sentVersion = push.Config.Version;
             _sentGeneration = push.Generation;
-            return new ConfigResponseFrame(push.Config.Version, _sentNonce, push.Config.Payload);
+            return delta is null
+                ? new ConfigResponseFrame(push.Config.Version, _sentNonce, push.Config.Payload)
+                : new ConfigResponseFrame(push.Config.Version, _sentNonce, delta, delta.DeltaField);
         }
     }
 
@@ -107,7 +134,7 @@ internal sealed class ProxyConnection : IDisposable
         {
             if (_sentNonce is null || !string.Equals(request.ResponseNonce, _sentNonce, StringComparison.Ordinal))
             {
-                return new Answer(AnswerKind.Stale, _sentGeneration, null);
+                return new Answer(AnswerKind.Stale, _sentGeneration, null, Delta: false);
             }
 
             // Answering twice is as stale as answering an old response.
@@ -115,12 +142,23 @@ internal sealed class ProxyConnection : IDisposable
             if (request.ErrorDetail is { } error)
             {
                 _lastNack = new NackRecord(_sentVersion ?? "", error.Code, error.Message, now);
-                return new Answer(AnswerKind.Nack, _sentGeneration, _lastNack);
+
+                // The proxy serves some earlier config: deltas from what was sent no longer fit it. A rejected delta
+                // is followed at once by the whole config (the delta may be what failed, or the proxy may have
+                // missed a base); a rejected whole config waits for the next change, as in state of the world.
+                _wholeNext = true;
+                if (_sentDelta && string.Equals(_offeredVersion, _sentVersion, StringComparison.Ordinal) && _lastSent is not null
+                    && !_queue.TryOffer(new PendingPush(_lastSent, _sentGeneration, Whole: true), supersedesQueued: false))
+                {
+                    Abort("send queue full: the proxy is not reading its config stream", resetStream: true);
+                }
+
+                return new Answer(AnswerKind.Nack, _sentGeneration, _lastNack, _sentDelta);
             }
 
             _ackedVersion = request.VersionInfo;
             _ackedAt = now;
-            return new Answer(AnswerKind.Ack, _sentGeneration, null);
+            return new Answer(AnswerKind.Ack, _sentGeneration, null, _sentDelta);
         }
     }
 
@@ -168,9 +206,9 @@ internal sealed class ProxyConnection : IDisposable
         _aborted.Dispose();
     }
 
-    /// <summary>A config waiting to be written, with the generation it belongs to.</summary>
-    internal readonly record struct PendingPush(VersionedProxyConfig Config, long Generation);
+    /// <summary>A config waiting to be written, with the generation it belongs to; <paramref name="Whole"/> forbids a delta.</summary>
+    internal readonly record struct PendingPush(VersionedProxyConfig Config, long Generation, bool Whole = false);
 
-    /// <summary>The judgement of one request.</summary>
-    internal readonly record struct Answer(AnswerKind Kind, long Generation, NackRecord? Nack);
+    /// <summary>The judgement of one request; <paramref name="Delta"/>: the answered response was a delta.</summary>
+    internal readonly record struct Answer(AnswerKind Kind, long Generation, NackRecord? Nack, bool Delta);
 }

@@ -6,7 +6,7 @@ namespace Mesh.Operator.ConfigServer;
 public sealed class VersionedProxyConfig
 {
     public VersionedProxyConfig(string version, ProxyConfig config)
-        : this(version, new MessagePayload(config))
+        : this(version, new MessagePayload(config, version))
     {
     }
 

@@ -17,8 +17,10 @@ internal sealed class CompiledMeshGenerator(CompiledMesh mesh) : IProxyConfigGen
     }
 
     // Writes the config from the parts it shares with other proxies instead of serializing a message per push.
-    private sealed class CompiledPayload(CompiledProxyConfig config) : IProxyConfigPayload
+    private sealed class CompiledPayload(CompiledProxyConfig config) : IIncrementalPayload
     {
+        public Delta.ProxyResources Resources => config.Resources;
+
         public int Length => config.SerializedLength;
 
         public void WriteTo(IBufferWriter<byte> destination) => config.WriteTo(destination);

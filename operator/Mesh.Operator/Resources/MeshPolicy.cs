@@ -29,6 +29,18 @@ public sealed class MeshPolicySpec
     public List<AuthorizationRuleSpec>? Rules { get; set; }
 
     public RateLimitSpec? RateLimit { get; set; }
+
+    /// <summary>
+    /// Istio Sidecar's egress scoping: which services the selected workloads' proxies get config for. Absent: the
+    /// whole mesh.
+    /// </summary>
+    public EgressSpec? Egress { get; set; }
+}
+
+public sealed class EgressSpec
+{
+    /// <summary><c>NAMESPACE/HOST</c> entries: <c>./*</c>, <c>ns/*</c>, <c>*/reviews.default.svc.cluster.local</c>, <c>*/*.example.com</c>.</summary>
+    public List<string>? Hosts { get; set; }
 }
 
 public sealed class WorkloadSelector

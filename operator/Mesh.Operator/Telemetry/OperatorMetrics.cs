@@ -8,10 +8,15 @@ internal sealed class OperatorMetrics
 {
     private static readonly double[] ConvergenceBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-    private readonly Counter.Child _sent;
-    private readonly Counter.Child _acked;
-    private readonly Counter.Child _nacked;
-    private readonly Counter.Child _dropped;
+    // Push size buckets: 256 B (a delta of one route) to 16 MiB (a whole config of a very large mesh).
+    private static readonly double[] PushSizeBuckets = Histogram.ExponentialBuckets(256, 4, 9);
+
+    // Indexed by [0] whole config, [1] delta.
+    private readonly Counter.Child[] _sent;
+    private readonly Counter.Child[] _acked;
+    private readonly Counter.Child[] _nacked;
+    private readonly Counter.Child[] _dropped;
+    private readonly Histogram.Child[] _pushBytes;
     private readonly Histogram _convergence;
     private readonly Counter _reconcileErrors;
     private readonly Counter _certificatesIssued;
@@ -26,11 +31,18 @@ internal sealed class OperatorMetrics
 
         // Every result is bound up front: pushes are counted per proxy and response, and a rate() over a series
         // needs it to exist before its first increment.
-        var pushes = factory.CreateCounter("mesh_config_pushes_total", "Config responses by result: sent, ack, nack, dropped.", "result");
-        _sent = pushes.WithLabels("sent");
-        _acked = pushes.WithLabels("ack");
-        _nacked = pushes.WithLabels("nack");
-        _dropped = pushes.WithLabels("dropped");
+        var pushes = factory.CreateCounter(
+            "mesh_config_pushes_total", "Config responses by result (sent, ack, nack, dropped) and type (full, delta).", "result", "type");
+        Counter.Child[] ByType(string result) => [pushes.WithLabels(result, "full"), pushes.WithLabels(result, "delta")];
+        _sent = ByType("sent");
+        _acked = ByType("ack");
+        _nacked = ByType("nack");
+        _dropped = ByType("dropped");
+        var bytes = factory.CreateHistogram(
+            "mesh_config_push_bytes",
+            "Size of each config response written, by type (full, delta).",
+            new HistogramConfiguration { Buckets = PushSizeBuckets, LabelNames = ["type"] });
+        _pushBytes = [bytes.WithLabels("full"), bytes.WithLabels("delta")];
         _convergence = factory.CreateHistogram(
             "mesh_config_convergence_seconds",
             "From a change seen to every affected proxy's answer.",
@@ -45,13 +57,17 @@ internal sealed class OperatorMetrics
             "reason");
     }
 
-    public void PushSent() => _sent.Inc();
+    public void PushSent(bool delta, int bytes)
+    {
+        _sent[delta ? 1 : 0].Inc();
+        _pushBytes[delta ? 1 : 0].Observe(bytes);
+    }
 
-    public void PushAcked() => _acked.Inc();
+    public void PushAcked(bool delta) => _acked[delta ? 1 : 0].Inc();
 
-    public void PushNacked() => _nacked.Inc();
+    public void PushNacked(bool delta) => _nacked[delta ? 1 : 0].Inc();
 
-    public void PushDropped() => _dropped.Inc();
+    public void PushDropped(bool delta) => _dropped[delta ? 1 : 0].Inc();
 
     public void Converged(TimeSpan elapsed) => _convergence.Observe(elapsed.TotalSeconds);
 

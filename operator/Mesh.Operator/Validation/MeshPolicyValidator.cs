@@ -5,7 +5,7 @@ using Mesh.Operator.Resources;
 
 namespace Mesh.Operator.Validation;
 
-/// <summary>Checks a MeshPolicy: modes, actions, rule ports, rate limits, and that its selector selects something.</summary>
+/// <summary>Checks a MeshPolicy: modes, actions, rule ports, rate limits, egress hosts, and that its selector selects something.</summary>
 internal static class MeshPolicyValidator
 {
     public static readonly string[] MtlsModes = ["STRICT", "PERMISSIVE", "DISABLE", "UNSET"];
@@ -69,6 +69,22 @@ internal static class MeshPolicyValidator
             }
 
             ValidationContext.CheckRange(bag, "spec.rateLimit.burst", limit.Burst, 0, int.MaxValue);
+        }
+
+        if (spec.Egress is { } egress)
+        {
+            if (egress.Hosts is not { Count: > 0 })
+            {
+                bag.Error("spec.egress.hosts", "hosts is required: NAMESPACE/HOST entries such as ./* or istio-system/*");
+            }
+
+            for (var i = 0; i < (egress.Hosts?.Count ?? 0); i++)
+            {
+                if (EgressScope.CheckEntry(egress.Hosts![i]) is { } problem)
+                {
+                    bag.Error($"spec.egress.hosts[{i}]", problem);
+                }
+            }
         }
 
         return bag;

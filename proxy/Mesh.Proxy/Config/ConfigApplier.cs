@@ -1,3 +1,4 @@
+using Mesh.Api.Delta;
 using Mesh.Api.V1;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Runtime;
@@ -27,32 +28,68 @@ internal sealed partial class ConfigApplier : IConfigApplier
     {
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(config);
+        lock (_applyLock)
+        {
+            return Swap(version, config, owned: false);
+        }
+    }
 
-        // Applies are serialized so that each build sees the snapshot it replaces (endpoint state carries over).
+    public ConfigApplyResult ApplyDelta(string version, ProxyConfig changes, ConfigDelta delta)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(delta);
         lock (_applyLock)
         {
             var previous = _holder.Current;
-            ProxySnapshot next;
+            if (previous is null || !string.Equals(previous.Version, delta.BaseVersion, StringComparison.Ordinal))
+            {
+                var reason = $"delta.base_version: '{delta.BaseVersion}' is not the version being served ('{previous?.Version ?? "none"}')";
+                LogRejected(version, previous?.Version, reason);
+                return ConfigApplyResult.Nack(previous?.Version, reason);
+            }
+
+            ProxyConfig merged;
             try
             {
-                next = _builder.Build(version, config, previous);
+                merged = ProxyConfigDelta.Apply(previous.Config, changes, delta);
             }
-            catch (InvalidProxyConfigException ex)
+            catch (FormatException ex)
             {
-                // Clients the rejected build created for new clusters are not kept.
-                _clients.RetainOnly(previous?.Clusters.Values.Select(c => c.Client) ?? []);
-                LogRejected(version, previous?.Version, ex.Message);
-                return ConfigApplyResult.Nack(previous?.Version, ex.Message);
+                LogRejected(version, previous.Version, ex.Message);
+                return ConfigApplyResult.Nack(previous.Version, ex.Message);
             }
 
-            _holder.Swap(next);
-
-            // Only now: a rejected build must not remove the series of the config still served.
-            next.RequestMetrics.RetireReplaced(previous?.RequestMetrics);
-            _clients.RetainOnly(next.Clusters.Values.Select(c => c.Client));
-            LogApplied(version, next.Clusters.Count, config.VirtualHosts.Count);
-            return ConfigApplyResult.Ack(version);
+            // The merged config is this applier's own (its unchanged parts are the served snapshot's, never mutated).
+            return Swap(version, merged, owned: true);
         }
+    }
+
+    // Applies are serialized (callers hold _applyLock) so that each build sees the snapshot it replaces: unchanged
+    // clusters are kept whole, changed ones carry their endpoint state over.
+    private ConfigApplyResult Swap(string version, ProxyConfig config, bool owned)
+    {
+        var previous = _holder.Current;
+        ProxySnapshot next;
+        try
+        {
+            next = _builder.Build(version, config, previous, owned);
+        }
+        catch (InvalidProxyConfigException ex)
+        {
+            // Clients the rejected build created for new clusters are not kept.
+            _clients.RetainOnly(previous?.Clusters.Values.Select(c => c.Client) ?? []);
+            LogRejected(version, previous?.Version, ex.Message);
+            return ConfigApplyResult.Nack(previous?.Version, ex.Message);
+        }
+
+        _holder.Swap(next);
+
+        // Only now: a rejected build must not remove the series of the config still served.
+        next.RequestMetrics.RetireReplaced(previous?.RequestMetrics);
+        _clients.RetainOnly(next.Clusters.Values.Select(c => c.Client));
+        LogApplied(version, next.Clusters.Count, config.VirtualHosts.Count);
+        return ConfigApplyResult.Ack(version);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied config {Version}: {Clusters} clusters, {VirtualHosts} virtual hosts")]

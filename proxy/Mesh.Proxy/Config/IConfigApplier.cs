@@ -13,4 +13,10 @@ public interface IConfigApplier
     /// good config keeps serving.
     /// </summary>
     ConfigApplyResult Apply(string version, ProxyConfig config);
+
+    /// <summary>
+    /// Applies an incremental response (discovery.proto's ConfigDelta) onto the config being served, as a whole:
+    /// ACK, or NACK leaving the served config as it was (also when it is not the delta's base version).
+    /// </summary>
+    ConfigApplyResult ApplyDelta(string version, ProxyConfig changes, ConfigDelta delta);
 }

@@ -8,12 +8,13 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Proxy.Config;
 
 /// <summary>
-/// The control plane's config stream (<c>mesh.v1.ConfigDiscovery/StreamConfig</c>): announces the node, applies each
-/// config it receives and answers with an ACK (the new version and the response's nonce) or a NACK (the version still
-/// serving, the nonce and the reason). When the stream breaks the last good config keeps serving and the proxy
-/// reconnects with jittered exponential backoff, telling the server which version it has. Every stream is
-/// authenticated with the proxy's credentials (<see cref="WorkloadCredentials"/>), read afresh for each one so that a
-/// rotated service-account token is what the next reconnect presents.
+/// The control plane's config stream (<c>mesh.v1.ConfigDiscovery/StreamConfig</c>): announces the node (asking for
+/// deltas), applies each config it receives (whole, or a delta onto the one it serves) and answers with an ACK (the
+/// new version and the response's nonce) or a NACK (the version still serving, the nonce and the reason). When the
+/// stream breaks the last good config keeps serving and the proxy reconnects with jittered exponential backoff,
+/// telling the server which version it has. Every stream is authenticated with the proxy's credentials
+/// (<see cref="WorkloadCredentials"/>), read afresh for each one so that a rotated service-account token is what the
+/// next reconnect presents.
 /// </summary>
 internal sealed partial class StreamConfigSource : IProxyConfigSource
 {
@@ -80,7 +81,9 @@ internal sealed partial class StreamConfigSource : IProxyConfigSource
             // With inline socket completions (ProxyOptions.InlineIo) the loop resumes on the socket engine's thread,
             // which serves every connection: building the snapshot of a large config there would stall them all.
             await Task.Yield();
-            var result = _applier.Apply(response.VersionInfo, response.Config ?? new ProxyConfig());
+            var result = response.Delta is { } delta
+                ? _applier.ApplyDelta(response.VersionInfo, response.Config ?? new ProxyConfig(), delta)
+                : _applier.Apply(response.VersionInfo, response.Config ?? new ProxyConfig());
             var answer = new ConfigRequest { VersionInfo = result.Version ?? "", ResponseNonce = response.Nonce };
             if (!result.Accepted)
             {
@@ -93,7 +96,13 @@ internal sealed partial class StreamConfigSource : IProxyConfigSource
 
     private Node CreateNode()
     {
-        var node = new Node { Id = _options.NodeId, Namespace = _options.Namespace, ServiceAccount = _options.ServiceAccount };
+        var node = new Node
+        {
+            Id = _options.NodeId,
+            Namespace = _options.Namespace,
+            ServiceAccount = _options.ServiceAccount,
+            AcceptsDelta = _streamOptions.AcceptDeltas,
+        };
         foreach (var (key, value) in _options.Labels.OrderBy(label => label.Key, StringComparer.Ordinal))
         {
             node.Labels[key] = value;

@@ -15,4 +15,10 @@ public sealed class StreamConfigSourceOptions
     /// mesh's proxies with RESOURCE_EXHAUSTED.
     /// </summary>
     public int MaxReceiveMessageSize { get; set; } = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// Ask for incremental responses (Node.accepts_delta): after the first whole config the operator sends only what
+    /// changed. Default true; false gets a whole config in every response.
+    /// </summary>
+    public bool AcceptDeltas { get; set; } = true;
 }

@@ -22,8 +22,14 @@ internal sealed class SnapshotBuilder
         _time = time;
     }
 
+    /// <summary>
+    /// Builds the snapshot of <paramref name="config"/>. A cluster equal to the one of the same name in
+    /// <paramref name="previous"/> keeps its runtime object whole (balancer, outlier detector, pooled client, stats):
+    /// what a delta leaves untouched, or a whole config repeats, is not rebuilt. <paramref name="owned"/>: the caller
+    /// made <paramref name="config"/> for this snapshot and never changes it, so it is kept without a copy.
+    /// </summary>
     /// <exception cref="InvalidProxyConfigException">The config cannot be served.</exception>
-    public ProxySnapshot Build(string version, ProxyConfig config, ProxySnapshot? previous)
+    public ProxySnapshot Build(string version, ProxyConfig config, ProxySnapshot? previous, bool owned = false)
     {
         if (string.IsNullOrEmpty(version))
         {
@@ -35,9 +41,13 @@ internal sealed class SnapshotBuilder
 
         var metrics = new RequestSeriesSet.Binder(_metrics, previous?.RequestMetrics);
         var clusters = new Dictionary<string, ClusterRuntime>(StringComparer.Ordinal);
+        var before = previous?.Config.Clusters.ToDictionary(c => c.Name, StringComparer.Ordinal) ?? [];
         for (var i = 0; i < config.Clusters.Count; i++)
         {
-            var cluster = _clusters.Build(config.Clusters[i], $"clusters[{i}]", previous, metrics);
+            var proto = config.Clusters[i];
+            var cluster = before.TryGetValue(proto.Name, out var old) && old.Equals(proto) && previous!.Clusters.TryGetValue(proto.Name, out var kept)
+                ? Keep(kept, metrics)
+                : _clusters.Build(proto, $"clusters[{i}]", previous, metrics);
             if (!clusters.TryAdd(cluster.Name, cluster))
             {
                 throw new InvalidProxyConfigException($"clusters[{i}].name", $"duplicate cluster '{cluster.Name}'");
@@ -46,6 +56,13 @@ internal sealed class SnapshotBuilder
 
         var hosts = HostTableBuilder.Build(config.VirtualHosts, clusters, metrics);
         var addresses = DestinationAddressTable.Build(config.VirtualHosts, hosts, clusters);
-        return new ProxySnapshot(version, config.Clone(), hosts, addresses, clusters) { Authorization = authorization, RateLimits = rateLimits, RequestMetrics = metrics.Build() };
+        return new ProxySnapshot(version, owned ? config : config.Clone(), hosts, addresses, clusters) { Authorization = authorization, RateLimits = rateLimits, RequestMetrics = metrics.Build() };
+    }
+
+    // The series a kept cluster reports to must stay bound, or retiring the replaced snapshot's series removes it.
+    private static ClusterRuntime Keep(ClusterRuntime cluster, RequestSeriesSet.Binder metrics)
+    {
+        metrics.Outbound(cluster.ServiceHost, cluster.Subset, string.Empty);
+        return cluster;
     }
 }

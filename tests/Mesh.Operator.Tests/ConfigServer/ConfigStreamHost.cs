@@ -1,4 +1,5 @@
 using System.Net;
+using Google.Protobuf;
 using Mesh.Api.V1;
 using Grpc.Core;
 using Mesh.Operator.ConfigServer;
@@ -74,6 +75,14 @@ internal sealed class ConfigStreamHost : IAsyncDisposable
         return generation;
     }
 
+    /// <summary>Publishes a generation in which each proxy gets <paramref name="configFor"/>(node id), versioned by its content.</summary>
+    public long PublishHashed(Func<string, ProxyConfig> configFor)
+    {
+        var generation = Interlocked.Increment(ref _generation);
+        Publisher.Publish(new MeshConfigSnapshot(generation, DateTimeOffset.UtcNow, new HashedGenerator(configFor)));
+        return generation;
+    }
+
     /// <summary>A config whose content (and so version) is decided by <paramref name="marker"/>.</summary>
     public static ProxyConfig Config(string marker) => new()
     {
@@ -84,6 +93,15 @@ internal sealed class ConfigStreamHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private sealed class HashedGenerator(Func<string, ProxyConfig> configFor) : IProxyConfigGenerator
+    {
+        public VersionedProxyConfig Generate(Node node)
+        {
+            var config = configFor(node.Id);
+            return new VersionedProxyConfig(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(config.ToByteArray()))[..16], config);
+        }
     }
 
     private sealed class TestGenerator(Func<string, ProxyConfig> configFor) : IProxyConfigGenerator

@@ -149,8 +149,9 @@ public sealed class GrpcJsConfigStreamTests : IAsyncLifetime
 
     private static int Counter(string metrics, string result)
     {
-        var match = Regex.Match(metrics, $$"""^mesh_config_pushes_total\{result="{{result}}"\} (\d+)$""", RegexOptions.Multiline);
-        Assert.True(match.Success, $"mesh_config_pushes_total{{result=\"{result}\"}} is exported");
+        // grpc-js does not ask for deltas: everything it gets is a whole config.
+        var match = Regex.Match(metrics, $$"""^mesh_config_pushes_total\{result="{{result}}",type="full"\} (\d+)$""", RegexOptions.Multiline);
+        Assert.True(match.Success, $"mesh_config_pushes_total{{result=\"{result}\",type=\"full\"}} is exported");
         return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -109,6 +109,7 @@ public sealed class LocalModeTests : IAsyncLifetime
         JsonElement Family(string name) => families.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == name);
         Assert.Equal("1", Family("mesh_connected_proxies").GetProperty("metrics")[0].GetProperty("value").GetString());
         var pushes = Family("mesh_config_pushes_total").GetProperty("metrics").EnumerateArray()
+            .Where(m => m.GetProperty("labels").GetProperty("type").GetString() == "full")
             .ToDictionary(m => m.GetProperty("labels").GetProperty("result").GetString()!, m => m.GetProperty("value").GetString());
         Assert.Equal("1", pushes["sent"]);
         Assert.Equal("1", pushes["ack"]);
@@ -139,7 +140,7 @@ public sealed class LocalModeTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(["result"], families["mesh_config_pushes_total"].LabelNames);
+        Assert.Equal(["result", "type"], families["mesh_config_pushes_total"].LabelNames);
         Assert.Equal("Proxies connected to this replica's config stream.", families["mesh_connected_proxies"].Help);
     }
 

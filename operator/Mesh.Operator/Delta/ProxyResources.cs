@@ -1,0 +1,53 @@
+using Google.Protobuf;
+using Mesh.Api.V1;
+using Mesh.Operator.Compiler;
+
+namespace Mesh.Operator.Delta;
+
+/// <summary>
+/// One proxy's config as versioned resources: what a delta is computed from. The virtual host and cluster sets are
+/// shared with every proxy that has the same ones (their diffs are computed once for all of them); only the inbound
+/// config and the scalar fields are the proxy's own. Immutable.
+/// </summary>
+internal sealed class ProxyResources(
+    string version,
+    VirtualHostSet virtualHosts,
+    ClusterSet clusters,
+    bool hasInbound,
+    byte[] inboundVersion,
+    ReadOnlyMemory<byte> inboundField,
+    ReadOnlyMemory<byte> scalarFields)
+{
+    public string Version { get; } = version;
+
+    public VirtualHostSet VirtualHosts { get; } = virtualHosts;
+
+    public ClusterSet Clusters { get; } = clusters;
+
+    public bool HasInbound { get; } = hasInbound;
+
+    public byte[] InboundVersion { get; } = inboundVersion;
+
+    /// <summary>ProxyConfig field 3 (empty when there is no inbound config).</summary>
+    public ReadOnlyMemory<byte> InboundField { get; } = inboundField;
+
+    /// <summary>ProxyConfig fields 4-5 (outbound traffic policy, trust domain), carried by every delta.</summary>
+    public ReadOnlyMemory<byte> ScalarFields { get; } = scalarFields;
+
+    /// <summary>The delta turning <paramref name="previous"/> into this config, or null when a whole config is smaller or a delta cannot express it.</summary>
+    public DeltaPayload? DeltaFrom(ProxyResources previous) => DeltaBuilder.Build(previous, this);
+
+    /// <summary>The resources of a config built as a message (encoded here, not shared).</summary>
+    public static ProxyResources FromMessage(string version, ProxyConfig config)
+    {
+        var hosts = config.VirtualHosts
+            .Select(v => FieldEncoding.Encode(ProxyConfig.VirtualHostsFieldNumber, v, out var prefix) is var field
+                ? new HashedVirtualHost(v, ResourceVersion.Of(field.AsSpan(prefix)), field)
+                : null!)
+            .ToArray();
+        var clusters = config.Clusters.Select(ClusterResource.Of).ToArray();
+        var inbound = config.Inbound is null ? [] : FieldEncoding.Encode(ProxyConfig.InboundFieldNumber, config.Inbound, out _);
+        var scalars = new ProxyConfig { OutboundTrafficPolicy = config.OutboundTrafficPolicy, TrustDomain = config.TrustDomain }.ToByteArray();
+        return new ProxyResources(version, new VirtualHostSet(hosts), new ClusterSet(clusters), config.Inbound is not null, ResourceVersion.Of(inbound), inbound, scalars);
+    }
+}
