@@ -31,8 +31,8 @@ internal sealed class EgressScope
     {
         static bool Selects(MeshPolicy p) => p.Spec.Selector?.MatchLabels is { Count: > 0 };
         var scoped = applicable.Where(p => p.Spec.Egress?.Hosts is { Count: > 0 }).ToList();
-        var winner = scoped.FirstOrDefault(p => p.Metadata.Namespace == ns && ns != rootNamespace && Selects(p))
-            ?? scoped.FirstOrDefault(p => p.Metadata.Namespace == ns && ns != rootNamespace)
+        var winner = scoped.FirstOrDefault(p => p.Metadata.NamespaceProperty == ns && ns != rootNamespace && Selects(p))
+            ?? scoped.FirstOrDefault(p => p.Metadata.NamespaceProperty == ns && ns != rootNamespace)
             ?? scoped.FirstOrDefault();
         return winner is null ? null : new EgressScope(winner.Spec.Egress!.Hosts!);
     }

@@ -28,7 +28,7 @@ public sealed class DeltaStreamTests : IAsyncLifetime
     public async Task After_a_whole_first_config_a_proxy_that_asks_gets_only_what_changed()
     {
         _host.PublishHashed(_ => Config(weight: 1));
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, Hello(acceptsDelta: true));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, Hello(acceptsDelta: true), ConfigStreamHost.Credentials("ns"));
         var first = await proxy.ReceiveAsync();
         Assert.Null(first.Delta);
         await proxy.AckAsync(first);
@@ -49,7 +49,7 @@ public sealed class DeltaStreamTests : IAsyncLifetime
     public async Task A_proxy_that_does_not_ask_gets_whole_configs()
     {
         _host.PublishHashed(_ => Config(weight: 1));
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, Hello(acceptsDelta: false));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, Hello(acceptsDelta: false), ConfigStreamHost.Credentials("ns"));
         await proxy.AckAsync(await proxy.ReceiveAsync());
 
         _host.PublishHashed(_ => Config(weight: 2));
@@ -63,7 +63,7 @@ public sealed class DeltaStreamTests : IAsyncLifetime
     public async Task A_nacked_delta_is_followed_at_once_by_the_whole_config_and_later_changes_are_deltas_again()
     {
         _host.PublishHashed(_ => Config(weight: 1));
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, Hello(acceptsDelta: true));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, Hello(acceptsDelta: true), ConfigStreamHost.Credentials("ns"));
         var first = await proxy.ReceiveAsync();
         await proxy.AckAsync(first);
         _host.PublishHashed(_ => Config(weight: 2));
@@ -88,7 +88,7 @@ public sealed class DeltaStreamTests : IAsyncLifetime
     public async Task A_nacked_whole_config_is_not_resent_and_the_next_change_comes_whole()
     {
         _host.PublishHashed(_ => Config(weight: 1));
-        using var proxy = await FakeProxyStream.OpenAsync(_channel, Hello(acceptsDelta: true));
+        using var proxy = await FakeProxyStream.OpenAsync(_channel, Hello(acceptsDelta: true), ConfigStreamHost.Credentials("ns"));
         var first = await proxy.ReceiveAsync();
         await proxy.NackAsync(first, "", "rejected");
         await Eventually.AssertAsync(() => _host.Registry.Statuses().Single().LastNack is not null, "the NACK is recorded");
@@ -107,7 +107,7 @@ public sealed class DeltaStreamTests : IAsyncLifetime
         _host.PublishHashed(_ => Config(weight: 1));
         var hello = Hello(acceptsDelta: true);
         string version;
-        using (var proxy = await FakeProxyStream.OpenAsync(_channel, hello))
+        using (var proxy = await FakeProxyStream.OpenAsync(_channel, hello, ConfigStreamHost.Credentials("ns")))
         {
             var first = await proxy.ReceiveAsync();
             await proxy.AckAsync(first);
@@ -119,7 +119,7 @@ public sealed class DeltaStreamTests : IAsyncLifetime
         }
 
         hello.VersionInfo = version;
-        using var again = await FakeProxyStream.OpenAsync(_channel, hello);
+        using var again = await FakeProxyStream.OpenAsync(_channel, hello, ConfigStreamHost.Credentials("ns"));
         var response = await again.ReceiveAsync();
 
         Assert.Null(response.Delta);

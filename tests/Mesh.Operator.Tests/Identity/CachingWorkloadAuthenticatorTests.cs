@@ -125,7 +125,7 @@ public sealed class CachingWorkloadAuthenticatorTests
             Reviews++;
             if (Fail)
             {
-                throw new Mesh.Kubernetes.Client.KubernetesException(new Mesh.Kubernetes.Models.Status { Code = 503, Message = "the API server did not answer" });
+                throw new Mesh.Kubernetes.Client.KubernetesException(new k8s.Models.V1Status { Code = 503, Message = "the API server did not answer" });
             }
 
             return _accepted.TryGetValue(BearerToken.From(headers), out var identity)

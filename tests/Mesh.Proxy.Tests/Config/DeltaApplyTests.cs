@@ -137,7 +137,7 @@ public sealed class DeltaApplyTests : IAsyncLifetime
 
     private ProxySnapshot Snapshot => _proxy.Services.GetRequiredService<SnapshotHolder>().Current!;
 
-    private Clusters.ClusterRuntime Cluster(string service) => Snapshot.Clusters[ConfigFactory.ClusterName(service)];
+    private Mesh.Proxy.Clusters.ClusterRuntime Cluster(string service) => Snapshot.Clusters[ConfigFactory.ClusterName(service)];
 
     private ProxyConfig TwoServices()
     {
