@@ -103,6 +103,10 @@ internal static class TrafficPolicyCompiler
                     _ => ClientTls.Types.Mode.Auto,
                 },
                 Sni = tls.Sni ?? "",
+                CaCertificates = tls.CaCertificates ?? "",
+                ClientCertificate = tls.ClientCertificate ?? "",
+                PrivateKey = tls.PrivateKey ?? "",
+                InsecureSkipVerify = tls.InsecureSkipVerify == true,
             };
             clientTls.SubjectAltNames.AddRange(tls.SubjectAltNames ?? []);
             cluster.Tls = clientTls;

@@ -193,4 +193,14 @@ public sealed class ClientTlsSettings
     public string? Sni { get; set; }
 
     public List<string>? SubjectAltNames { get; set; }
+
+    /// <summary>SIMPLE, MUTUAL: PEM file of the roots the server must chain to; the system's when unset.</summary>
+    public string? CaCertificates { get; set; }
+
+    /// <summary>MUTUAL: PEM files of the client certificate and its key, on the proxy's machine.</summary>
+    public string? ClientCertificate { get; set; }
+
+    public string? PrivateKey { get; set; }
+
+    public bool? InsecureSkipVerify { get; set; }
 }

@@ -105,6 +105,10 @@ internal static class TrafficPolicyValidator
         }
 
         ValidationContext.CheckEnum(bag, new(path, ".tls.mode"), tls?.Mode, TlsModes);
+        if (tls is not null)
+        {
+            CheckExternalTls(bag, tls, path + ".tls");
+        }
     }
 
     private static void CheckLoadBalancer(DiagnosticBag bag, LoadBalancerSettings lb, string path)
@@ -149,6 +153,26 @@ internal static class TrafficPolicyValidator
         }
 
         CheckHashTable(bag, hash, path + ".consistentHash");
+    }
+
+    // Istio's rules (ValidateTLS). credentialName is not read (see GatewayOnlyFields), so a MUTUAL policy without
+    // certificate files, which Istio accepts with one, is accepted here with a warning.
+    private static void CheckExternalTls(DiagnosticBag bag, ClientTlsSettings tls, string path)
+    {
+        var hasSans = tls.SubjectAltNames is { Count: > 0 };
+        if (tls.InsecureSkipVerify == true && tls.Mode is "SIMPLE" or "MUTUAL" && (tls.CaCertificates is { Length: > 0 } || hasSans))
+        {
+            bag.Error(path + ".insecureSkipVerify", "caCertificates and subjectAltNames cannot be set when insecureSkipVerify is true");
+        }
+
+        if (tls.Mode == "MUTUAL" && (string.IsNullOrEmpty(tls.ClientCertificate) || string.IsNullOrEmpty(tls.PrivateKey)))
+        {
+            bag.Warning(path, "MUTUAL needs clientCertificate and privateKey (files on the proxy's machine); without them connections to this host fail");
+        }
+        else if (tls.Mode is not ("SIMPLE" or "MUTUAL") && (tls.CaCertificates ?? tls.ClientCertificate ?? tls.PrivateKey) is not null)
+        {
+            bag.Warning(path, "caCertificates, clientCertificate and privateKey apply only with mode SIMPLE or MUTUAL; ignored");
+        }
     }
 
     private static void CheckHashTable(DiagnosticBag bag, ConsistentHashSettings hash, string path)

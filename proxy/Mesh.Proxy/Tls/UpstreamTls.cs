@@ -16,8 +16,9 @@ internal sealed class UpstreamTls
 
     private readonly FrozenDictionary<string, EndpointIdentity> _endpoints;
 
-    private UpstreamTls(ClientTls.Types.Mode mode, string serverName, string[] subjectAltNames, List<SslApplicationProtocol> alpn, FrozenDictionary<string, EndpointIdentity> endpoints)
+    private UpstreamTls(ClientTls.Types.Mode mode, string serverName, string[] subjectAltNames, List<SslApplicationProtocol> alpn, FrozenDictionary<string, EndpointIdentity> endpoints, ExternalTlsFiles files)
     {
+        Files = files;
         Mode = mode;
         ServerName = serverName;
         SubjectAltNames = subjectAltNames;
@@ -35,8 +36,11 @@ internal sealed class UpstreamTls
 
     public List<SslApplicationProtocol> ApplicationProtocols { get; }
 
+    /// <summary>SIMPLE and MUTUAL towards a host outside the mesh: the roots, the client certificate, whether to verify.</summary>
+    public ExternalTlsFiles Files { get; }
+
     /// <summary>What the pooled client's key must include so that a change of these settings gets fresh connections.</summary>
-    public string Key => $"{Mode}|{ServerName}|{string.Join(',', SubjectAltNames)}";
+    public string Key => $"{Mode}|{ServerName}|{string.Join(',', SubjectAltNames)}|{Files}";
 
     /// <summary>Null when the cluster never uses TLS (DISABLE, or AUTO with no endpoint in the mesh).</summary>
     /// <param name="protocol">What the cluster speaks upstream (its port's protocol, or HTTP/2 after h2 upgrade): the ALPN offered.</param>
@@ -56,7 +60,8 @@ internal sealed class UpstreamTls
             tls.Sni.Length > 0 ? tls.Sni : proto.ServiceHost,
             tls.SubjectAltNames.Select(SpiffeId.WithoutScheme).ToArray(),
             protocol == UpstreamProtocol.Http2 ? H2 : Http11,
-            endpoints);
+            endpoints,
+            new ExternalTlsFiles(tls.CaCertificates, tls.ClientCertificate, tls.PrivateKey, tls.InsecureSkipVerify));
     }
 
     private static string EndpointKey(string address, int port) => $"{address}:{port}";

@@ -42,8 +42,7 @@ internal sealed partial class UpstreamTlsConnector
             : clientTls;
         var options = tls.Mode switch
         {
-            ClientTls.Types.Mode.Simple => SimpleOptions(tls),
-            ClientTls.Types.Mode.Mutual => throw new AuthenticationException($"cluster '{clusterName}': tls mode MUTUAL needs client certificate files, which the proxy config cannot carry; use MESH_MUTUAL or SIMPLE"),
+            ClientTls.Types.Mode.Simple or ClientTls.Types.Mode.Mutual => ExternalOptions(tls, clusterName, endpoint),
             _ => MeshOptions(tls, clusterName, endpoint),
         };
         if (options is null)
@@ -112,12 +111,49 @@ internal sealed partial class UpstreamTlsConnector
         };
     }
 
-    private static SslClientAuthenticationOptions SimpleOptions(UpstreamTls tls) => new()
+    /// <summary>
+    /// SIMPLE and MUTUAL, Istio's TLS origination towards a host outside the mesh: the server must chain to the
+    /// configured roots (else the system's) and carry one of the subjectAltNames (else the SNI), unless
+    /// insecureSkipVerify; MUTUAL presents the configured client certificate. Files are read per new connection,
+    /// so a renewed certificate applies to the next one.
+    /// </summary>
+    private SslClientAuthenticationOptions ExternalOptions(UpstreamTls tls, string clusterName, DnsEndPoint endpoint)
     {
-        TargetHost = tls.ServerName,
-        ApplicationProtocols = tls.ApplicationProtocols,
-    };
+        var files = tls.Files;
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = tls.ServerName,
+            ApplicationProtocols = tls.ApplicationProtocols,
+            AllowRenegotiation = false,
+        };
+        if (tls.Mode == ClientTls.Types.Mode.Mutual)
+        {
+            options.ClientCertificateContext = files.LoadClientCertificate()
+                ?? throw new AuthenticationException($"cluster '{clusterName}': tls mode MUTUAL needs clientCertificate and privateKey");
+        }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream mTLS to cluster {Cluster} endpoint {Host}:{Port} refused the server: {Reason} (presented {Principal})")]
+        if (files.InsecureSkipVerify)
+        {
+            options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+            return options;
+        }
+
+        options.CertificateChainPolicy = files.ChainPolicy();
+        options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            var refusal = ExternalPeerValidation.Refusal(certificate, errors, tls.SubjectAltNames);
+            if (refusal is null)
+            {
+                return true;
+            }
+
+            _metrics.PeerRefused("outbound", refusal);
+            LogPeerRefused(clusterName, endpoint.Host, endpoint.Port, refusal, certificate?.Subject ?? "");
+            return false;
+        };
+        return options;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream TLS to cluster {Cluster} endpoint {Host}:{Port} refused the server: {Reason} (presented {Principal})")]
     private partial void LogPeerRefused(string cluster, string host, int port, string reason, string principal);
 }

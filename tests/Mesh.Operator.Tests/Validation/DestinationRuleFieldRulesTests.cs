@@ -3,7 +3,7 @@ using static Mesh.Operator.Tests.Validation.ValidationHarness;
 
 namespace Mesh.Operator.Tests.Validation;
 
-/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, outlier detection's local-origin and minimum-health settings, connection pool protocol and connection settings, consistent-hash cookies and table sizes, locality balancing.</summary>
+/// <summary>Istio's rules for the DestinationRule fields beyond the basic traffic policy: port-level settings, outlier detection's local-origin and minimum-health settings, connection pool protocol and connection settings, consistent-hash cookies and table sizes, locality balancing, TLS origination.</summary>
 public sealed class DestinationRuleFieldRulesTests
 {
     public static TheoryData<string, string, string> Rejected() => new()
@@ -34,6 +34,8 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: r1/*, to: {r1/*: 60, r2/*: 30}}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].to", "sum to 100" },
         { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: r1/*, to: {r1/*: 100, r2/*: 0}}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].to[r2/*]", "1-100" },
         { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: 'r1/*/z', to: {r1/*: 100}}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].from", "at the end" },
+        { "  host: multi\n  trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: true, caCertificates: /etc/ca.pem}}\n", "spec.trafficPolicy.tls.insecureSkipVerify", "cannot be set when insecureSkipVerify" },
+        { "  host: multi\n  trafficPolicy: {tls: {mode: MUTUAL, insecureSkipVerify: true, subjectAltNames: [a.example], clientCertificate: /c, privateKey: /k}}\n", "spec.trafficPolicy.tls.insecureSkipVerify", "cannot be set when insecureSkipVerify" },
     };
 
     public static TheoryData<string, string, string> Warned() => new()
@@ -43,6 +45,7 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy: {connectionPool: {http: {maxConcurrentStreams: 10}}}\n", "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams", "not applied" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, minimumRingSize: 10}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize", "deprecated" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {localityLbSetting: {failover: [{from: r1, to: r2}]}}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting", "failover needs outlierDetection" },
+        { "  host: multi\n  trafficPolicy: {tls: {mode: MUTUAL, clientCertificate: /etc/client.pem}}\n", "spec.trafficPolicy.tls", "MUTUAL needs clientCertificate and privateKey" },
     };
 
     [Theory]
@@ -64,6 +67,8 @@ public sealed class DestinationRuleFieldRulesTests
     [InlineData("  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: c, ttl: 1h, path: /, attributes: [{name: Secure}]}, ringHash: {minimumRingSize: 2048}}}}\n")]
     [InlineData("  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {failover: [{from: r1, to: r2}], failoverPriority: [topology.kubernetes.io/zone]}}\n")]
     [InlineData("  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: r1/z1/*, to: {r1/z1/*: 80, r1/z2/*: 20}}]}}\n")]
+    [InlineData("  host: multi\n  trafficPolicy: {tls: {mode: SIMPLE, sni: shop.example, caCertificates: /etc/ca.pem, subjectAltNames: [shop.example]}}\n")]
+    [InlineData("  host: multi\n  trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: true}}\n")]
     public void Istio_accepts_it_and_so_do_we(string spec) =>
         AssertAccepted("DestinationRule", Dr + spec);
 }

@@ -46,6 +46,23 @@ public sealed class TestCertificateAuthority : IDisposable
         return new WorkloadCertificate(leaf, [], roots, principal);
     }
 
+    /// <summary>A certificate for a server (DNS SAN <paramref name="dnsName"/>) and client, with its private key.</summary>
+    public X509Certificate2 IssueTls(string dnsName)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(dnsName);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Root, true, false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var issued = request.Create(Root, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1), serial);
+        return issued.CopyWithPrivateKey(key);
+    }
+
     public void Dispose()
     {
         Root.Dispose();
