@@ -137,7 +137,7 @@ public static class MeshCompiler
         }
 
         var results = outcomes
-            .Select(o => o.Value is (null, false) ? ResourceResult.Clean(o.Key) : ResourceResult.Create(ResourceRef.Of(o.Key), (IReadOnlyList<Diagnostic>?)o.Value.Diagnostics ?? [], o.Value.Conflicted, o.Key.Metadata.Generation))
+            .Select(o => ResourceResult.Create(ResourceRef.Of(o.Key), (IReadOnlyList<Diagnostic>?)o.Value.Diagnostics ?? [], o.Value.Conflicted, o.Key.Metadata.Generation))
             .OrderBy(r => r.Resource)
             .ToList();
         return new CompiledMesh(

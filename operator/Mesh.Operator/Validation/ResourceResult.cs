@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Models;
 
@@ -15,26 +14,7 @@ public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnost
 
     public const string ResolvedRefs = nameof(ResolvedRefs);
 
-    // The result of a resource with nothing to report depends only on the resource's name and generation, so each
-    // compile of an unchanged resource reuses it (see SpecCheck for why the object stands for its version).
-    private static readonly ConditionalWeakTable<IKubernetesObject<V1ObjectMeta>, ResourceResult> CleanResults = new();
-
     public bool IsAccepted => Conditions.Any(c => c.Type == Accepted && c.Status == "True");
-
-    /// <summary>The result of a resource that has nothing to report: accepted, its references resolved.</summary>
-    public static ResourceResult Clean(IKubernetesObject<V1ObjectMeta> resource)
-    {
-        var generation = resource.Metadata.Generation;
-        if (CleanResults.TryGetValue(resource, out var cached) && cached.Conditions[0].ObservedGeneration == generation &&
-            cached.Resource.Name == (resource.Metadata.Name ?? "") && cached.Resource.Namespace == (resource.Metadata.NamespaceProperty ?? ""))
-        {
-            return cached;
-        }
-
-        var result = Create(ResourceRef.Of(resource), [], false, generation);
-        CleanResults.AddOrUpdate(resource, result);
-        return result;
-    }
 
     public static ResourceResult Create(ResourceRef resource, IReadOnlyList<Diagnostic> diagnostics, bool conflicted, long? generation)
     {

@@ -34,6 +34,22 @@ public sealed class BookinfoExampleTests
     }
 
     [Fact]
+    public void The_mirrors_variant_sends_to_v1_and_copies_to_v2_and_a_tenth_to_v3()
+    {
+        var manifests = MainManifests.Where(f => !f.EndsWith("virtual-services.yaml", StringComparison.Ordinal))
+            .Append(TestPaths.InRepository("examples", "bookinfo-variants", "reviews-mirrors.yaml")).ToArray();
+        Assert.Equal((0, ""), Analyze(manifests));
+
+        var compiled = MeshCompiler.Compile(ManifestLoader.LoadPaths(manifests).ToSnapshot());
+        var route = compiled.ConfigFor(new Node { Id = "productpage", Namespace = "default" }).ToProxyConfig()
+            .VirtualHosts.Single(h => h.Name == "reviews.default.svc.cluster.local").Routes.Single();
+        Assert.Equal("outbound|9080|v1|reviews.default.svc.cluster.local", route.Forward.Destinations.Single().Cluster);
+        Assert.Equal(
+            [("outbound|9080|v2|reviews.default.svc.cluster.local", 100.0), ("outbound|9080|v3|reviews.default.svc.cluster.local", 10.0)],
+            route.Mirrors.Select(m => (m.Cluster, m.Percentage)));
+    }
+
+    [Fact]
     public void Every_workload_compiles_through_the_cli()
     {
         var set = ManifestLoader.LoadPaths(MainManifests);
