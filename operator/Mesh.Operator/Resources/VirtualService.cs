@@ -1,6 +1,6 @@
-using k8s.Models;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using k8s.Models;
 
 namespace Mesh.Operator.Resources;
 

@@ -1,9 +1,9 @@
-using Mesh.Kubernetes.Tests.Fixtures;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Informers;
+using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.Resources;
 using Mesh.Operator.Sources;

@@ -1,9 +1,9 @@
-using Mesh.Kubernetes.Tests.Fixtures;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Mesh.Kubernetes;
 using Mesh.Kubernetes.Client;
+using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Resources;
 using Mesh.Operator.Tests.Sources;

@@ -1,7 +1,7 @@
-using Mesh.Kubernetes.Tests.Fixtures;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using Mesh.Kubernetes.Tests.Fixtures;
 using Mesh.Operator.Tests.Sources;
 using Mesh.Operator.WebhookTls;
 using Mesh.Testing;
