@@ -1,6 +1,6 @@
 using System.Net;
-using Mesh.Api.V1;
 using Grpc.Core;
+using Mesh.Api.V1;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Identity;
 using Microsoft.AspNetCore.Builder;
