@@ -40,6 +40,9 @@ internal static class ConfigServerExtensions
         services.AddSingleton<StreamLimiter>();
         services.AddSingleton<NodeStreamClaims>();
         services.AddSingleton<StreamAdmission>();
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, Hosting.RetentionBoundedMemoryPoolFactory>();
+        services.AddSingleton<StreamMemoryReclaimer>();
+        services.AddHostedService(provider => provider.GetRequiredService<StreamMemoryReclaimer>());
         services.AddSingleton<ConfigDiscoveryService>();
         services.AddSingleton<IServiceMethodProvider<ConfigDiscoveryService>, ConfigDiscoveryMethodProvider>();
         services.AddSingleton<HealthService>();

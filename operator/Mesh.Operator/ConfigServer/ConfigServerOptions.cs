@@ -41,6 +41,26 @@ public sealed class ConfigServerOptions
     public TimeSpan FirstRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// After this many streams have closed (counted from the highest number open since the last time), once the count
+    /// has held steady for <see cref="ReclaimCheckInterval"/>, the operator runs one compacting garbage collection so
+    /// that their memory goes back to the system instead of staying at the peak while the operator idles. Default 500:
+    /// a mass disconnect, not the churn of ordinary rollouts (one collection of a few hundred MiB takes tens of ms).
+    /// 0 turns it off.
+    /// </summary>
+    public int ReclaimAfterClosedStreams { get; set; } = 500;
+
+    /// <summary>
+    /// How many bytes of free transport buffers (Kestrel's 4 KiB blocks, for every listener) are kept for reuse; blocks
+    /// freed beyond it go to the garbage collector. Kestrel's own pool keeps every block it ever used and returns them
+    /// slowly, so the buffers of thousands of closed streams stayed resident. Default 16 MiB: the buffers of a few
+    /// thousand busy connections at once, a small fraction of the operator's memory.
+    /// </summary>
+    public long MaxRetainedTransportBufferBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How often the number of open streams is checked for <see cref="ReclaimAfterClosedStreams"/>. Default 5 s.</summary>
+    public TimeSpan ReclaimCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How many responses may be written at once over all streams. A response being written holds its whole config
     /// in the transport's buffers until the proxy has taken it, so this is what bounds the memory of a push to every
     /// proxy (a 1 MB config to 2,000 proxies at once would hold 2 GB, twice); the pushes beyond it wait their turn.

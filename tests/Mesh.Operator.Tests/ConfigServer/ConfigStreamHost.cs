@@ -1,7 +1,7 @@
 using System.Net;
 using Google.Protobuf;
-using Mesh.Api.V1;
 using Grpc.Core;
+using Mesh.Api.V1;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Identity;
 using Microsoft.AspNetCore.Builder;
