@@ -30,6 +30,7 @@ internal sealed class ProxyConnection : IDisposable
     private VersionedProxyConfig? _lastSent;
 
     private readonly Action _abortTransport;
+    private bool _ended;
 
     /// <param name="abortTransport">Resets the underlying HTTP/2 stream. A proxy that stopped reading holds the
     /// stream's flow-control window shut, so neither trailers nor a graceful close could reach it.</param>
@@ -53,6 +54,9 @@ internal sealed class ProxyConnection : IDisposable
 
     /// <summary>Cancelled when the call ends or the server drops the connection.</summary>
     public CancellationToken Aborted => _aborted.Token;
+
+    /// <summary>The call has finished (the connection was disposed).</summary>
+    private bool Ended => Volatile.Read(ref _ended);
 
     /// <summary>Why the server dropped the connection, if it did.</summary>
     public string? AbortReason { get; private set; }
@@ -83,7 +87,7 @@ internal sealed class ProxyConnection : IDisposable
     {
         lock (_gate)
         {
-            if (AbortReason is not null || generation < _offeredGeneration)
+            if (AbortReason is not null || Ended || generation < _offeredGeneration)
             {
                 return PushOutcome.Unchanged;
             }
@@ -187,9 +191,16 @@ internal sealed class ProxyConnection : IDisposable
     {
         AbortReason ??= reason;
         Close();
-        if (resetStream)
+        if (resetStream && !Ended)
         {
-            _abortTransport();
+            try
+            {
+                _abortTransport();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The call finished meanwhile and Kestrel recycled its context: there is nothing left to reset.
+            }
         }
     }
 
@@ -197,11 +208,26 @@ internal sealed class ProxyConnection : IDisposable
     public void Close()
     {
         _queue.Complete();
-        _aborted.Cancel();
+        if (Ended)
+        {
+            return;
+        }
+
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A publication that listed this connection just before its call ended (see Ended).
+        }
     }
 
     public void Dispose()
     {
+        // A publication may still hold this connection (it lists connections before offering to each): from now on
+        // offering to it or aborting it does nothing instead of touching the finished call.
+        Volatile.Write(ref _ended, true);
         _queue.Complete();
         _aborted.Dispose();
     }
