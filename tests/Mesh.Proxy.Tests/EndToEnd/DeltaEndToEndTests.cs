@@ -89,6 +89,7 @@ public sealed class DeltaEndToEndTests : IAsyncLifetime
         configure: options =>
         {
             options.DiscoveryAddress = _operator.GrpcAddress;
+            options.BootstrapTokenFile = _operator.BootstrapTokenFile;
             options.NodeId = NodeId;
             options.Labels = new Dictionary<string, string> { ["app"] = "productpage" };
         },
