@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Mesh.Proxy.Clusters;
+using Mesh.Proxy.Resilience;
 using Mesh.Proxy.Routing;
 using Mesh.Proxy.Telemetry;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +19,8 @@ internal sealed class ForwardingRequest : HttpTransformer
     private readonly string _authority;
     private readonly string? _pathAndQuery;
     private readonly Activity? _activity;
+    private RetryPolicy? _holdBackFor;
+    private ClusterRuntime? _cluster;
 
     public ForwardingRequest(HttpContext context, MeshRoute route, RouteMatchBlock? block, WeightedDestination destination, Activity? activity)
     {
@@ -29,19 +33,20 @@ internal sealed class ForwardingRequest : HttpTransformer
         _pathAndQuery = ReferenceEquals(rewritten, path) ? null : rewritten + context.Request.QueryString.Value;
     }
 
-    /// <summary>Set per try: whether a retriable answer may be held back for another try (the caller checked the budget).</summary>
-    public Func<int, int, bool>? HoldBackForRetry { get; set; }
-
     /// <summary>The status of the last try's upstream answer; 0 when it produced none.</summary>
     public int UpstreamStatus { get; private set; }
 
     /// <summary>True when the last try's answer was held back (not sent to the client).</summary>
     public bool HeldBack { get; private set; }
 
-    public void BeginTry()
+    /// <param name="holdBackFor">The route's retry policy when this try's retriable answer may be held back for another
+    /// try (a retry slot is then taken from <paramref name="cluster"/>); null for the last allowed try.</param>
+    public void BeginTry(RetryPolicy? holdBackFor, ClusterRuntime cluster)
     {
         UpstreamStatus = 0;
         HeldBack = false;
+        _holdBackFor = holdBackFor;
+        _cluster = cluster;
     }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -67,7 +72,7 @@ internal sealed class ForwardingRequest : HttpTransformer
         }
 
         UpstreamStatus = (int)proxyResponse.StatusCode;
-        if (HoldBackForRetry is { } holdBack && holdBack(UpstreamStatus, GrpcStatus(proxyResponse)))
+        if (_holdBackFor is { } retries && retries.IsRetriable(UpstreamStatus, GrpcStatus(proxyResponse)) && UpstreamSender.TryTakeRetry(_cluster!))
         {
             HeldBack = true;
             return false;

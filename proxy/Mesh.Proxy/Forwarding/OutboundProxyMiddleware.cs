@@ -36,74 +36,71 @@ internal sealed class OutboundProxyMiddleware
         _time = time;
     }
 
+    // One async method from here to the upstream sender on the plain forwarding path: every async layer that waits
+    // for the upstream costs a state machine box per request (build/bench/RESULTS.md, round 4).
     public async Task InvokeAsync(HttpContext context)
     {
         var start = _time.GetTimestamp();
         _drain.OnRequestStarted();
         try
         {
-            await HandleAsync(context, start);
+            if (_drain.IsDraining)
+            {
+                context.Response.Headers.Connection = "close";
+            }
+
+            var snapshot = _snapshots.Current;
+            if (snapshot is null)
+            {
+                await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "mesh proxy: no config applied yet");
+                _telemetry.Record(context, _metrics.Unknown, start, null, null, 0, null);
+                return;
+            }
+
+            var facts = new RequestFacts(context.Request);
+            var host = snapshot.Hosts.Find(facts.Authority);
+            var original = host is null ? context.Features.Get<IOriginalDestinationFeature>() : null;
+            if (original is not null)
+            {
+                host = snapshot.Addresses.FindHost(original.EndPoint);
+                if (host is null)
+                {
+                    await ForwardUnroutedAsync(context, snapshot, original, start);
+                    return;
+                }
+            }
+
+            if (host is null)
+            {
+                await ProxyResponses.WriteAsync(context, StatusCodes.Status404NotFound, $"mesh proxy: no virtual host for authority '{facts.Authority}'");
+                _telemetry.Record(context, _metrics.Unknown, start, null, null, 0, null);
+                return;
+            }
+
+            var route = host.Select(facts, out var block);
+            if (route is null)
+            {
+                await ProxyResponses.WriteAsync(context, StatusCodes.Status404NotFound, $"mesh proxy: no route of '{host.Name}' matches {facts.Method} {facts.Path}");
+                _telemetry.Record(context, host.Unmatched, start, null, null, 0, null);
+                return;
+            }
+
+            using var activity = ProxyTracing.StartHop(context, ProxyMetrics.Outbound, host.Name);
+            var destination = route.Destinations?.Pick();
+            var outcome = new ForwardOutcome();
+            try
+            {
+                await RouteAsync(context, route, block, destination, activity, outcome);
+            }
+            finally
+            {
+                _telemetry.Record(context, destination?.Metrics ?? route.Metrics, start, destination?.Cluster.Name, outcome.UpstreamHost, outcome.Attempts, activity,
+                    outcome.ResponseFlags, outcome.ResponseCodeDetails);
+            }
         }
         finally
         {
             _drain.OnRequestFinished();
-        }
-    }
-
-    private async Task HandleAsync(HttpContext context, long start)
-    {
-        if (_drain.IsDraining)
-        {
-            context.Response.Headers.Connection = "close";
-        }
-
-        var snapshot = _snapshots.Current;
-        if (snapshot is null)
-        {
-            await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "mesh proxy: no config applied yet");
-            _telemetry.Record(context, _metrics.Unknown, start, null, null, 0, null);
-            return;
-        }
-
-        var facts = new RequestFacts(context.Request);
-        var host = snapshot.Hosts.Find(facts.Authority);
-        var original = host is null ? context.Features.Get<IOriginalDestinationFeature>() : null;
-        if (original is not null)
-        {
-            host = snapshot.Addresses.FindHost(original.EndPoint);
-            if (host is null)
-            {
-                await ForwardUnroutedAsync(context, snapshot, original, start);
-                return;
-            }
-        }
-
-        if (host is null)
-        {
-            await ProxyResponses.WriteAsync(context, StatusCodes.Status404NotFound, $"mesh proxy: no virtual host for authority '{facts.Authority}'");
-            _telemetry.Record(context, _metrics.Unknown, start, null, null, 0, null);
-            return;
-        }
-
-        var route = host.Select(facts, out var block);
-        if (route is null)
-        {
-            await ProxyResponses.WriteAsync(context, StatusCodes.Status404NotFound, $"mesh proxy: no route of '{host.Name}' matches {facts.Method} {facts.Path}");
-            _telemetry.Record(context, host.Unmatched, start, null, null, 0, null);
-            return;
-        }
-
-        using var activity = ProxyTracing.StartHop(context, ProxyMetrics.Outbound, host.Name);
-        var destination = route.Destinations?.Pick();
-        var outcome = new ForwardOutcome();
-        try
-        {
-            await RouteAsync(context, route, block, destination, activity, outcome);
-        }
-        finally
-        {
-            _telemetry.Record(context, destination?.Metrics ?? route.Metrics, start, destination?.Cluster.Name, outcome.UpstreamHost, outcome.Attempts, activity,
-                outcome.ResponseFlags, outcome.ResponseCodeDetails);
         }
     }
 
@@ -136,32 +133,39 @@ internal sealed class OutboundProxyMiddleware
         }
     }
 
-    private async Task RouteAsync(HttpContext context, MeshRoute route, RouteMatchBlock? block, WeightedDestination? destination, System.Diagnostics.Activity? activity, ForwardOutcome outcome)
+    private Task RouteAsync(HttpContext context, MeshRoute route, RouteMatchBlock? block, WeightedDestination? destination, System.Diagnostics.Activity? activity, ForwardOutcome outcome)
     {
         if (route.Cors is { } cors && CorsPolicy.IsPreflight(context.Request))
         {
-            await cors.RespondToPreflightAsync(context);
-            return;
+            return cors.RespondToPreflightAsync(context);
         }
 
-        if (route.Fault is { } fault && await fault.InjectAsync(context, _time, context.RequestAborted))
+        return route.Fault is { } fault
+            ? InjectFaultOrRespondAsync(context, fault, route, block, destination, activity, outcome)
+            : RespondAsync(context, route, block, destination, activity, outcome);
+    }
+
+    private async Task InjectFaultOrRespondAsync(HttpContext context, FaultPolicy fault, MeshRoute route, RouteMatchBlock? block, WeightedDestination? destination, System.Diagnostics.Activity? activity, ForwardOutcome outcome)
+    {
+        if (!await fault.InjectAsync(context, _time, context.RequestAborted))
         {
-            return;
+            await RespondAsync(context, route, block, destination, activity, outcome);
         }
+    }
 
+    private Task RespondAsync(HttpContext context, MeshRoute route, RouteMatchBlock? block, WeightedDestination? destination, System.Diagnostics.Activity? activity, ForwardOutcome outcome)
+    {
         if (route.Redirect is { } redirect)
         {
-            await redirect.RespondAsync(context);
-            return;
+            return redirect.RespondAsync(context);
         }
 
         if (route.DirectResponse is { } direct)
         {
-            await direct.RespondAsync(context);
-            return;
+            return direct.RespondAsync(context);
         }
 
         var transformer = new ForwardingRequest(context, route, block, destination!, activity);
-        await _sender.ForwardAsync(context, route, block, destination!, transformer, outcome);
+        return _sender.ForwardAsync(context, route, block, destination!, transformer, outcome);
     }
 }

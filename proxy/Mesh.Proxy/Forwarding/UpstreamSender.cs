@@ -34,37 +34,61 @@ internal sealed partial class UpstreamSender
         _logger = logger;
     }
 
-    public async Task ForwardAsync(HttpContext context, MeshRoute route, RouteMatchBlock? block, WeightedDestination destination, ForwardingRequest transformer, ForwardOutcome outcome)
+    /// <summary>Forwards the request; the cluster's admission slot is held until the returned task completes.</summary>
+    public Task ForwardAsync(HttpContext context, MeshRoute route, RouteMatchBlock? block, WeightedDestination destination, ForwardingRequest transformer, ForwardOutcome outcome)
     {
         var cluster = destination.Cluster;
         if (!cluster.Stats.TryEnter(cluster.MaxRequests))
         {
             context.Response.Headers[ProxyResponses.OverloadedHeader] = "true";
-            await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "upstream overloaded: connection pool limit reached");
-            return;
+            return ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "upstream overloaded: connection pool limit reached");
         }
 
+        // Only a body that may be sent again (a retry) or twice (a mirror) is buffered; the rest streams through. A
+        // bodyless request buffers synchronously, so the send loop stays its only state machine below the listener's.
+        if (route.Retries.Attempts == 0 && !Array.Exists(route.Mirrors, m => m.Percentage > 0))
+        {
+            return SendAsync(context, route, block, cluster, body: null, transformer, outcome);
+        }
+
+        var buffering = RequestBodyBuffer.TryBufferAsync(context, context.RequestAborted);
+        return buffering.IsCompletedSuccessfully
+            ? SendAsync(context, route, block, cluster, buffering.Result, transformer, outcome)
+            : BufferAndSendAsync(context, route, block, cluster, buffering, transformer, outcome);
+    }
+
+    private async Task BufferAndSendAsync(HttpContext context, MeshRoute route, RouteMatchBlock? block, ClusterRuntime cluster, ValueTask<byte[]?> buffering, ForwardingRequest transformer, ForwardOutcome outcome)
+    {
+        byte[]? body;
+        var sending = false;
         try
         {
-            var retries = route.Retries;
-            var mirrors = route.Mirrors;
-            var mirrored = Array.Exists(mirrors, m => m.Percentage > 0);
-            byte[]? body = null;
-            if (retries.Attempts > 0 || mirrored)
+            body = await buffering;
+            sending = true;
+        }
+        catch (Exception ex) when (DownstreamFault.IsClientException(context, ex))
+        {
+            await DownstreamFault.RespondAsync(context, outcome);
+            return;
+        }
+        finally
+        {
+            if (!sending)
             {
-                try
-                {
-                    body = await RequestBodyBuffer.TryBufferAsync(context, context.RequestAborted);
-                }
-                catch (Exception ex) when (DownstreamFault.IsClientException(context, ex))
-                {
-                    await DownstreamFault.RespondAsync(context, outcome);
-                    return;
-                }
+                cluster.Stats.Exit();
             }
+        }
 
+        await SendAsync(context, route, block, cluster, body, transformer, outcome);
+    }
+
+    /// <summary>Mirrors, then tries the request within its route timeout and retry policy; leaves the cluster when done.</summary>
+    private async Task SendAsync(HttpContext context, MeshRoute route, RouteMatchBlock? block, ClusterRuntime cluster, byte[]? body, ForwardingRequest transformer, ForwardOutcome outcome)
+    {
+        try
+        {
             // Each mirror draws its own sample (Istio's mirrors: independent percentages).
-            foreach (var mirror in mirrors)
+            foreach (var mirror in route.Mirrors)
             {
                 if (mirror.ShouldMirror())
                 {
@@ -72,8 +96,109 @@ internal sealed partial class UpstreamSender
                 }
             }
 
+            var retries = route.Retries;
             using var routeTimeout = route.Timeout is { } timeout ? Linked(context.RequestAborted, timeout) : null;
-            await SendWithRetriesAsync(context, cluster, retries, body, transformer, routeTimeout, outcome);
+            var token = routeTimeout?.Token ?? context.RequestAborted;
+            var replayable = body is not null || retries.Attempts == 0;
+            cluster.Stats.RetryBudget.RecordRequest();
+
+            EndpointRuntime? previous = null;
+            for (var attempt = 0; ; attempt++)
+            {
+                // A client that reset its stream before the upstream call (HTTP/2 rapid reset) gets no upstream call.
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    await DownstreamFault.RespondAsync(context, outcome);
+                    return;
+                }
+
+                var now = _time.GetTimestamp();
+                var endpoint = cluster.Balancer.Pick(context, now);
+                for (var selection = 1; previous is not null && ReferenceEquals(endpoint, previous) && selection < HostSelectionAttempts; selection++)
+                {
+                    endpoint = cluster.Balancer.Pick(context, now);
+                }
+
+                previous = endpoint;
+                if (endpoint is null)
+                {
+                    await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no healthy upstream for cluster '{cluster.Name}'");
+                    return;
+                }
+
+                if (body is { Length: > 0 })
+                {
+                    context.Request.Body = new MemoryStream(body, writable: false);
+                }
+
+                var mayRetry = replayable && attempt < retries.Attempts;
+                transformer.BeginTry(mayRetry ? retries : null, cluster);
+
+                outcome.Attempts = attempt + 1;
+                outcome.UpstreamHost = endpoint.DestinationPrefix;
+                using var perTry = retries.PerTryTimeout is { } perTryTimeout ? Linked(token, perTryTimeout) : null;
+                endpoint.Stats.OnRequestStarted();
+                ForwarderError error;
+                try
+                {
+                    error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Client.Invoker, cluster.RequestConfigFor(context.Request), transformer, perTry?.Token ?? token);
+                }
+                finally
+                {
+                    endpoint.Stats.OnRequestFinished();
+                }
+
+                // The client's own fault (a hang-up, a malformed body) says nothing about the endpoint: it is neither
+                // reported to outlier detection nor sampled for the balancer's latency, and it is not retried.
+                if (DownstreamFault.IsClientFault(context, error))
+                {
+                    await DownstreamFault.RespondAsync(context, outcome);
+                    return;
+                }
+
+                endpoint.Stats.RecordLatency(_time.GetElapsedTime(now).TotalSeconds, _time.GetTimestamp(), _time);
+
+                var failure = error == ForwarderError.None ? UpstreamFailure.None : UpstreamFailureClassifier.Classify(context, error);
+                if (failure != UpstreamFailure.None && !context.RequestAborted.IsCancellationRequested
+                    && (perTry?.IsExpired == true || routeTimeout?.IsExpired == true))
+                {
+                    failure = UpstreamFailure.Timeout;
+                }
+
+                cluster.OutlierDetector?.Report(endpoint, failure == UpstreamFailure.None ? transformer.UpstreamStatus : 0);
+
+                var retryFailure = failure != UpstreamFailure.None && mayRetry && !context.Response.HasStarted
+                    && routeTimeout?.IsExpired != true && !context.RequestAborted.IsCancellationRequested
+                    && retries.IsRetriable(failure) && TryTakeRetry(cluster);
+                if (transformer.HeldBack || retryFailure)
+                {
+                    LogRetrying(cluster.Name, attempt + 1, transformer.HeldBack ? transformer.UpstreamStatus.ToString(System.Globalization.CultureInfo.InvariantCulture) : failure.ToString());
+                    ResetResponse(context);
+                    try
+                    {
+                        await Task.Delay(Backoff(attempt), _time, token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        await FailAsync(context, routeTimeout?.IsExpired == true ? UpstreamFailure.Timeout : UpstreamFailure.Other);
+                        return;
+                    }
+                    finally
+                    {
+                        cluster.Stats.ExitRetry();
+                    }
+
+                    continue;
+                }
+
+                if (failure != UpstreamFailure.None && !context.RequestAborted.IsCancellationRequested)
+                {
+                    LogUpstreamFailed(cluster.Name, endpoint.DestinationPrefix, failure, error);
+                    await FailAsync(context, failure);
+                }
+
+                return;
+            }
         }
         finally
         {
@@ -81,115 +206,8 @@ internal sealed partial class UpstreamSender
         }
     }
 
-    private async Task SendWithRetriesAsync(HttpContext context, ClusterRuntime cluster, RetryPolicy retries, byte[]? body, ForwardingRequest transformer, Deadline? routeTimeout, ForwardOutcome outcome)
-    {
-        var token = routeTimeout?.Token ?? context.RequestAborted;
-        var replayable = body is not null || retries.Attempts == 0;
-        cluster.Stats.RetryBudget.RecordRequest();
-
-        EndpointRuntime? previous = null;
-        for (var attempt = 0; ; attempt++)
-        {
-            // A client that reset its stream before the upstream call (HTTP/2 rapid reset) gets no upstream call.
-            if (context.RequestAborted.IsCancellationRequested)
-            {
-                await DownstreamFault.RespondAsync(context, outcome);
-                return;
-            }
-
-            var now = _time.GetTimestamp();
-            var endpoint = cluster.Balancer.Pick(context, now);
-            for (var selection = 1; previous is not null && ReferenceEquals(endpoint, previous) && selection < HostSelectionAttempts; selection++)
-            {
-                endpoint = cluster.Balancer.Pick(context, now);
-            }
-
-            previous = endpoint;
-            if (endpoint is null)
-            {
-                await ProxyResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"no healthy upstream for cluster '{cluster.Name}'");
-                return;
-            }
-
-            if (body is { Length: > 0 })
-            {
-                context.Request.Body = new MemoryStream(body, writable: false);
-            }
-
-            var mayRetry = replayable && attempt < retries.Attempts;
-            transformer.BeginTry();
-            transformer.HoldBackForRetry = mayRetry
-                ? (status, grpcStatus) => retries.IsRetriable(status, grpcStatus) && TryTakeRetry(cluster)
-                : null;
-
-            outcome.Attempts = attempt + 1;
-            outcome.UpstreamHost = endpoint.DestinationPrefix;
-            using var perTry = retries.PerTryTimeout is { } perTryTimeout ? Linked(token, perTryTimeout) : null;
-            endpoint.Stats.OnRequestStarted();
-            ForwarderError error;
-            try
-            {
-                error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Client.Invoker, cluster.RequestConfigFor(context.Request), transformer, perTry?.Token ?? token);
-            }
-            finally
-            {
-                endpoint.Stats.OnRequestFinished();
-            }
-
-            // The client's own fault (a hang-up, a malformed body) says nothing about the endpoint: it is neither
-            // reported to outlier detection nor sampled for the balancer's latency, and it is not retried.
-            if (DownstreamFault.IsClientFault(context, error))
-            {
-                await DownstreamFault.RespondAsync(context, outcome);
-                return;
-            }
-
-            endpoint.Stats.RecordLatency(_time.GetElapsedTime(now).TotalSeconds, _time.GetTimestamp(), _time);
-
-            var failure = error == ForwarderError.None ? UpstreamFailure.None : UpstreamFailureClassifier.Classify(context, error);
-            if (failure != UpstreamFailure.None && !context.RequestAborted.IsCancellationRequested
-                && (perTry?.IsExpired == true || routeTimeout?.IsExpired == true))
-            {
-                failure = UpstreamFailure.Timeout;
-            }
-
-            cluster.OutlierDetector?.Report(endpoint, failure == UpstreamFailure.None ? transformer.UpstreamStatus : 0);
-
-            var retryFailure = failure != UpstreamFailure.None && mayRetry && !context.Response.HasStarted
-                && routeTimeout?.IsExpired != true && !context.RequestAborted.IsCancellationRequested
-                && retries.IsRetriable(failure) && TryTakeRetry(cluster);
-            if (transformer.HeldBack || retryFailure)
-            {
-                LogRetrying(cluster.Name, attempt + 1, transformer.HeldBack ? transformer.UpstreamStatus.ToString(System.Globalization.CultureInfo.InvariantCulture) : failure.ToString());
-                ResetResponse(context);
-                try
-                {
-                    await Task.Delay(Backoff(attempt), _time, token);
-                }
-                catch (OperationCanceledException)
-                {
-                    await FailAsync(context, routeTimeout?.IsExpired == true ? UpstreamFailure.Timeout : UpstreamFailure.Other);
-                    return;
-                }
-                finally
-                {
-                    cluster.Stats.ExitRetry();
-                }
-
-                continue;
-            }
-
-            if (failure != UpstreamFailure.None && !context.RequestAborted.IsCancellationRequested)
-            {
-                LogUpstreamFailed(cluster.Name, endpoint.DestinationPrefix, failure, error);
-                await FailAsync(context, failure);
-            }
-
-            return;
-        }
-    }
-
-    private static bool TryTakeRetry(ClusterRuntime cluster) =>
+    /// <summary>Takes a retry slot within the cluster's limit and retry budget.</summary>
+    internal static bool TryTakeRetry(ClusterRuntime cluster) =>
         cluster.Stats.TryEnterRetry(cluster.MaxRetries) && (cluster.Stats.RetryBudget.TryWithdraw() || ReleaseRetry(cluster));
 
     private static bool ReleaseRetry(ClusterRuntime cluster)
