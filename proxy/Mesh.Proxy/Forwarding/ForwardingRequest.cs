@@ -16,7 +16,7 @@ internal sealed class ForwardingRequest : HttpTransformer
 {
     private readonly MeshRoute _route;
     private readonly WeightedDestination _destination;
-    private readonly string _authority;
+    private readonly string? _rewrittenAuthority;
     private readonly string? _pathAndQuery;
     private readonly Activity? _activity;
     private RetryPolicy? _holdBackFor;
@@ -27,7 +27,7 @@ internal sealed class ForwardingRequest : HttpTransformer
         _route = route;
         _destination = destination;
         _activity = activity;
-        _authority = route.RewriteAuthority ?? context.Request.Host.Value ?? string.Empty;
+        _rewrittenAuthority = route.RewriteAuthority;
         var path = context.Request.Path.Value ?? "/";
         var rewritten = route.RewritePath(path, block);
         _pathAndQuery = ReferenceEquals(rewritten, path) ? null : rewritten + context.Request.QueryString.Value;
@@ -58,7 +58,12 @@ internal sealed class ForwardingRequest : HttpTransformer
         }
 
         // Mesh semantics (Envoy's): the upstream sees the authority the client addressed, not the endpoint's address.
-        proxyRequest.Headers.Host = _authority;
+        // The base transform has copied the client's Host (HTTP/2's :authority arrives as Host too); setting it
+        // again would parse it a second time and allocate per request.
+        if (_rewrittenAuthority is not null)
+        {
+            proxyRequest.Headers.Host = _rewrittenAuthority;
+        }
         ProxyTracing.Inject(_activity, proxyRequest);
         _route.Headers.Request.ApplyTo(proxyRequest);
         _destination.Headers.Request.ApplyTo(proxyRequest);
