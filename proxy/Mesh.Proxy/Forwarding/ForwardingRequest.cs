@@ -64,6 +64,7 @@ internal sealed class ForwardingRequest : HttpTransformer
         {
             proxyRequest.Headers.Host = _rewrittenAuthority;
         }
+
         ProxyTracing.Inject(_activity, proxyRequest);
         _route.Headers.Request.ApplyTo(proxyRequest);
         _destination.Headers.Request.ApplyTo(proxyRequest);
