@@ -19,7 +19,7 @@ public static class MeshCompiler
         ArgumentNullException.ThrowIfNull(snapshot);
         options ??= new MeshCompilerOptions();
         // Most resources have nothing to report: they get no list of their own.
-        var outcomes = new Dictionary<IKubernetesObject<V1ObjectMeta>, (List<Diagnostic>? Diagnostics, bool Conflicted)>(ReferenceEqualityComparer.Instance);
+        var outcomes = new Dictionary<IKubernetesObject<V1ObjectMeta>, (List<Diagnostic>? Diagnostics, bool Conflicted, string? Note)>(ReferenceEqualityComparer.Instance);
         void Record(IKubernetesObject<V1ObjectMeta> obj, IReadOnlyCollection<Diagnostic> diagnostics, bool conflicted = false)
         {
             outcomes.TryGetValue(obj, out var outcome);
@@ -28,7 +28,13 @@ public static class MeshCompiler
                 (outcome.Diagnostics ??= []).AddRange(diagnostics);
             }
 
-            outcomes[obj] = (outcome.Diagnostics, outcome.Conflicted || conflicted);
+            outcomes[obj] = (outcome.Diagnostics, outcome.Conflicted || conflicted, outcome.Note);
+        }
+
+        void Note(IKubernetesObject<V1ObjectMeta> obj, string note)
+        {
+            outcomes.TryGetValue(obj, out var outcome);
+            outcomes[obj] = outcome with { Note = outcome.Note is null ? note : outcome.Note + "; " + note };
         }
 
         // A validator or builder that throws reports the resource it was working on and leaves only that one out.
@@ -92,7 +98,8 @@ public static class MeshCompiler
         var virtualServices = Sorted(snapshot.VirtualServices)
             .Where(v => Valid(v, v => VirtualServiceValidator.Validate(v, context)) && v.Spec.AppliesToSidecars)
             .ToList();
-        var serviceByHost = ClaimHosts(virtualServices, v => v.Spec.Hosts!, registry, Record);
+        var delegated = Delegation.Resolve(snapshot.VirtualServices, virtualServices, (v, d) => Record(v, [d]), Note);
+        var serviceByHost = ClaimHosts([.. virtualServices.Where(v => !v.Spec.IsDelegate)], v => v.Spec.Hosts!, registry, Record);
         var policies = Sorted(snapshot.MeshPolicies)
             .Where(p => Valid(p, p => MeshPolicyValidator.Validate(p, context)) && Compiles(p, InboundBuilder.Check))
             .ToList();
@@ -117,7 +124,7 @@ public static class MeshCompiler
 
             HostEntry? entry = null;
             if (serviceByHost.TryGetValue(service.Fqdn, out var vs) &&
-                Compiles(vs, vs => entry = new HostEntry(service, $"{vs.Metadata.NamespaceProperty}/{vs.Metadata.Name}", RoutesOf(routes, vs))))
+                Compiles(vs, vs => entry = new HostEntry(service, $"{vs.Metadata.NamespaceProperty}/{vs.Metadata.Name}", RoutesOf(routes, vs, delegated))))
             {
                 hosts.Add(entry!);
             }
@@ -137,7 +144,7 @@ public static class MeshCompiler
         }
 
         var results = outcomes
-            .Select(o => ResourceResult.Create(ResourceRef.Of(o.Key), (IReadOnlyList<Diagnostic>?)o.Value.Diagnostics ?? [], o.Value.Conflicted, o.Key.Metadata.Generation))
+            .Select(o => ResourceResult.Create(ResourceRef.Of(o.Key), (IReadOnlyList<Diagnostic>?)o.Value.Diagnostics ?? [], o.Value.Conflicted, o.Key.Metadata.Generation, o.Value.Note))
             .OrderBy(r => r.Resource)
             .ToList();
         return new CompiledMesh(
@@ -150,11 +157,10 @@ public static class MeshCompiler
     }
 
     // Rules bound only to gateways (match.gateways without mesh) are not the sidecars' (Istio's semantics).
-    private static List<RouteTemplate> RoutesOf(RouteBuilder routes, VirtualService vs) =>
-        [.. (vs.Spec.Http ?? [])
-            .Select((rule, index) => (rule, index))
-            .Where(r => RouteBuilder.AppliesToSidecars(r.rule))
-            .Select(r => routes.Build(r.rule, r.index, vs.Metadata.NamespaceProperty!))];
+    private static List<RouteTemplate> RoutesOf(RouteBuilder routes, VirtualService vs, Dictionary<VirtualService, List<DelegatedRule>> delegated) =>
+        [.. (delegated.GetValueOrDefault(vs) ?? (vs.Spec.Http ?? []).Select((rule, index) => new DelegatedRule(rule, index, vs.Metadata.NamespaceProperty!)))
+            .Where(r => RouteBuilder.AppliesToSidecars(r.Rule))
+            .Select(r => routes.Build(r.Rule, r.RootIndex, r.Namespace))];
 
     private static IEnumerable<T> Sorted<T>(IEnumerable<T> resources)
         where T : IKubernetesObject<V1ObjectMeta> =>

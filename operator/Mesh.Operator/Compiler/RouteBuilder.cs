@@ -197,6 +197,7 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
         {
             Attempts = (uint)(spec.Attempts ?? (int)DefaultRetryAttempts),
             PerTryTimeout = spec.PerTryTimeout is null ? null : Durations.Parse(spec.PerTryTimeout),
+            RetryRemoteLocalities = spec.RetryRemoteLocalities == true,
         };
         var conditions = spec.RetryOn is null ? DefaultRetryOn : RetryPolicyValidator.SplitRetryOn(spec.RetryOn);
         foreach (var condition in conditions)

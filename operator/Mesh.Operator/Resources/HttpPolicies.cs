@@ -40,7 +40,7 @@ public sealed class HttpRetry
     /// <summary>Comma-separated retry conditions (Envoy's names) and status codes.</summary>
     public string? RetryOn { get; set; }
 
-    /// <summary>Istio's retryRemoteLocalities: accepted; endpoints carry no locality in the sidecar yet, so every retry may go anywhere.</summary>
+    /// <summary>Istio's retryRemoteLocalities: true lets a retry leave the locality priorities already tried (default false).</summary>
     public bool? RetryRemoteLocalities { get; set; }
 }
 

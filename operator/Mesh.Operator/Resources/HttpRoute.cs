@@ -1,9 +1,12 @@
 namespace Mesh.Operator.Resources;
 
-/// <summary>One rule of <c>spec.http</c>: conditions, then exactly one of route or redirect, then policies.</summary>
+/// <summary>One rule of <c>spec.http</c>: conditions, then exactly one of route, redirect, directResponse or delegate, then policies.</summary>
 public sealed class HttpRoute
 {
     public string? Name { get; set; }
+
+    /// <summary>Istio's delegate: this rule's routes come from another VirtualService, one without hosts.</summary>
+    public HttpDelegate? Delegate { get; set; }
 
     public List<HttpMatchRequest>? Match { get; set; }
 
@@ -124,4 +127,12 @@ public sealed class HttpBody
 
     /// <summary>Base64, as Kubernetes writes a <c>format: byte</c> field.</summary>
     public string? Bytes { get; set; }
+}
+
+/// <summary>The VirtualService a root rule delegates to; its namespace defaults to the root's.</summary>
+public sealed class HttpDelegate
+{
+    public string? Name { get; set; }
+
+    public string? Namespace { get; set; }
 }

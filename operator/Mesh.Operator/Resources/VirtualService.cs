@@ -33,6 +33,10 @@ public sealed class VirtualServiceSpec
     /// <summary>Istio's TLS (SNI) routes: read so that a VirtualService with only these is valid, not compiled yet.</summary>
     public List<JsonElement>? Tls { get; set; }
 
+    /// <summary>A VirtualService without hosts is a delegate: it configures only the root rules that delegate to it.</summary>
+    [JsonIgnore]
+    public bool IsDelegate => Hosts is not { Count: > 0 };
+
     /// <summary>True unless <see cref="Gateways"/> names gateways without <c>mesh</c> (Istio's default is the mesh).</summary>
     [JsonIgnore]
     public bool AppliesToSidecars => Gateways is not { Count: > 0 } gateways || gateways.Contains(MeshGateway);

@@ -61,12 +61,18 @@ internal static class HttpRouteValidator
 
     private static void CheckAction(DiagnosticBag bag, HttpRoute rule, string path)
     {
+        if (rule.Delegate is not null)
+        {
+            // DelegateRules reports a delegate set beside another action.
+            return;
+        }
+
         var hasRoute = rule.Route is { Count: > 0 };
         var actions = (hasRoute ? 1 : 0) + (rule.Redirect is null ? 0 : 1) + (rule.DirectResponse is null ? 0 : 1);
         if (actions != 1)
         {
             bag.Error(path, actions == 0
-                ? "a rule has exactly one of route, redirect or directResponse; this one has none"
+                ? "a rule has exactly one of route, redirect, directResponse or delegate; this one has none"
                 : "a rule has exactly one of route, redirect or directResponse; this one has several");
         }
 

@@ -16,33 +16,35 @@ public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnost
 
     public bool IsAccepted => Conditions.Any(c => c.Type == Accepted && c.Status == "True");
 
-    public static ResourceResult Create(ResourceRef resource, IReadOnlyList<Diagnostic> diagnostics, bool conflicted, long? generation)
+    /// <param name="note">What an accepted resource's Accepted message says before its warnings (a delegate's roots).</param>
+    /// <remarks>An unresolved reference that is only a warning (a rule left out, the rest applied) keeps Accepted True and turns ResolvedRefs False.</remarks>
+    public static ResourceResult Create(ResourceRef resource, IReadOnlyList<Diagnostic> diagnostics, bool conflicted, long? generation, string? note = null)
     {
         if (diagnostics.Count == 0 && !conflicted)
         {
             // Most resources: nothing to filter.
-            return new ResourceResult(resource, diagnostics, [Make(Accepted, true, Accepted, [], generation), Make(ResolvedRefs, true, ResolvedRefs, [], generation)]);
+            return new ResourceResult(resource, diagnostics, [Make(Accepted, true, Accepted, [], generation, note), Make(ResolvedRefs, true, ResolvedRefs, [], generation)]);
         }
 
         var errors = diagnostics.Where(d => d.IsError).ToList();
-        var unresolved = errors.Where(d => d.Category == DiagnosticCategory.UnresolvedRef).ToList();
+        var unresolved = diagnostics.Where(d => d.Category == DiagnosticCategory.UnresolvedRef).ToList();
         var accepted = errors.Count > 0
-            ? Make(Accepted, false, unresolved.Count == errors.Count ? "UnresolvedRefs" : "Invalid", errors, generation)
+            ? Make(Accepted, false, errors.TrueForAll(d => d.Category == DiagnosticCategory.UnresolvedRef) ? "UnresolvedRefs" : "Invalid", errors, generation)
             : conflicted
                 ? Make(Accepted, false, "Conflicted", diagnostics.Where(d => d.Category == DiagnosticCategory.Conflict).ToList(), generation)
-                : Make(Accepted, true, Accepted, diagnostics, generation);
+                : Make(Accepted, true, Accepted, diagnostics, generation, note);
         var resolved = unresolved.Count > 0
             ? Make(ResolvedRefs, false, "UnresolvedRefs", unresolved, generation)
             : Make(ResolvedRefs, true, ResolvedRefs, [], generation);
         return new ResourceResult(resource, diagnostics, [accepted, resolved]);
     }
 
-    private static V1Condition Make(string type, bool status, string reason, IReadOnlyList<Diagnostic> diagnostics, long? generation) => new()
+    private static V1Condition Make(string type, bool status, string reason, IReadOnlyList<Diagnostic> diagnostics, long? generation, string? note = null) => new()
     {
         Type = type,
         Status = status ? "True" : "False",
         Reason = reason,
-        Message = diagnostics.Count == 0 ? "" : string.Join("; ", diagnostics.Select(d => (d.Path.Length == 0 ? "" : d.Path + ": ") + d.Message)),
+        Message = string.Join("; ", diagnostics.Select(d => (d.Path.Length == 0 ? "" : d.Path + ": ") + d.Message).Prepend(note ?? "").Where(m => m.Length > 0)),
         ObservedGeneration = generation,
 
         // Stamped by the status writer, which keeps the time of an unchanged condition.

@@ -5,7 +5,8 @@ namespace Mesh.Operator.Validation;
 
 /// <summary>
 /// Checks a VirtualService as Istio's validator does: its hosts (syntax, <c>*</c>, overlaps), its gateways, that it
-/// has routes, each HTTP rule, and (as warnings) rules that can never match.
+/// has routes, each HTTP rule, delegation (<see cref="DelegateRules"/>; no hosts makes it a delegate), and (as
+/// warnings) rules that can never match.
 /// </summary>
 internal static class VirtualServiceValidator
 {
@@ -23,8 +24,16 @@ internal static class VirtualServiceValidator
         }
 
         var ns = vs.Metadata.NamespaceProperty ?? "";
-        CheckGateways(bag, spec);
-        CheckHosts(bag, spec, ns);
+        if (spec.IsDelegate)
+        {
+            DelegateRules.CheckDelegate(bag, spec);
+        }
+        else
+        {
+            CheckGateways(bag, spec);
+            CheckHosts(bag, spec, ns);
+        }
+
         ExportToValidator.Validate(bag, spec.ExportTo, ns, "spec.exportTo");
 
         if (spec.Http is not { Count: > 0 } && spec.Tcp is not { Count: > 0 } && spec.Tls is not { Count: > 0 })
@@ -54,6 +63,10 @@ internal static class VirtualServiceValidator
             }
 
             HttpRouteValidator.Validate(bag, rule, path, ns);
+            if (rule.Delegate is not null && !spec.IsDelegate)
+            {
+                DelegateRules.CheckRootRule(bag, rule, path);
+            }
         }
 
         UnreachableRules.Analyze(bag, spec.Http);
@@ -80,11 +93,8 @@ internal static class VirtualServiceValidator
 
     private static void CheckHosts(DiagnosticBag bag, VirtualServiceSpec spec, string ns)
     {
-        if (spec.Hosts is not { Count: > 0 } hosts)
-        {
-            bag.Error("spec.hosts", "at least one host is required");
-            return;
-        }
+        // Not a delegate (IsDelegate): there are hosts.
+        var hosts = spec.Hosts!;
 
         var allValid = true;
         for (var i = 0; i < hosts.Count; i++)

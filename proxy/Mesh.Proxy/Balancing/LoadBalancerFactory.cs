@@ -21,7 +21,7 @@ internal static class LoadBalancerFactory
         if (settings?.LocalityLbSetting is { } locality &&
             LocalityBalancer.Group(locality, endpoints, self ?? ProxyLocality.None, selfLabels ?? new Dictionary<string, string>()) is var (groups, weights))
         {
-            return new LocalityBalancer([.. groups.Select(group => CreateForGroup(settings, group, time, path))], weights);
+            return new LocalityBalancer([.. groups.Select(group => CreateForGroup(settings, group, time, path))], weights, groups);
         }
 
         return CreateForGroup(settings, endpoints, time, path);

@@ -9,22 +9,49 @@ namespace Mesh.Proxy.Balancing;
 /// kind. Failover (Envoy's priorities): the first group, the endpoints nearest this proxy, takes every request while
 /// it has a healthy endpoint, then the next; unlike Envoy there is no partial spill (overprovisioning factor) from a
 /// partly ejected group. Distribute: groups are chosen by weight, passing over a group whose endpoints are all ejected.
+/// Only failover groups are priorities (<see cref="IPriorityBalancer"/>): distribute weighs localities of one priority.
 /// </summary>
-internal sealed class LocalityBalancer : ILoadBalancer
+internal sealed class LocalityBalancer : IPriorityBalancer
 {
+    // Priorities beyond this many share the last bit of an excluded set (there are at most 10 failover levels).
+    private const int MaxTrackedPriorities = 64;
+
     private readonly ILoadBalancer[] _groups;
     private readonly CumulativeWeights? _weights;
+    private readonly Dictionary<EndpointRuntime, int>? _priorities;
 
     /// <param name="weights">Null: failover in order; else the distribute weight of each group.</param>
-    public LocalityBalancer(ILoadBalancer[] groups, long[]? weights)
+    /// <param name="members">The endpoints of each group, in the order of <paramref name="groups"/> (failover only).</param>
+    public LocalityBalancer(ILoadBalancer[] groups, long[]? weights, EndpointRuntime[][]? members = null)
     {
         _groups = groups;
         _weights = weights is null ? null : new CumulativeWeights(weights.Length, i => weights[i]);
+        if (weights is null && members is not null)
+        {
+            _priorities = new(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < members.Length; i++)
+            {
+                foreach (var endpoint in members[i])
+                {
+                    _priorities.TryAdd(endpoint, i);
+                }
+            }
+        }
     }
 
-    public EndpointRuntime? Pick(HttpContext context, long now)
+    public EndpointRuntime? Pick(HttpContext context, long now) => PickExcluding(context, now, 0);
+
+    public int PriorityOf(EndpointRuntime endpoint) =>
+        _priorities is not null && _priorities.TryGetValue(endpoint, out var priority) ? Math.Min(priority, MaxTrackedPriorities - 1) : -1;
+
+    public EndpointRuntime? PickExcluding(HttpContext context, long now, ulong excluded)
     {
-        var first = _weights is { } weights ? weights.PickIndex() : 0;
+        if (_priorities is null || AllExcluded(excluded))
+        {
+            excluded = 0;
+        }
+
+        var first = _weights is { } weights ? weights.PickIndex() : FirstIncluded(excluded);
         var chosen = _groups[first].Pick(context, now);
         if (chosen is null || !chosen.Stats.IsEjected(now))
         {
@@ -33,15 +60,36 @@ internal sealed class LocalityBalancer : ILoadBalancer
 
         for (var i = 1; i < _groups.Length; i++)
         {
-            var candidate = _groups[(first + i) % _groups.Length].Pick(context, now);
+            var index = (first + i) % _groups.Length;
+            if (IsExcluded(excluded, index))
+            {
+                continue;
+            }
+
+            var candidate = _groups[index].Pick(context, now);
             if (candidate is not null && !candidate.Stats.IsEjected(now))
             {
                 return candidate;
             }
         }
 
-        // Every endpoint is ejected: as the single-group balancers do, send to one anyway (panic).
+        // Every endpoint left is ejected: as the single-group balancers do, send to one anyway (panic).
         return chosen;
+    }
+
+    private static bool IsExcluded(ulong excluded, int index) => (excluded & (1UL << Math.Min(index, MaxTrackedPriorities - 1))) != 0;
+
+    private bool AllExcluded(ulong excluded) => FirstIncluded(excluded) >= _groups.Length;
+
+    private int FirstIncluded(ulong excluded)
+    {
+        var index = 0;
+        while (index < _groups.Length && IsExcluded(excluded, index))
+        {
+            index++;
+        }
+
+        return index;
     }
 
     /// <summary>

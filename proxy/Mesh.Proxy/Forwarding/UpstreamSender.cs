@@ -1,3 +1,4 @@
+using Mesh.Proxy.Balancing;
 using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Resilience;
 using Mesh.Proxy.Routing;
@@ -103,6 +104,7 @@ internal sealed partial class UpstreamSender
             cluster.Stats.RetryBudget.RecordRequest();
 
             EndpointRuntime? previous = null;
+            var triedPriorities = 0UL;
             for (var attempt = 0; ; attempt++)
             {
                 // A client that reset its stream before the upstream call (HTTP/2 rapid reset) gets no upstream call.
@@ -113,12 +115,7 @@ internal sealed partial class UpstreamSender
                 }
 
                 var now = _time.GetTimestamp();
-                var endpoint = cluster.Balancer.Pick(context, now);
-                for (var selection = 1; previous is not null && ReferenceEquals(endpoint, previous) && selection < HostSelectionAttempts; selection++)
-                {
-                    endpoint = cluster.Balancer.Pick(context, now);
-                }
-
+                var endpoint = Pick(context, cluster, retries, previous, ref triedPriorities, now);
                 previous = endpoint;
                 if (endpoint is null)
                 {
@@ -204,6 +201,31 @@ internal sealed partial class UpstreamSender
         {
             cluster.Stats.Exit();
         }
+    }
+
+    // The first try is balanced as usual. A retry asks again, up to HostSelectionAttempts times, for an endpoint
+    // other than the one that just failed; with retryRemoteLocalities it also leaves the priorities already tried.
+    private static EndpointRuntime? Pick(HttpContext context, ClusterRuntime cluster, RetryPolicy retries, EndpointRuntime? previous, ref ulong triedPriorities, long now)
+    {
+        var balancer = cluster.Balancer;
+        if (previous is null)
+        {
+            return balancer.Pick(context, now);
+        }
+
+        var priorities = retries.RemoteLocalities ? balancer as IPriorityBalancer : null;
+        if (priorities?.PriorityOf(previous) is >= 0 and var tried)
+        {
+            triedPriorities |= 1UL << tried;
+        }
+
+        EndpointRuntime? endpoint = null;
+        for (var selection = 0; selection < HostSelectionAttempts && (selection == 0 || ReferenceEquals(endpoint, previous)); selection++)
+        {
+            endpoint = priorities is null ? balancer.Pick(context, now) : priorities.PickExcluding(context, now, triedPriorities);
+        }
+
+        return endpoint;
     }
 
     /// <summary>Takes a retry slot within the cluster's limit and retry budget.</summary>

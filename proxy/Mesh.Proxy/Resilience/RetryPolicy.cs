@@ -13,9 +13,10 @@ internal sealed class RetryPolicy
 
     private readonly HashSet<int> _statusCodes;
 
-    private RetryPolicy(int attempts, TimeSpan? perTryTimeout, RetryOn conditions, IEnumerable<int> statusCodes)
+    private RetryPolicy(int attempts, TimeSpan? perTryTimeout, RetryOn conditions, IEnumerable<int> statusCodes, bool remoteLocalities = false)
     {
         Attempts = attempts;
+        RemoteLocalities = remoteLocalities;
         PerTryTimeout = perTryTimeout;
         Conditions = conditions;
         _statusCodes = [.. statusCodes];
@@ -27,6 +28,9 @@ internal sealed class RetryPolicy
     public TimeSpan? PerTryTimeout { get; }
 
     public RetryOn Conditions { get; }
+
+    /// <summary>Istio's retryRemoteLocalities: a retry avoids the locality priorities already tried.</summary>
+    public bool RemoteLocalities { get; }
 
     public static RetryPolicy Create(Api.V1.RetryPolicy? proto, string path)
     {
@@ -75,7 +79,7 @@ internal sealed class RetryPolicy
         }
 
         var perTry = proto.PerTryTimeout?.ToTimeSpan();
-        return new RetryPolicy((int)proto.Attempts, perTry > TimeSpan.Zero ? perTry : null, conditions, codes);
+        return new RetryPolicy((int)proto.Attempts, perTry > TimeSpan.Zero ? perTry : null, conditions, codes, proto.RetryRemoteLocalities);
     }
 
     /// <summary>Whether an upstream answer with this status (and gRPC status, -1 if none) is worth another try.</summary>

@@ -91,7 +91,7 @@ public sealed class IstioRouteFieldsCompileTests
     }
 
     [Fact]
-    public void Retry_remote_localities_is_accepted()
+    public void Retry_remote_localities_is_passed_on()
     {
         var route = OnlyRoute("""
             - route: [{destination: {host: reviews}}]
@@ -99,5 +99,6 @@ public sealed class IstioRouteFieldsCompileTests
             """);
 
         Assert.Equal(3u, route.Retries.Attempts);
+        Assert.True(route.Retries.RetryRemoteLocalities);
     }
 }

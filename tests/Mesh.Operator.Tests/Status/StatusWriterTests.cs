@@ -27,7 +27,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
     [Fact]
     public async Task AValidVirtualServiceIsAccepted_AndAnInvalidOneIsNotWithTheFieldPath()
     {
-        _kube.Create(FakeKube.VirtualServices, FakeKube.VirtualService("broken", "[]"));
+        _kube.Create(FakeKube.VirtualServices, FakeKube.VirtualService("broken", """["*"]"""));
         await using var op = await KubeOperator.StartAsync(_kube);
 
         await Eventually.AssertAsync(() => Conditions("reviews").Count > 0 && Conditions("broken").Count > 0, "both VirtualServices get conditions");
@@ -39,7 +39,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
 
         var invalid = Conditions("broken");
         Assert.Equal(("False", "Invalid", 1L), Summary(invalid, "Accepted"));
-        Assert.Contains("spec.hosts: at least one host is required", invalid.Single(c => c.Type == "Accepted").Message, StringComparison.Ordinal);
+        Assert.Contains("spec.hosts[0]: the wildcard host * is not allowed", invalid.Single(c => c.Type == "Accepted").Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
 
         await using var second = started;
 
-        _kube.Create(FakeKube.VirtualServices, FakeKube.VirtualService("after-failover", "[]"));
+        _kube.Create(FakeKube.VirtualServices, FakeKube.VirtualService("after-failover", """["*"]"""));
 
         await Eventually.AssertAsync(() => Conditions("after-failover").Count > 0, "the new leader writes the new resource's status");
         Assert.True(second.Elector.IsLeader);

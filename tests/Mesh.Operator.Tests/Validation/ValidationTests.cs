@@ -13,7 +13,7 @@ public sealed class ValidationTests
     public static TheoryData<string, string, string, DiagnosticSeverity, string> Cases() => new()
     {
         // VirtualService
-        { "VirtualService", Vs + "  http: []\n", "spec.hosts", DiagnosticSeverity.Error, "at least one host" },
+        { "VirtualService", Vs + "  http: []\n", "spec.http", DiagnosticSeverity.Error, "http, tcp or tls routes are required" },
         { "VirtualService", Vs + "  hosts: [nowhere]\n", "spec.hosts[0]", DiagnosticSeverity.Error, "not a Service" },
         { "VirtualService", Vs + "  hosts: [example.com]\n  http:\n  - route: [{destination: {host: reviews}}]\n", "spec.hosts[0]", DiagnosticSeverity.Warning, "not a service in the mesh" },
         { "VirtualService", Vs + "  hosts: ['*.example.com']\n  http:\n  - route: [{destination: {host: reviews}}]\n", "spec.hosts[0]", DiagnosticSeverity.Warning, "wildcard" },
