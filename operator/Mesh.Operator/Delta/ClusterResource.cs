@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Buffers;
 using Google.Protobuf;
 using Mesh.Api.V1;
 using Mesh.Operator.Compiler;
@@ -14,22 +14,24 @@ internal sealed class ClusterResource
 {
     private readonly Cluster _cluster;
     private byte[]? _endpointsField;
+    private byte[]? _shapeVersion;
+    private byte[]? _endpointsVersion;
 
-    private ClusterResource(Cluster cluster, ReadOnlyMemory<byte> field, byte[] shapeVersion, byte[] endpointsVersion)
+    private ClusterResource(Cluster cluster, ReadOnlyMemory<byte> field)
     {
         _cluster = cluster;
         Field = field;
-        ShapeVersion = shapeVersion;
-        EndpointsVersion = endpointsVersion;
     }
 
     public string Name => _cluster.Name;
 
     public ReadOnlyMemory<byte> Field { get; }
 
-    public byte[] ShapeVersion { get; }
+    // The versions are taken on first use, by the first delta against this compile: a compile whose configs are only
+    // sent whole (the first one, or analyze) never needs them. A race hashes twice, to the same bytes.
+    public byte[] ShapeVersion => _shapeVersion ??= VersionOf(endpoints: false);
 
-    public byte[] EndpointsVersion { get; }
+    public byte[] EndpointsVersion => _endpointsVersion ??= VersionOf(endpoints: true);
 
     /// <summary>
     /// The endpoints as ConfigDelta field 4 (a ClusterEndpoints), encoded on first use: most clusters never have an
@@ -42,31 +44,21 @@ internal sealed class ClusterResource
 
     /// <summary>
     /// The clusters of <paramref name="encoded"/> (their ProxyConfig field 2 encodings one after the other, in the
-    /// order of <paramref name="clusters"/>), each versioned from its own bytes.
+    /// order of <paramref name="clusters"/>).
     /// </summary>
     public static ClusterResource[] Split(IReadOnlyList<Cluster> clusters, ReadOnlyMemory<byte> encoded)
     {
         var resources = new ClusterResource[clusters.Count];
         var offset = 0;
-        using var shape = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var endpoints = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         for (var i = 0; i < clusters.Count; i++)
         {
-            var length = WireFields.Next(encoded.Span[offset..], out var field, out var start);
+            var length = WireFields.Next(encoded.Span[offset..], out var field, out _);
             if (field != ProxyConfig.ClustersFieldNumber)
             {
                 throw new FormatException($"expected clusters (field 2) at offset {offset}, found field {field}");
             }
 
-            var message = encoded.Span.Slice(offset + start, length - start);
-            for (var inner = 0; inner < message.Length;)
-            {
-                var fieldLength = WireFields.Next(message[inner..], out var number, out _);
-                (number == Cluster.EndpointsFieldNumber ? endpoints : shape).AppendData(message.Slice(inner, fieldLength));
-                inner += fieldLength;
-            }
-
-            resources[i] = new ClusterResource(clusters[i], encoded.Slice(offset, length), shape.GetHashAndReset(), endpoints.GetHashAndReset());
+            resources[i] = new ClusterResource(clusters[i], encoded.Slice(offset, length));
             offset += length;
         }
 
@@ -76,4 +68,29 @@ internal sealed class ClusterResource
     /// <summary>One cluster, encoded on its own (for configs built as messages).</summary>
     public static ClusterResource Of(Cluster cluster) =>
         Split([cluster], FieldEncoding.Encode(ProxyConfig.ClustersFieldNumber, cluster, out _))[0];
+
+    // The version of the endpoints fields of the cluster message, or of all its other fields, packed together and
+    // hashed in one call.
+    private byte[] VersionOf(bool endpoints)
+    {
+        WireFields.Next(Field.Span, out _, out var start);
+        var message = Field.Span[start..];
+        var packed = ArrayPool<byte>.Shared.Rent(message.Length);
+        var at = 0;
+        for (var inner = 0; inner < message.Length;)
+        {
+            var fieldLength = WireFields.Next(message[inner..], out var number, out _);
+            if ((number == Cluster.EndpointsFieldNumber) == endpoints)
+            {
+                message.Slice(inner, fieldLength).CopyTo(packed.AsSpan(at));
+                at += fieldLength;
+            }
+
+            inner += fieldLength;
+        }
+
+        var version = ResourceVersion.Of(packed.AsSpan(0, at));
+        ArrayPool<byte>.Shared.Return(packed);
+        return version;
+    }
 }

@@ -34,6 +34,11 @@ internal static class DestinationValidator
             return;
         }
 
+        if (destination.Port is { Number: null })
+        {
+            bag.Error(path + ".port.number", "a port selector needs a number");
+        }
+
         ValidationContext.CheckRange(bag, new(path, ".port.number"), destination.Port?.Number, 1, 65535);
         bag.Defer((found, mesh) => CheckReferences(found, destination, path, ns, mesh));
     }

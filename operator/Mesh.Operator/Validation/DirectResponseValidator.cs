@@ -3,12 +3,14 @@ using Mesh.Operator.Resources;
 namespace Mesh.Operator.Validation;
 
 /// <summary>
-/// Checks <c>directResponse</c> as Istio does: a status in 200-599 and a body of one kind, at most 100 KB (a body
-/// travels in every proxy's config).
+/// Checks <c>directResponse</c> as Istio does: a status in 200-599 and a body of one kind, at most 1 MB, with a warning
+/// above 100 KB (a body travels in every proxy's config).
 /// </summary>
 internal static class DirectResponseValidator
 {
-    public const int MaxBodyBytes = 100 * 1024;
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public const int LargeBodyBytes = 100 * 1024;
 
     public static void Validate(DiagnosticBag bag, HttpDirectResponse direct, string path)
     {
@@ -48,6 +50,10 @@ internal static class DirectResponseValidator
         if (size > MaxBodyBytes)
         {
             bag.Error(path + ".body", $"the body is {size} bytes; at most {MaxBodyBytes} are allowed");
+        }
+        else if (size > LargeBodyBytes)
+        {
+            bag.Warning(path + ".body", $"the body is {size} bytes, more than {LargeBodyBytes}: it is sent in the config of every proxy the rule reaches");
         }
     }
 }

@@ -22,4 +22,16 @@ internal static class GatewayNames
             ? null
             : $"invalid gateway reference '{gateway}': NAMESPACE/NAME, both DNS labels";
     }
+
+    /// <summary>Istio's warning for the legacy <c>NAME.NAMESPACE...</c> form of a gateway reference.</summary>
+    public static string? LegacyHint(string gateway)
+    {
+        if (gateway.Contains('/', StringComparison.Ordinal) || !gateway.Contains('.', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = gateway.Split('.');
+        return $"legacy gateway reference '{gateway}': prefer NAMESPACE/NAME, here '{parts[1]}/{parts[0]}'";
+    }
 }

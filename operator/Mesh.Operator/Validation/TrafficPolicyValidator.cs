@@ -145,9 +145,15 @@ internal static class TrafficPolicyValidator
             ValidationContext.CheckDuration(bag, new(path, ".consistentHash.httpCookie.ttl"), cookie.Ttl);
             for (var i = 0; i < (cookie.Attributes?.Count ?? 0); i++)
             {
-                if (string.IsNullOrEmpty(cookie.Attributes![i]?.Name))
+                var name = cookie.Attributes![i]?.Name;
+                if (string.IsNullOrEmpty(name))
                 {
                     bag.Error($"{path}.consistentHash.httpCookie.attributes[{i}].name", "name is required");
+                }
+                else if (cookie.Attributes.FindIndex(0, i, a => string.Equals(a?.Name, name, StringComparison.Ordinal)) >= 0)
+                {
+                    // As Istio: a second SameSite would contradict the first, and which one the cookie gets is unsaid.
+                    bag.Error($"{path}.consistentHash.httpCookie.attributes[{i}].name", $"duplicate cookie attribute '{name}'");
                 }
             }
         }

@@ -6,21 +6,22 @@ namespace Mesh.Operator.Validation;
 /// <summary>
 /// Istio's unreachable-rule analysis, reported as warnings: rules are tried in order and the first match wins, so a
 /// rule after a rule without matches (a catch-all) never runs, a match block equal to an earlier one never matches,
-/// and neither does one whose uri an earlier block's prefix covers when their other conditions are the same
-/// (<c>prefix: /api</c> before <c>prefix: /api/v2</c>).
+/// and neither does one that an earlier block covers: every condition of the earlier block is absent or also in the
+/// later one, with an earlier uri prefix covering the later uri (<c>prefix: /api</c> before <c>prefix: /api/v2</c>,
+/// or before <c>prefix: /api/v2</c> with <c>method: GET</c>). Match blocks of one rule count as well as of rules before.
 /// </summary>
 internal static class UnreachableRules
 {
     public static void Analyze(DiagnosticBag bag, List<HttpRoute>? rules)
     {
-        if (rules is not { Count: > 1 })
+        if (rules is not { Count: > 0 } || (rules.Count == 1 && rules[0]?.Match is not { Count: > 1 }))
         {
             return;
         }
 
         var catchAll = -1;
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var covers = new List<(string Others, StringMatchSpec? Uri, bool IgnoreCase, int Rule)>();
+        var earlierMatches = new List<(HttpMatchRequest Match, int Rule)>();
         for (var i = 0; i < rules.Count; i++)
         {
             if (rules[i] is not { } rule)
@@ -49,8 +50,7 @@ internal static class UnreachableRules
                     continue;
                 }
 
-                var rest = Key(match);
-                var key = Append(new StringBuilder(rest), "uri", match.Uri).ToString();
+                var key = Append(Key(match), "uri", match.Uri).ToString();
                 if (seen.TryGetValue(key, out var earlier))
                 {
                     duplicates++;
@@ -59,19 +59,15 @@ internal static class UnreachableRules
                 }
 
                 seen[key] = i;
-                var cover = covers.FindIndex(c => c.Others == rest && c.IgnoreCase == (match.IgnoreUriCase ?? false) && Covers(c.Uri, match.Uri));
+                var cover = earlierMatches.FindIndex(e => MatchCoverage.Covers(e.Match, match));
                 if (cover >= 0)
                 {
                     duplicates++;
-                    var (_, uri, _, earlierRule) = covers[cover];
-                    var what = uri is null ? "every uri" : $"the uri prefix '{uri.Prefix}'";
-                    bag.Warning($"{path}.match[{k}].uri", $"this match is never used: rule {Name(rules[earlierRule], earlierRule)} before it matches {what} with the same other conditions");
+                    var earlierRule = earlierMatches[cover].Rule;
+                    bag.Warning($"{path}.match[{k}]", $"this match is never used: rule {Name(rules[earlierRule], earlierRule)} before it has a match that takes every request this one does");
                 }
 
-                if (match.Uri is null or { Prefix: not null })
-                {
-                    covers.Add((rest, match.Uri, match.IgnoreUriCase ?? false, i));
-                }
+                earlierMatches.Add((match, i));
             }
 
             if (duplicates == matches.Count)
@@ -84,14 +80,8 @@ internal static class UnreachableRules
     private static string Name(HttpRoute? rule, int index) =>
         rule?.Name is { Length: > 0 } name ? $"'{name}'" : $"#{index}";
 
-    // An earlier uri condition that every uri of the later one satisfies (no condition is a duplicate, reported above).
-    private static bool Covers(StringMatchSpec? earlier, StringMatchSpec? later) =>
-        earlier is null
-            ? later is not null
-            : earlier.Prefix is { } prefix && later is { Regex: null } && (later.Prefix ?? later.Exact) is { } value && value.StartsWith(prefix, StringComparison.Ordinal);
-
     // Everything a match block compares on, except its name and uri.
-    private static string Key(HttpMatchRequest match)
+    private static StringBuilder Key(HttpMatchRequest match)
     {
         var key = new StringBuilder();
         Append(key, "authority", match.Authority);
@@ -111,7 +101,7 @@ internal static class UnreachableRules
             key.Append("|g:").Append(gateway);
         }
 
-        return key.ToString();
+        return key;
     }
 
     private static void AppendMap(StringBuilder key, string field, Dictionary<string, StringMatchSpec>? map)

@@ -81,8 +81,15 @@ internal static class VirtualServiceValidator
             if (GatewayNames.Check(gateway) is { } problem)
             {
                 bag.Error($"spec.gateways[{i}]", problem);
+                continue;
             }
-            else if (gateway != VirtualServiceSpec.MeshGateway)
+
+            if (GatewayNames.LegacyHint(gateway) is { } hint)
+            {
+                bag.Warning($"spec.gateways[{i}]", hint);
+            }
+
+            if (gateway != VirtualServiceSpec.MeshGateway)
             {
                 bag.Warning($"spec.gateways[{i}]", spec.AppliesToSidecars
                     ? $"gateway-only: the mesh has no gateway '{gateway}'; the rules apply to the sidecars ('mesh') only"
