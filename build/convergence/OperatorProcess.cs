@@ -45,6 +45,8 @@ internal sealed class OperatorProcess : IAsyncDisposable
             "run", "--source", "dir:" + manifests, "--listen-address", "127.0.0.1",
             "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
             "--http-port", httpPort.ToString(CultureInfo.InvariantCulture),
+            // Not the default 15017: another operator on the machine (a test, a second run) must not stop this one.
+            "--webhook-port", FreePort().ToString(CultureInfo.InvariantCulture),
             "--log-level", "Warning", "--ca-dir", caDirectory,
         })
         {

@@ -67,10 +67,16 @@ internal sealed class SyntheticMeshWriter(string directory, int services, int pr
                 """);
         }
 
-        // By atomic rename: the directory source must never read the 2,000-entry file half written.
-        var temporary = Path.Combine(directory, ".workloads.yaml.tmp");
-        File.WriteAllText(temporary, workloads.ToString());
-        File.Move(temporary, Path.Combine(directory, "workloads.yaml"), overwrite: true);
+        WriteAtomically("workloads.yaml", workloads.ToString());
+    }
+
+    // Written beside the target and renamed over it, as the README advises: the directory source takes a renamed file
+    // at once, where a file written in place waits for its quiet period (and could be read half written).
+    private void WriteAtomically(string file, string text)
+    {
+        var temporary = Path.Combine(directory, "." + file + ".tmp");
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, Path.Combine(directory, file), overwrite: true);
     }
 
     /// <summary>Rewrites service <paramref name="service"/>'s file with a v1/v2 split of <paramref name="v1Weight"/>/rest.</summary>
@@ -155,12 +161,12 @@ internal sealed class SyntheticMeshWriter(string directory, int services, int pr
                       weight: {100 - v1Weight}
 
             """;
-        File.WriteAllText(Path.Combine(directory, name + ".yaml"), yaml);
+        WriteAtomically(name + ".yaml", yaml);
     }
 
     /// <summary>Rewrites the MeshPolicy that rate-limits every workload of ns-0.</summary>
     public void WriteNamespacePolicy(int requestsPerSecond) =>
-        File.WriteAllText(Path.Combine(directory, "policy-ns-0.yaml"), $"""
+        WriteAtomically("policy-ns-0.yaml", $"""
             apiVersion: mesh.io/v1alpha1
             kind: MeshPolicy
             metadata:

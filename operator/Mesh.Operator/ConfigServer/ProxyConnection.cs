@@ -27,7 +27,11 @@ internal sealed class ProxyConnection : IDisposable
     private readonly bool _acceptsDelta;
     private bool _wholeNext = true;
     private bool _sentDelta;
-    private VersionedProxyConfig? _lastSent;
+    // What the proxy was last sent, as digests: the config itself would keep its compile alive after the next one.
+    private Delta.DeltaBase? _lastSentBase;
+
+    // The newest config offered (of the current compile): what a NACKed delta is followed by.
+    private VersionedProxyConfig? _offered;
 
     private readonly Action _abortTransport;
     private bool _ended;
@@ -95,6 +99,8 @@ internal sealed class ProxyConnection : IDisposable
             _offeredGeneration = generation;
             if (string.Equals(config.Version, _offeredVersion, StringComparison.Ordinal))
             {
+                // The same content from the newer compile: hold that one, so the older compile can go.
+                _offered = config;
                 return PushOutcome.Unchanged;
             }
 
@@ -105,6 +111,7 @@ internal sealed class ProxyConnection : IDisposable
             }
 
             _offeredVersion = config.Version;
+            _offered = config;
             return PushOutcome.Queued;
         }
     }
@@ -116,12 +123,12 @@ internal sealed class ProxyConnection : IDisposable
         {
             _queue.Taken(push);
             _sentNonce = (++_nonceCounter).ToString(CultureInfo.InvariantCulture);
-            var delta = _acceptsDelta && !_wholeNext && !push.Whole
-                && _lastSent?.Payload is IIncrementalPayload before && push.Config.Payload is IIncrementalPayload after
-                ? after.Resources.DeltaFrom(before.Resources)
+            var after = push.Config.Payload as IIncrementalPayload;
+            var delta = _acceptsDelta && !_wholeNext && !push.Whole && _lastSentBase is { } before && after is not null
+                ? after.Resources.DeltaFrom(before)
                 : null;
             _wholeNext = false;
-            _lastSent = push.Config;
+            _lastSentBase = _acceptsDelta ? after?.Resources.Baseline : null;
             _sentDelta = delta is not null;
             _sentVersion = push.Config.Version;
             _sentGeneration = push.Generation;
@@ -151,8 +158,8 @@ internal sealed class ProxyConnection : IDisposable
                 // is followed at once by the whole config (the delta may be what failed, or the proxy may have
                 // missed a base); a rejected whole config waits for the next change, as in state of the world.
                 _wholeNext = true;
-                if (_sentDelta && string.Equals(_offeredVersion, _sentVersion, StringComparison.Ordinal) && _lastSent is not null
-                    && !_queue.TryOffer(new PendingPush(_lastSent, _sentGeneration, Whole: true), supersedesQueued: false))
+                if (_sentDelta && string.Equals(_offeredVersion, _sentVersion, StringComparison.Ordinal) && _offered is not null
+                    && !_queue.TryOffer(new PendingPush(_offered, _sentGeneration, Whole: true), supersedesQueued: false))
                 {
                     Abort("send queue full: the proxy is not reading its config stream", resetStream: true);
                 }

@@ -4,17 +4,18 @@ using Mesh.Api.V1;
 namespace Mesh.Operator.Delta;
 
 /// <summary>
-/// Writes the delta between two configs by the rules in discovery.proto from the diffs of their shared virtual host
-/// and cluster sets (computed once per pair of sets, not per proxy) and their own inbound config. Copies references
+/// Writes the delta from a config a proxy was sent (its <see cref="DeltaBase"/>) to a new one by the rules in
+/// discovery.proto, from the diffs of their shared virtual host and cluster sets (computed once per pair of sets, not
+/// per proxy) and their own inbound config. Copies references
 /// to the target's shared encodings; serializes only the small ConfigDelta.
 /// </summary>
 internal static class DeltaBuilder
 {
     /// <returns>The delta, or null when the configs are not sorted by name, when the target drops the inbound
     /// config (a delta can only replace it), or when the whole config would be no larger.</returns>
-    public static DeltaPayload? Build(ProxyResources from, ProxyResources to)
+    public static DeltaPayload? Build(DeltaBase from, ProxyResources to)
     {
-        if (!from.VirtualHosts.Sorted || !to.VirtualHosts.Sorted || !from.Clusters.Sorted || !to.Clusters.Sorted || (from.HasInbound && !to.HasInbound))
+        if (!from.VirtualHosts.Sorted || !to.VirtualHosts.Digest.Sorted || !from.Clusters.Sorted || !to.Clusters.Digest.Sorted || (from.HasInbound && !to.HasInbound))
         {
             return null;
         }

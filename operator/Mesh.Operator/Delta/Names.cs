@@ -17,28 +17,28 @@ internal static class Names
     }
 
     /// <summary>
-    /// Walks two name-sorted lists together: names only in <paramref name="from"/> go to <paramref name="removed"/>,
-    /// every item of <paramref name="to"/> goes to <paramref name="visit"/> with what <paramref name="from"/> had under
-    /// its name (or null).
+    /// Walks a name-sorted digest and a name-sorted list together: names only in <paramref name="from"/> go to
+    /// <paramref name="removed"/>, every item of <paramref name="to"/> goes to <paramref name="visit"/> with the index
+    /// <paramref name="from"/> had it under (or -1).
     /// </summary>
-    public static void Walk<T>(IReadOnlyList<T> from, IReadOnlyList<T> to, Func<T, string> nameOf, List<string> removed, Action<T?, T> visit)
-        where T : class
+    public static void Walk<T>(SetDigest from, IReadOnlyList<T> to, Func<T, string> nameOf, List<string> removed, Action<int, T> visit)
     {
+        var names = from.Names;
         int i = 0, j = 0;
-        while (i < from.Count || j < to.Count)
+        while (i < names.Length || j < to.Count)
         {
-            var order = i == from.Count ? 1 : j == to.Count ? -1 : string.CompareOrdinal(nameOf(from[i]), nameOf(to[j]));
+            var order = i == names.Length ? 1 : j == to.Count ? -1 : string.CompareOrdinal(names[i], nameOf(to[j]));
             if (order < 0)
             {
-                removed.Add(nameOf(from[i++]));
+                removed.Add(names[i++]);
             }
             else if (order == 0)
             {
-                visit(from[i++], to[j++]);
+                visit(i++, to[j++]);
             }
             else
             {
-                visit(null, to[j++]);
+                visit(-1, to[j++]);
             }
         }
     }

@@ -34,8 +34,14 @@ internal sealed class ProxyResources(
     /// <summary>ProxyConfig fields 4-5 (outbound traffic policy, trust domain), carried by every delta.</summary>
     public ReadOnlyMemory<byte> ScalarFields { get; } = scalarFields;
 
+    /// <summary>What a later delta from this config is computed from; holds no encodings.</summary>
+    public DeltaBase Baseline => field ??= new DeltaBase(Version, VirtualHosts.Digest, Clusters.Digest, HasInbound, InboundVersion);
+
     /// <summary>The delta turning <paramref name="previous"/> into this config, or null when a whole config is smaller or a delta cannot express it.</summary>
-    public DeltaPayload? DeltaFrom(ProxyResources previous) => DeltaBuilder.Build(previous, this);
+    public DeltaPayload? DeltaFrom(ProxyResources previous) => DeltaFrom(previous.Baseline);
+
+    /// <inheritdoc cref="DeltaFrom(ProxyResources)"/>
+    public DeltaPayload? DeltaFrom(DeltaBase previous) => DeltaBuilder.Build(previous, this);
 
     /// <summary>The resources of a config built as a message (encoded here, not shared).</summary>
     public static ProxyResources FromMessage(string version, ProxyConfig config)

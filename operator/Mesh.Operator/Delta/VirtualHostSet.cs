@@ -5,37 +5,40 @@ namespace Mesh.Operator.Delta;
 
 /// <summary>
 /// The virtual hosts of a proxy's config, one instance shared by every proxy with the same outbound part, so the diff
-/// between two of them is computed once for all those proxies (and cached weakly: it never keeps an old set alive).
+/// from an earlier set is computed once for all those proxies (and cached weakly, keyed by that set's digest).
 /// </summary>
 internal sealed class VirtualHostSet
 {
-    private readonly ConditionalWeakTable<VirtualHostSet, SetDiff> _diffs = [];
+    private readonly ConditionalWeakTable<SetDigest, SetDiff> _diffs = [];
 
     public VirtualHostSet(IReadOnlyList<HashedVirtualHost> hosts)
     {
         Hosts = hosts;
-        Sorted = Names.AreSorted(hosts, static h => h.Host.Name);
         Length = hosts.Sum(h => (long)h.Field.Length);
+        Digest = new SetDigest(
+            [.. hosts.Select(h => h.Host.Name)],
+            [.. hosts.Select(h => h.Hash)],
+            endpointVersions: null,
+            Names.AreSorted(hosts, static h => h.Host.Name));
     }
 
     public IReadOnlyList<HashedVirtualHost> Hosts { get; }
 
-    /// <summary>Names strictly ascending (ordinal), which a delta needs.</summary>
-    public bool Sorted { get; }
-
     /// <summary>The length of all the hosts' encodings.</summary>
     public long Length { get; }
 
-    public SetDiff DiffFrom(VirtualHostSet previous) =>
-        ReferenceEquals(previous, this) ? SetDiff.None : _diffs.GetValue(previous, p => Compute(p.Hosts, Hosts));
+    public SetDigest Digest { get; }
 
-    private static SetDiff Compute(IReadOnlyList<HashedVirtualHost> from, IReadOnlyList<HashedVirtualHost> to)
+    public SetDiff DiffFrom(SetDigest previous) =>
+        ReferenceEquals(previous, Digest) ? SetDiff.None : _diffs.GetValue(previous, p => Compute(p, Hosts));
+
+    private static SetDiff Compute(SetDigest from, IReadOnlyList<HashedVirtualHost> to)
     {
         var changed = new List<ReadOnlyMemory<byte>>();
         var removed = new List<string>();
         Names.Walk(from, to, static h => h.Host.Name, removed, (before, after) =>
         {
-            if (before is null || !ResourceVersion.Same(before.Hash, after.Hash))
+            if (before < 0 || !ResourceVersion.Same(from.Versions[before], after.Hash))
             {
                 changed.Add(after.Field);
             }

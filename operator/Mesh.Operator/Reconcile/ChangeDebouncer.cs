@@ -1,9 +1,11 @@
 namespace Mesh.Operator.Reconcile;
 
 /// <summary>
-/// Folds bursts of changes into one reconcile: it fires once the changes pause for <see cref="ReconcileOptions.DebounceQuiet"/>,
-/// or <see cref="ReconcileOptions.DebounceMax"/> after the first unreconciled change even while they keep coming, so a
-/// steady trickle of changes cannot starve the proxies. Reports when the first folded change was seen.
+/// Folds bursts of changes into few reconciles. A change after a quiet spell (none for
+/// <see cref="ReconcileOptions.DebounceQuiet"/>) fires at once: a lone edit should not wait for a burst that is not
+/// coming. Changes that follow it fold into one firing once they pause for the quiet period, or
+/// <see cref="ReconcileOptions.DebounceMax"/> after the first of them even while they keep coming, so a steady trickle
+/// cannot starve the proxies. A burst thus costs at most two reconciles. Reports when the first folded change was seen.
 /// </summary>
 internal sealed class ChangeDebouncer : IDisposable
 {
@@ -14,7 +16,8 @@ internal sealed class ChangeDebouncer : IDisposable
     private readonly Action<DateTimeOffset> _fire;
     private readonly ITimer _timer;
     private DateTimeOffset? _firstChange;
-    private DateTimeOffset _lastChange;
+    private DateTimeOffset _lastChange = DateTimeOffset.MinValue;
+    private bool _leading;
     private bool _disposed;
 
     /// <param name="fire">Called on a timer thread with the time the first folded change was seen.</param>
@@ -38,7 +41,13 @@ internal sealed class ChangeDebouncer : IDisposable
             }
 
             var now = _timeProvider.GetUtcNow();
-            _firstChange ??= now;
+            if (_firstChange is null)
+            {
+                // Idle for the quiet period: fire now. A change that comes before that firing ran is taken by it.
+                _leading = now - _lastChange >= _quiet;
+                _firstChange = now;
+            }
+
             _lastChange = now;
             Arm(now);
         }
@@ -64,6 +73,7 @@ internal sealed class ChangeDebouncer : IDisposable
 
             firstChange = _firstChange.Value;
             _firstChange = null;
+            _leading = false;
         }
 
         _fire(firstChange);
@@ -72,6 +82,11 @@ internal sealed class ChangeDebouncer : IDisposable
     // Called under the lock.
     private DateTimeOffset DueAt()
     {
+        if (_leading)
+        {
+            return _firstChange!.Value;
+        }
+
         var quietEnds = _lastChange + _quiet;
         var maxEnds = _firstChange!.Value + _max;
         return quietEnds < maxEnds ? quietEnds : maxEnds;

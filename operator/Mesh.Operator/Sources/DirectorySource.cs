@@ -11,7 +11,8 @@ namespace Mesh.Operator.Sources;
 /// Local mode's source: the manifests in a directory, watched. Each file is read on its own; a file that cannot be
 /// read (a YAML syntax error, a document that does not fit its kind) is reported and the resources of its last good
 /// version are kept, so a half-saved edit never takes routes away from the proxies. A changed file is taken only once
-/// it is quiet and, if it lost resources, confirmed by a second read (<see cref="FileSettleRule"/>).
+/// it is quiet and, if it lost resources, confirmed by a second read (<see cref="FileSettleRule"/>); a file renamed
+/// into place is complete when it appears and is taken at once.
 /// </summary>
 internal sealed partial class DirectorySource : IResourceSource
 {
@@ -71,7 +72,7 @@ internal sealed partial class DirectorySource : IResourceSource
         _watcher.Changed += OnFileSystemEvent;
         _watcher.Created += OnFileSystemEvent;
         _watcher.Deleted += OnFileSystemEvent;
-        _watcher.Renamed += OnFileSystemEvent;
+        _watcher.Renamed += OnRenamed;
         _settleTimer = _timeProvider.CreateTimer(_ => TriggerScan(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _watcher.EnableRaisingEvents = true;
         _pollTimer = _timeProvider.CreateTimer(_ => TriggerScan(), null, _options.PollInterval, _options.PollInterval);
@@ -81,6 +82,31 @@ internal sealed partial class DirectorySource : IResourceSource
     // then decides when the file is taken.
     private void OnFileSystemEvent(object sender, FileSystemEventArgs e) =>
         _settleTimer?.Change(NoticeDelay, Timeout.InfiniteTimeSpan);
+
+    // An atomic rename is the one event a writer raises once it has finished: the file is read now, not after the
+    // notice delay and the quiet period. Its stamp is taken here, so a write in place after the rename is waited for.
+    private void OnRenamed(object sender, RenamedEventArgs e)
+    {
+        if (IsManifest(e.FullPath))
+        {
+            try
+            {
+                var info = new FileInfo(e.FullPath);
+                if (info.Exists)
+                {
+                    _settle.Arrived(e.FullPath, new FileStamp(info.LastWriteTimeUtc, info.Length));
+                    TriggerScan();
+                    return;
+                }
+            }
+            catch (IOException)
+            {
+                // Gone again already: the scan the notice starts finds out.
+            }
+        }
+
+        OnFileSystemEvent(sender, e);
+    }
 
     private void TriggerScan() => _ = ScanInBackgroundAsync();
 
@@ -144,9 +170,11 @@ internal sealed partial class DirectorySource : IResourceSource
 
     private IEnumerable<string> EnumerateManifests() =>
         Directory.EnumerateFiles(_options.Path, "*", SearchOption.AllDirectories)
-            .Where(path => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
-            .Where(path => !Path.GetFileName(path).StartsWith('.'))
+            .Where(IsManifest)
             .Order(StringComparer.Ordinal);
+
+    private static bool IsManifest(string path) =>
+        Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase) && !Path.GetFileName(path).StartsWith('.');
 
     private bool Refresh(string path, out TimeSpan recheckIn)
     {

@@ -24,8 +24,9 @@ internal sealed class SnapshotBuilder
 
     /// <summary>
     /// Builds the snapshot of <paramref name="config"/>. A cluster equal to the one of the same name in
-    /// <paramref name="previous"/> keeps its runtime object whole (balancer, outlier detector, pooled client, stats):
-    /// what a delta leaves untouched, or a whole config repeats, is not rebuilt. <paramref name="owned"/>: the caller
+    /// <paramref name="previous"/> keeps its runtime object whole (balancer, outlier detector, pooled client, stats),
+    /// and so does an unchanged virtual host whose clusters were all kept (its compiled routes): what a delta leaves
+    /// untouched, or a whole config repeats, is not rebuilt. <paramref name="owned"/>: the caller
     /// made <paramref name="config"/> for this snapshot and never changes it, so it is kept without a copy.
     /// </summary>
     /// <exception cref="InvalidProxyConfigException">The config cannot be served.</exception>
@@ -36,6 +37,8 @@ internal sealed class SnapshotBuilder
             throw new InvalidProxyConfigException("version_info", "must not be empty");
         }
 
+        // What the snapshot holds, and so what the next build compares against: build from it, not from the caller's.
+        config = owned ? config : config.Clone();
         var authorization = AuthorizationCompiler.Compile(config.Inbound);
         var rateLimits = RateLimiterSet.Build(config.Inbound, previous?.RateLimits, _time);
 
@@ -54,9 +57,9 @@ internal sealed class SnapshotBuilder
             }
         }
 
-        var hosts = HostTableBuilder.Build(config.VirtualHosts, clusters, metrics);
+        var hosts = HostTableBuilder.Build(config.VirtualHosts, clusters, metrics, previous?.Hosts);
         var addresses = DestinationAddressTable.Build(config.VirtualHosts, hosts, clusters);
-        return new ProxySnapshot(version, owned ? config : config.Clone(), hosts, addresses, clusters) { Authorization = authorization, RateLimits = rateLimits, RequestMetrics = metrics.Build() };
+        return new ProxySnapshot(version, config, hosts, addresses, clusters) { Authorization = authorization, RateLimits = rateLimits, RequestMetrics = metrics.Build() };
     }
 
     // The series a kept cluster reports to must stay bound, or retiring the replaced snapshot's series removes it.

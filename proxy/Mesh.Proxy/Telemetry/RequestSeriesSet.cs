@@ -58,6 +58,10 @@ internal sealed class RequestSeriesSet
             return series;
         }
 
+        /// <summary>Binds a series of the previous set that a kept route still reports to.</summary>
+        public void Keep(RequestSeries series) =>
+            _series.TryAdd(new RequestSeriesKey(series.Direction, series.DestinationService, series.DestinationSubset, series.Route), series);
+
         public RequestSeriesSet Build() => new(_series);
     }
 }

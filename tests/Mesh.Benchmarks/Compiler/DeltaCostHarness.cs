@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Mesh.Operator.Compiler;
-using Mesh.Operator.Delta;
 
 namespace Mesh.Benchmarks.Compiler;
 
@@ -38,7 +37,7 @@ internal static class DeltaCostHarness
             var deltas = 0;
             for (var i = 0; i < proxies.Count; i++)
             {
-                if (DeltaBuilder.Build(baseResources[i], resources[i]) is { } delta)
+                if (resources[i].DeltaFrom(baseResources[i]) is { } delta)
                 {
                     deltas++;
                     bytes += delta.Length + delta.DeltaField.Length;

@@ -111,6 +111,17 @@ public sealed class DirectorySourceTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_file_renamed_into_place_is_taken_without_waiting_for_the_quiet_period()
+    {
+        // The clock never moves: only the rename's own notification can bring the new file in.
+        var temporary = System.IO.Path.Combine(_directory, ".services.yaml.tmp");
+        await File.WriteAllTextAsync(temporary, FourServices.Replace("9080", "9090", StringComparison.Ordinal));
+        File.Move(temporary, Path, overwrite: true);
+
+        await Eventually.AssertAsync(() => Ports() is [9090], "the renamed file is taken");
+    }
+
     private async Task ScanAfterAsync(TimeSpan delay)
     {
         _time.Advance(delay);

@@ -82,4 +82,26 @@ public sealed class FileSettleRuleTests
         Assert.False(rule.MayPublish("a.yaml", SecondChunk, "half", shrank: true, out var recheck));
         Assert.Equal(Confirm, recheck);
     }
+
+    [Fact]
+    public void A_file_renamed_into_place_is_taken_at_once_even_when_it_drops_resources()
+    {
+        var rule = new FileSettleRule(Quiet, Confirm, _time);
+        rule.Arrived("a.yaml", SecondChunk);
+
+        Assert.True(rule.IsQuiet("a.yaml", SecondChunk, out var recheck));
+        Assert.Equal(TimeSpan.Zero, recheck);
+        Assert.True(rule.MayPublish("a.yaml", SecondChunk, "fewer resources", shrank: true, out _));
+    }
+
+    [Fact]
+    public void A_write_in_place_after_a_rename_waits_for_the_quiet_period_again()
+    {
+        var rule = new FileSettleRule(Quiet, Confirm, _time);
+        rule.Arrived("a.yaml", FirstChunk);
+
+        Assert.False(rule.IsQuiet("a.yaml", SecondChunk, out var recheck));
+        Assert.Equal(Quiet, recheck);
+        Assert.False(rule.MayPublish("a.yaml", SecondChunk, "half", shrank: true, out _));
+    }
 }

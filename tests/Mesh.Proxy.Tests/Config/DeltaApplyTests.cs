@@ -12,6 +12,9 @@ namespace Mesh.Proxy.Tests.Config;
 /// </summary>
 public sealed class DeltaApplyTests : IAsyncLifetime
 {
+    private const string RatingsHost = "ratings.default.svc.cluster.local";
+    private const string ReviewsHost = "reviews.default.svc.cluster.local";
+
     private TestBackend _reviews = null!;
     private TestBackend _ratings = null!;
     private TestBackend _reviewsMoved = null!;
@@ -54,11 +57,31 @@ public sealed class DeltaApplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unchanged_virtual_host_keeps_its_compiled_routes_and_their_counts_across_a_delta()
+    {
+        Assert.Equal("ratings", await ServedByAsync("ratings"));
+        var ratings = Snapshot.Hosts.Named(RatingsHost);
+        var reviews = Snapshot.Hosts.Named(ReviewsHost);
+        var changedHost = ConfigFactory.Host("reviews", 9080, ConfigFactory.Forward("renamed", (ConfigFactory.ClusterName("reviews"), 100)));
+
+        var result = _proxy.Applier.ApplyDelta("v2", new ProxyConfig { VirtualHosts = { changedHost } }, new ConfigDelta { BaseVersion = "v1" });
+
+        Assert.True(result.Accepted, result.Error);
+        Assert.Same(ratings, Snapshot.Hosts.Named(RatingsHost));
+        Assert.NotSame(reviews, Snapshot.Hosts.Named(ReviewsHost));
+        Assert.Equal("ratings", await ServedByAsync("ratings"));
+        var families = await Mesh.Testing.PrometheusText.ParseAsync(await _proxy.Admin.GetStringAsync("/stats/prometheus"));
+        Assert.Equal("2", families["mesh_requests_total"].Values.Single(v => v.Labels["destination_service"] == RatingsHost && v.Labels["response_code"] == "200").Value);
+    }
+
+    [Fact]
     public async Task An_endpoint_only_delta_rebuilds_only_that_clusters_endpoints()
     {
         Assert.Equal("reviews", await ServedByAsync("reviews"));
         var reviews = Cluster("reviews");
         var ratings = Cluster("ratings");
+        var ratingsHost = Snapshot.Hosts.Named(RatingsHost);
+        var reviewsHost = Snapshot.Hosts.Named(ReviewsHost);
         var moved = ConfigFactory.Cluster("reviews", [_reviewsMoved]);
 
         var result = _proxy.Applier.ApplyDelta(
@@ -73,6 +96,10 @@ public sealed class DeltaApplyTests : IAsyncLifetime
         Assert.Same(reviews.Client, rebuilt.Client);
         Assert.Same(reviews.Stats, rebuilt.Stats);
         Assert.Equal(_reviewsMoved.Port, Assert.Single(rebuilt.Endpoints).Port);
+        Assert.Same(ratingsHost, Snapshot.Hosts.Named(RatingsHost));
+
+        // Its routes resolved the replaced cluster: recompiled onto the new one.
+        Assert.NotSame(reviewsHost, Snapshot.Hosts.Named(ReviewsHost));
         Assert.Equal("reviews-moved", await ServedByAsync("reviews"));
     }
 
