@@ -28,6 +28,7 @@ internal sealed class ProxyConnection : IDisposable
     private bool _wholeNext = true;
     private bool _sentDelta;
     private VersionedProxyConfig? _lastSent;
+    private VersionedProxyConfig? _lastAcked;
 
     private readonly Action _abortTransport;
     private bool _ended;
@@ -162,7 +163,20 @@ internal sealed class ProxyConnection : IDisposable
 
             _ackedVersion = request.VersionInfo;
             _ackedAt = now;
+            _lastAcked = _lastSent;
             return new Answer(AnswerKind.Ack, _sentGeneration, null, _sentDelta);
+        }
+    }
+
+    /// <summary>The config the proxy last acknowledged on this stream (null before its first ACK): what it serves.</summary>
+    public VersionedProxyConfig? LastAcked
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastAcked;
+            }
         }
     }
 
@@ -179,7 +193,8 @@ internal sealed class ProxyConnection : IDisposable
                 _ackedAt,
                 _sentVersion,
                 _sentNonce is not null,
-                _lastNack);
+                _lastNack,
+                Node.ReportsTraffic);
         }
     }
 
