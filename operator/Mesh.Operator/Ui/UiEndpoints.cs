@@ -21,7 +21,6 @@ internal static class UiEndpoints
 
     public static IEndpointRouteBuilder MapOperatorUi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/ui", () => Results.Redirect("/ui/")).AddEndpointFilter(DebugHostFilter.InvokeAsync);
         var ui = endpoints.MapGroup("/ui").AddEndpointFilter(DebugHostFilter.InvokeAsync).AddEndpointFilter(UiHeaders.InvokeAsync);
         var api = ui.MapGroup("/api");
         api.MapGet("/graph", Graph);
@@ -119,6 +118,12 @@ internal static class UiEndpoints
 
     private static IResult Asset(HttpContext context, string? path, UiAssets assets)
     {
+        // Routing matches /ui and /ui/ alike; the page's relative links need the slash.
+        if (context.Request.Path.Value == "/ui")
+        {
+            return Results.Redirect("/ui/");
+        }
+
         // Client-side routes (#/...) never reach here; any other unknown path is a 404, not the app.
         if (assets.Find(path ?? "") is not { } asset)
         {

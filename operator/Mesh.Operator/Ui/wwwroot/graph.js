@@ -57,7 +57,8 @@ function draw(graph) {
     },
       s('title', {}, `${edge.requests} requests, ${edge.failures} failed, p50 ${format(edge.p50Ms, 0, ' ms')}, p95 ${format(edge.p95Ms, 0, ' ms')}, p99 ${format(edge.p99Ms, 0, ' ms')}`),
       s('path', { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`, 'marker-end': `url(#arrow-${edge.health})` }),
-      s('text', { x: mid, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle', class: 'edge-label' }, label)));
+      // Edges leave a node together, so each label sits near its own arrowhead.
+      s('text', { x: x2 - 12, y: y2 - 8, 'text-anchor': 'end', class: 'edge-label' }, label)));
   }
 
   for (const node of graph.nodes) {

@@ -20,8 +20,8 @@ export async function refresh(main, service) {
     h('section', { class: 'toolbar' },
       h('h2', {}, h('a', { href: '#/' }, 'Graph'), ' / ', doc.label),
       h('span', { class: 'muted' }, `${doc.service} · ${doc.bucketSeconds} s buckets · last 15 minutes`)),
-    doc.subsets.length === 0
-      ? h('p', { class: 'empty' }, 'No traffic reported to this service in the last 15 minutes.')
+    ...(doc.subsets.length === 0
+      ? [h('p', { class: 'empty' }, 'No traffic reported to this service in the last 15 minutes.')]
       : [
         h('table', { class: 'grid-table', id: 'subsets' },
           h('thead', {}, h('tr', {}, ['subset', 'share', 'rps', 'success', 'p50', 'p95', 'p99'].map(c => h('th', {}, c)))),
@@ -42,5 +42,5 @@ export async function refresh(main, service) {
           lineChart('p50 latency', 'ms', series(p => p.p50Ms)),
           lineChart('p95 latency', 'ms', series(p => p.p95Ms)),
           lineChart('p99 latency', 'ms', series(p => p.p99Ms))),
-      ]);
+      ]));
 }
