@@ -11,6 +11,14 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+// demo.sh forwards an interruption as SIGTERM: stop as on Ctrl-C, so the children are stopped too (a --keep run
+// otherwise never ends on it).
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
 try
 {
     return await DemoRunner.RunAsync(repository, keep, Console.Out, stop.Token);
