@@ -49,7 +49,7 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         var token = op.BootstrapToken;
         var proxies = Enumerable.Range(0, options.Proxies)
             .Select(j => Node(j))
-            .Select((node, j) => new SimulatedProxy(j, node, Credentials(node, token), invokers[j % invokers.Count], _acks.Writer))
+            .Select((node, j) => new SimulatedProxy(j, node, Credentials(node, token), invokers[j % invokers.Count], _acks.Writer, SyntheticReport(j, node)))
             .ToList();
 
         var started = Stopwatch.GetTimestamp();
@@ -76,6 +76,11 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         }
 
         PrintMemory(op, "at the end");
+        if (options.ReportEdges > 0)
+        {
+            await PrintTrafficStoreAsync(op, proxies, cancellationToken);
+        }
+
         Print($"responses: {proxies.Sum(p => p.Wholes)} whole ({proxies.Sum(p => p.WholeBytes) / 1024.0 / 1024:F1} MiB), " +
               $"{proxies.Sum(p => p.Deltas)} deltas ({proxies.Sum(p => p.DeltaBytes) / 1024.0 / 1024:F2} MiB, {proxies.Sum(p => p.DeltaBytes) / (double)Math.Max(1, proxies.Sum(p => p.Deltas)):F0} B each); " +
               $"deltas onto another base (NACKed): {proxies.Sum(p => p.Mismatches)}");
@@ -185,6 +190,51 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         node.Labels.Add("version", _mesh.ProxyVersion(proxy));
         node.AcceptsDelta = !options.Full;
         return node;
+    }
+
+    /// <summary>
+    /// What a proxy of service j reports: <see cref="HarnessOptions.ReportEdges"/> destinations (services j+1, j+2, ...,
+    /// subsets v1-v3 in turn) with requests, a failure and a latency spread. Proxies of one service share a source
+    /// workload, so the store holds about services × edges distinct edges, as in a real mesh.
+    /// </summary>
+    private TrafficReport? SyntheticReport(int proxy, Node node)
+    {
+        if (options.ReportEdges <= 0)
+        {
+            return null;
+        }
+
+        var report = new TrafficReport { SourceWorkload = node.Labels["app"], IntervalMs = (uint)SimulatedProxy.ReportInterval.TotalMilliseconds };
+        report.LatencyBoundsSeconds.Add([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+        for (var k = 1; k <= options.ReportEdges; k++)
+        {
+            var edge = new TrafficEdge
+            {
+                DestinationService = $"svc-{(proxy + k) % options.Services}.{_mesh.NamespaceOfProxy((proxy + k) % options.Services)}.svc.cluster.local",
+                DestinationSubset = $"v{1 + (k % 3)}",
+                Requests = 50,
+                Failures = 1,
+            };
+            edge.LatencyBuckets.Add([5, 20, 15, 5, 3, 1, 1]);
+            report.Edges.Add(edge);
+        }
+
+        return report;
+    }
+
+    private async Task PrintTrafficStoreAsync(OperatorProcess op, List<SimulatedProxy> proxies, CancellationToken cancellationToken)
+    {
+        // Two more intervals, so that every proxy has reported since the rounds and the store holds all its edges.
+        await Task.Delay(SimulatedProxy.ReportInterval * 2, cancellationToken);
+        using var http = new HttpClient();
+        var graph = await http.GetStringAsync(new Uri($"http://127.0.0.1:{op.HttpPort}/ui/api/graph?window=900"), cancellationToken);
+        using var document = System.Text.Json.JsonDocument.Parse(graph);
+        var store = document.RootElement.GetProperty("store");
+        var edges = store.GetProperty("edges").GetInt32();
+        var bytesPerEdge = store.GetProperty("bytesPerEdge").GetInt64();
+        Print($"traffic reports: {proxies.Sum(p => p.ReportsSent)} sent by {proxies.Count} proxies ({options.ReportEdges} edges each, every {SimulatedProxy.ReportInterval.TotalSeconds:0} s); " +
+              $"store: {edges} edges × {bytesPerEdge} B = {edges * bytesPerEdge / 1024.0 / 1024:F1} MiB of history, {store.GetProperty("droppedEdgeReports").GetInt64()} reports of new edges dropped");
+        PrintMemory(op, "with the traffic store filled");
     }
 
     private static string LoadAverage() =>

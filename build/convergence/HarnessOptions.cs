@@ -3,12 +3,14 @@ using System.Globalization;
 namespace Mesh.Convergence;
 
 /// <summary>Command line of the harness; every flag has a default so that a bare run measures the issue's first goal.</summary>
-internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces, int Connections, int Rounds, int StreamWindowKiB, string Operator, bool KeepManifests, bool Full = false)
+internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces, int Connections, int Rounds, int StreamWindowKiB, string Operator, bool KeepManifests, bool Full = false, int ReportEdges = 0)
 {
     public const string Usage = """
         usage: Mesh.Convergence [--proxies 1000] [--services PROXIES/2] [--namespaces SERVICES/10] [--connections PROXIES/100]
                                 [--rounds 3] [--stream-window-kib 64] [--operator PATH-TO-mesh-operator] [--keep]
                                 [--full] (the proxies do not ask for deltas: every response is a whole config)
+                                [--report-edges 0] (each proxy also sends a synthetic traffic report naming this many
+                                                    destinations every 5 s; the operator's traffic store is measured)
         """;
 
     public static HarnessOptions Parse(string[] args, string repositoryRoot)
@@ -36,7 +38,7 @@ internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces,
             }
         }
 
-        var unknown = values.Keys.Except(["proxies", "services", "namespaces", "connections", "rounds", "stream-window-kib", "operator"]).ToList();
+        var unknown = values.Keys.Except(["proxies", "services", "namespaces", "connections", "rounds", "stream-window-kib", "operator", "report-edges"]).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"unknown flag --{unknown[0]}");
@@ -52,7 +54,7 @@ internal sealed record HarnessOptions(int Services, int Proxies, int Namespaces,
         var window = Int(values, "stream-window-kib", 64);
         var executable = values.GetValueOrDefault("operator")
             ?? Path.Combine(repositoryRoot, "operator", "Mesh.Operator", "bin", "Release", "net10.0", "mesh-operator");
-        return new HarnessOptions(services, proxies, namespaces, connections, rounds, window, executable, keep, full);
+        return new HarnessOptions(services, proxies, namespaces, connections, rounds, window, executable, keep, full, Int(values, "report-edges", 0));
     }
 
     private static int Int(Dictionary<string, string> values, string name, int fallback)

@@ -11,10 +11,18 @@ namespace Mesh.Convergence;
 /// the harness keeps state: parsed, and checked against the version this proxy serves (a delta onto another base is
 /// NACKed as the real proxy does); a whole config is skipped unparsed. Like the real proxy it reconnects when the
 /// operator ends the stream, announcing the version it has. Each stream is authenticated as a local-mode proxy's is:
-/// the bootstrap token and the node's namespace and service account in <paramref name="credentials"/>.
+/// the bootstrap token and the node's namespace and service account in <paramref name="credentials"/>. With a
+/// <paramref name="report"/> it also sends that traffic report every <see cref="ReportInterval"/>, as a reporting proxy does.
 /// </summary>
-internal sealed class SimulatedProxy(int index, Node node, Metadata credentials, CallInvoker channel, ChannelWriter<SimulatedProxy.Ack> acks)
+internal sealed class SimulatedProxy(int index, Node node, Metadata credentials, CallInvoker channel, ChannelWriter<SimulatedProxy.Ack> acks, TrafficReport? report = null)
 {
+    /// <summary>The real proxy's default (TrafficReportOptions.Interval).</summary>
+    public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _writes = new(1);
+
+    public int ReportsSent { get; private set; }
+
     public int Index => index;
 
     /// <summary>The version last ACKed ("" before the first config).</summary>
@@ -63,6 +71,47 @@ internal sealed class SimulatedProxy(int index, Node node, Metadata credentials,
     {
         using var call = channel.AsyncDuplexStreamingCall(ResponseHeader.StreamConfig, null, new CallOptions(credentials, cancellationToken: cancellationToken));
         await call.RequestStream.WriteAsync(new ConfigRequest { Node = node, VersionInfo = AckedVersion }, cancellationToken);
+        using var endReports = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reporting = report is null ? Task.CompletedTask : ReportAsync(call.RequestStream, endReports.Token);
+        try
+        {
+            await AnswerAsync(call, cancellationToken);
+        }
+        finally
+        {
+            await endReports.CancelAsync();
+            await reporting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task ReportAsync(IClientStreamWriter<ConfigRequest> requests, CancellationToken cancellationToken)
+    {
+        // Spread over the interval, as proxies started at different times are.
+        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next((int)ReportInterval.TotalMilliseconds)), cancellationToken);
+        using var timer = new PeriodicTimer(ReportInterval);
+        do
+        {
+            await WriteAsync(requests, new ConfigRequest { TrafficReport = report }, cancellationToken);
+            ReportsSent++;
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    private async Task WriteAsync(IClientStreamWriter<ConfigRequest> requests, ConfigRequest request, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            await requests.WriteAsync(request, cancellationToken);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    private async Task AnswerAsync(AsyncDuplexStreamingCall<ConfigRequest, ResponseHeader> call, CancellationToken cancellationToken)
+    {
         while (await call.ResponseStream.MoveNext(cancellationToken))
         {
             var response = call.ResponseStream.Current;
@@ -73,7 +122,8 @@ internal sealed class SimulatedProxy(int index, Node node, Metadata credentials,
                 if (delta.BaseVersion != AckedVersion)
                 {
                     Mismatches++;
-                    await call.RequestStream.WriteAsync(
+                    await WriteAsync(
+                        call.RequestStream,
                         new ConfigRequest
                         {
                             VersionInfo = AckedVersion,
@@ -89,7 +139,8 @@ internal sealed class SimulatedProxy(int index, Node node, Metadata credentials,
                 (Wholes, WholeBytes) = (Wholes + 1, WholeBytes + response.Size);
             }
 
-            await call.RequestStream.WriteAsync(
+            await WriteAsync(
+                call.RequestStream,
                 new ConfigRequest { VersionInfo = response.Version, ResponseNonce = response.Nonce },
                 cancellationToken);
             var sentAt = Stopwatch.GetTimestamp();

@@ -22,9 +22,13 @@ internal static class DemoRunner
     private const int SidecarInboundPort = 15006;
     private const int SidecarAdminPort = 15000;
 
+    private static readonly string DashboardAddress = $"http://127.0.0.1:{OperatorHttpPort}/ui/";
+
     private static readonly HttpClient Local = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    public static async Task<int> RunAsync(string repository, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="keep">After the checks, keep the mesh running (sending a little traffic, so the dashboard stays
+    /// live) until cancelled.</param>
+    public static async Task<int> RunAsync(string repository, bool keep, TextWriter output, CancellationToken cancellationToken)
     {
         var operatorDll = Path.Combine(repository, "operator/Mesh.Operator/bin/Release/net10.0/mesh-operator.dll");
         var proxyDll = Path.Combine(repository, "proxy/Mesh.Proxy/bin/Release/net10.0/mesh-proxy.dll");
@@ -66,6 +70,7 @@ internal static class DemoRunner
             ["run", "--source", "dir:" + manifests, "--grpc-port", Invariant(OperatorGrpcPort), "--http-port", Invariant(OperatorHttpPort), "--ca-dir", caDirectory], logs);
         await WaitForAsync($"http://127.0.0.1:{OperatorHttpPort}/readyz", controlPlane, cancellationToken);
         await output.WriteLineAsync($"mesh-operator ready ({clock.Elapsed.TotalSeconds:0.0} s): config stream on :{OperatorGrpcPort}, debug on :{OperatorHttpPort}");
+        await output.WriteLineAsync($"Dashboard: {DashboardAddress}");
 
         using var sidecar = ChildProcess.Start("mesh-proxy-productpage", proxyDll,
         [
@@ -125,10 +130,35 @@ internal static class DemoRunner
         var resplit = await traffic.SendAsync(Reviews, 1000, null, cancellationToken);
         WeightTable(resplit, [("reviews v1", 50), ("reviews v2", 50), ("reviews v3", 0)], checks).WriteTo(output);
 
-        await output.WriteLineAsync($"Done in {clock.Elapsed.TotalSeconds:0.0} s: {checks.Passed} checks passed, {checks.Failed} failed. Try it yourself while it is not running:");
+        await output.WriteLineAsync($"Done in {clock.Elapsed.TotalSeconds:0.0} s: {checks.Passed} checks passed, {checks.Failed} failed.");
+        if (keep)
+        {
+            await output.WriteLineAsync($"The mesh keeps running (--keep): open {DashboardAddress} ; Ctrl-C stops it.");
+            await KeepTrafficFlowingAsync(traffic, cancellationToken);
+        }
+
+        await output.WriteLineAsync("Try it yourself while it is not running:");
         await output.WriteLineAsync("  dotnet operator/Mesh.Operator/bin/Release/net10.0/mesh-operator.dll run --source dir:examples/bookinfo");
         await output.WriteLineAsync("  curl -x http://127.0.0.1:15001 http://reviews.default.svc.cluster.local:9080/  (with a mesh-proxy running)");
         return checks.Failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>A few requests a second to reviews and (for jason, still aborted) ratings, so every edge of the graph stays live.</summary>
+    private static async Task KeepTrafficFlowingAsync(Traffic traffic, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await traffic.SendAsync(Reviews, 10, null, cancellationToken);
+                await traffic.SendAsync(Ratings, 2, "jason", cancellationToken);
+                await traffic.SendAsync(Details, 3, null, cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Configured against observed shares; ±5 points over 1,000 requests is about 4 standard deviations at 80/20.</summary>

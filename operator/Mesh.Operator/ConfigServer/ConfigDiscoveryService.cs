@@ -2,6 +2,7 @@ using Grpc.Core;
 using Mesh.Api.V1;
 using Mesh.Operator.ConfigServer.Admission;
 using Mesh.Operator.Telemetry;
+using Mesh.Operator.Traffic;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace Mesh.Operator.ConfigServer;
 /// <summary>
 /// Serves <c>mesh.v1.ConfigDiscovery/StreamConfig</c> with the semantics of xDS ADS (state of the world): the
 /// first request names the node; every response carries a version and a fresh nonce; the proxy's next request
-/// ACKs or NACKs that nonce; a request naming any other nonce is stale and ignored.
+/// ACKs or NACKs that nonce; a request naming any other nonce is stale and ignored. A request carrying a traffic
+/// report with no nonce answers nothing: its report goes to the <see cref="ITrafficStore"/> and it is not judged.
 /// </summary>
 internal sealed partial class ConfigDiscoveryService
 {
@@ -20,6 +22,7 @@ internal sealed partial class ConfigDiscoveryService
     private readonly ProxyRegistry _registry;
     private readonly ConvergenceTracker _convergence;
     private readonly OperatorMetrics _metrics;
+    private readonly ITrafficStore _traffic;
     private readonly TimeProvider _timeProvider;
     private readonly ConfigServerOptions _options;
     private readonly ILogger<ConfigDiscoveryService> _logger;
@@ -32,6 +35,7 @@ internal sealed partial class ConfigDiscoveryService
         ProxyRegistry registry,
         ConvergenceTracker convergence,
         OperatorMetrics metrics,
+        ITrafficStore traffic,
         TimeProvider timeProvider,
         IOptions<ConfigServerOptions> options,
         IHostApplicationLifetime lifetime,
@@ -43,6 +47,7 @@ internal sealed partial class ConfigDiscoveryService
         _registry = registry;
         _convergence = convergence;
         _metrics = metrics;
+        _traffic = traffic;
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
@@ -143,6 +148,15 @@ internal sealed partial class ConfigDiscoveryService
         {
             while (await requests.MoveNext(connection.Aborted))
             {
+                if (requests.Current.TrafficReport is { } report)
+                {
+                    _traffic.Record(connection.Node.Namespace, report);
+                    if (requests.Current.ResponseNonce.Length == 0)
+                    {
+                        continue;
+                    }
+                }
+
                 var answer = connection.HandleRequest(requests.Current, _timeProvider.GetUtcNow());
                 switch (answer.Kind)
                 {

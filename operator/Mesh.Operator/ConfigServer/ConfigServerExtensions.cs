@@ -43,6 +43,8 @@ internal static class ConfigServerExtensions
         services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, Hosting.RetentionBoundedMemoryPoolFactory>();
         services.AddSingleton<StreamMemoryReclaimer>();
         services.AddHostedService(provider => provider.GetRequiredService<StreamMemoryReclaimer>());
+        services.AddOptions<Traffic.TrafficStoreOptions>();
+        services.TryAddSingleton<Traffic.ITrafficStore, Traffic.TrafficStore>();
         services.AddSingleton<ConfigDiscoveryService>();
         services.AddSingleton<IServiceMethodProvider<ConfigDiscoveryService>, ConfigDiscoveryMethodProvider>();
         services.AddSingleton<HealthService>();

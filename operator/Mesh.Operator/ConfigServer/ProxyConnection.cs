@@ -33,6 +33,11 @@ internal sealed class ProxyConnection : IDisposable
     // The newest config offered (of the current compile): what a NACKed delta is followed by.
     private VersionedProxyConfig? _offered;
 
+    // The config last written and the one last acknowledged: the dashboard's served-versus-expected diff reads the
+    // latter, so at most one older compile stays reachable per proxy for it.
+    private VersionedProxyConfig? _lastSent;
+    private VersionedProxyConfig? _lastAcked;
+
     private readonly Action _abortTransport;
     private bool _ended;
 
@@ -132,6 +137,7 @@ internal sealed class ProxyConnection : IDisposable
             _sentDelta = delta is not null;
             _sentVersion = push.Config.Version;
             _sentGeneration = push.Generation;
+            _lastSent = push.Config;
             return delta is null
                 ? new ConfigResponseFrame(push.Config.Version, _sentNonce, push.Config.Payload)
                 : new ConfigResponseFrame(push.Config.Version, _sentNonce, delta, delta.DeltaField);
@@ -169,7 +175,20 @@ internal sealed class ProxyConnection : IDisposable
 
             _ackedVersion = request.VersionInfo;
             _ackedAt = now;
+            _lastAcked = _lastSent;
             return new Answer(AnswerKind.Ack, _sentGeneration, null, _sentDelta);
+        }
+    }
+
+    /// <summary>The config the proxy last acknowledged on this stream (null before its first ACK): what it serves.</summary>
+    public VersionedProxyConfig? LastAcked
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastAcked;
+            }
         }
     }
 
@@ -186,7 +205,8 @@ internal sealed class ProxyConnection : IDisposable
                 _ackedAt,
                 _sentVersion,
                 _sentNonce is not null,
-                _lastNack);
+                _lastNack,
+                Node.ReportsTraffic);
         }
     }
 

@@ -10,7 +10,8 @@ public sealed record ProxyStatus(
     DateTimeOffset? AckedAt,
     string? SentVersion,
     bool AwaitingAnswer,
-    NackRecord? LastNack);
+    NackRecord? LastNack,
+    bool ReportsTraffic);
 
 /// <summary>The last config a proxy rejected and why.</summary>
 public sealed record NackRecord(string Version, int Code, string Message, DateTimeOffset At);

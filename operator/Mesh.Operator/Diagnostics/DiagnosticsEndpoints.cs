@@ -6,6 +6,7 @@ using Mesh.Kubernetes;
 using Mesh.Operator.ConfigServer;
 using Mesh.Operator.Reconcile;
 using Mesh.Operator.Sources;
+using Mesh.Operator.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,7 +17,8 @@ namespace Mesh.Operator.Diagnostics;
 
 /// <summary>
 /// The operator's HTTP port: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/debug/proxies</c>, <c>/debug/config?proxy=ID</c>
-/// and <c>/debug/resources</c>; the debug ones behind <see cref="DebugHostFilter"/>.
+/// and <c>/debug/resources</c>; the debug ones behind <see cref="DebugHostFilter"/>, as is the dashboard (<c>/ui</c>,
+/// <see cref="UiEndpoints"/>).
 /// </summary>
 internal static class DiagnosticsEndpoints
 {
@@ -31,6 +33,7 @@ internal static class DiagnosticsEndpoints
         debug.MapGet("/proxies", (ProxyRegistry registry) => Results.Json(registry.Statuses(), KubernetesJson.Options));
         debug.MapGet("/config", Config);
         debug.MapGet("/resources", Resources);
+        endpoints.MapOperatorUi();
         return endpoints;
     }
 

@@ -113,6 +113,7 @@ public static class OperatorHost
         services.AddSingleton<INamespaceLabels, SourceNamespaceLabels>();
         services.AddSingleton<IReconcileResultSink, ProblemLogSink>();
         services.AddSingleton<MeshReconciler>();
+        services.AddSingleton<Ui.UiAssets>();
         services.AddSingleton(provider => new Mesh.Api.Security.LocalHostPolicy(provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService(provider => provider.GetRequiredService<MeshReconciler>());
         configureServices?.Invoke(services);
@@ -132,7 +133,7 @@ public static class OperatorHost
         app.UseWhen(
             context => context.Connection.LocalPort == listeners.HttpPort,
             http => http
-                .UseWhen(context => context.Request.Path.StartsWithSegments("/debug"), debug => debug.UseDebugRequestLogging())
+                .UseWhen(context => context.Request.Path.StartsWithSegments("/debug") || context.Request.Path.StartsWithSegments("/ui/api"), debug => debug.UseDebugRequestLogging())
                 .UseRouting()
                 .UseEndpoints(endpoints => endpoints.MapOperatorDiagnostics()));
         app.UseWhen(

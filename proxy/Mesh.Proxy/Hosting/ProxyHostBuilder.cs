@@ -9,6 +9,7 @@ using Mesh.Proxy.Inbound;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
 using Mesh.Proxy.Telemetry;
+using Mesh.Proxy.Telemetry.Reporting;
 using Mesh.Proxy.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -16,6 +17,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
@@ -83,6 +85,12 @@ public static class ProxyHostBuilder
         {
             services.AddOptions<StreamConfigSourceOptions>();
             services.AddSingleton<IProxyConfigSource, StreamConfigSource>();
+            services.AddOptions<TrafficReportOptions>();
+            services.AddSingleton<ITrafficSampler>(sp => new TrafficSampler(
+                sp.GetRequiredService<ProxyMetrics>(),
+                sp.GetRequiredService<TimeProvider>(),
+                options.SourceWorkload,
+                sp.GetRequiredService<IOptions<TrafficReportOptions>>().Value.MaxEdges));
             services.AddOptions<WorkloadCertificateOptions>();
             services.AddSingleton<OperatorCertificateSource>();
             services.AddSingleton<IWorkloadCertificateSource>(sp => sp.GetRequiredService<OperatorCertificateSource>());

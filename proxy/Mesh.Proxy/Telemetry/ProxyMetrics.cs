@@ -19,7 +19,8 @@ internal sealed class ProxyMetrics
 
     private static readonly string[] RequestLabelNames = ["direction", "source_workload", "destination_service", "destination_subset", "route", "response_code"];
     private static readonly string[] DurationLabelNames = ["direction", "source_workload", "destination_service", "destination_subset", "route", "response_code_class"];
-    private static readonly double[] DurationBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    /// <summary>Upper bounds, in seconds, of the request duration histogram's buckets; traffic reports carry the same.</summary>
+    internal static readonly double[] DurationBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     private readonly SnapshotHolder _snapshots;
     private readonly TimeProvider _time;
