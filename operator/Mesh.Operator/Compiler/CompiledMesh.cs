@@ -107,7 +107,7 @@ public sealed class CompiledMesh
 
     // A scoped proxy gets the clusters of the services in its scope and those its routes name (a route may send to a
     // service outside the scope; the proxy refuses a route to a cluster it does not have). Encoded once per scope.
-    private ScopedClusterPart ScopedClusters(VirtualHost[] hosts, TcpListener[] listeners)
+    private ScopedClusterPart ScopedClusters(VirtualHost[] hosts, L4Listener[] listeners)
     {
         var services = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
         var named = hosts.SelectMany(h => h.Routes)

@@ -11,7 +11,7 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 internal sealed class TcpListenerEntry
 {
-    private readonly ConcurrentDictionary<(bool SameNamespace, string Scope), TcpListener> _variants = new();
+    private readonly ConcurrentDictionary<(bool SameNamespace, string Scope), L4Listener> _variants = new();
     private readonly bool _conditional;
 
     public TcpListenerEntry(MeshService service, int port, bool tls, IReadOnlyList<L4RouteTemplate> routes)
@@ -34,16 +34,16 @@ internal sealed class TcpListenerEntry
     public string Name => $"{Service.Fqdn}:{Port}";
 
     /// <summary>The listener as a proxy in namespace <paramref name="ns"/> that matched <paramref name="matched"/> sees it.</summary>
-    public TcpListener For(string ns, int[] matched)
+    public L4Listener For(string ns, int[] matched)
     {
         var sameNamespace = Service.Namespace == ns;
         var scope = _conditional ? $"{ns}|{string.Join(",", matched)}" : "";
         return _variants.GetOrAdd((sameNamespace, scope), key => Build(key.SameNamespace, ns, matched));
     }
 
-    private TcpListener Build(bool sameNamespace, string ns, int[] matched)
+    private L4Listener Build(bool sameNamespace, string ns, int[] matched)
     {
-        var listener = new TcpListener { Name = Name, Port = (uint)Port, Tls = Tls };
+        var listener = new L4Listener { Name = Name, Port = (uint)Port, Tls = Tls };
         if (sameNamespace)
         {
             listener.Hosts.Add(Service.Name);
@@ -70,11 +70,11 @@ internal sealed class TcpListenerEntry
 }
 
 /// <summary>The listeners of one proxy and their encoding as ProxyConfig field 6 (every listener in order).</summary>
-internal sealed record TcpListenerPart(TcpListener[] Listeners, byte[] Field)
+internal sealed record TcpListenerPart(L4Listener[] Listeners, byte[] Field)
 {
     public static readonly TcpListenerPart Empty = new([], []);
 
-    public static TcpListenerPart Of(TcpListener[] listeners)
+    public static TcpListenerPart Of(L4Listener[] listeners)
     {
         if (listeners.Length == 0)
         {

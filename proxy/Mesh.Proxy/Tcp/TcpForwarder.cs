@@ -187,7 +187,9 @@ internal sealed partial class TcpForwarder
 
     private async Task SpliceAsync(ConnectionContext downstream, Socket upstream, TcpSeries metrics, string route)
     {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(downstream.ConnectionClosed);
+        // Not linked to ConnectionClosed: Kestrel fires it when the client half-closes, while the upstream's answer
+        // must still flow. The pipes themselves say when the downstream is gone.
+        using var cancel = new CancellationTokenSource();
         using var idle = new IdleTimer(_time, _options.IdleTimeout, cancel);
         var up = PumpUpstreamAsync(downstream.Transport.Input, upstream, idle, metrics, cancel.Token);
         var down = PumpDownstreamAsync(upstream, downstream.Transport.Output, idle, metrics, cancel.Token);
