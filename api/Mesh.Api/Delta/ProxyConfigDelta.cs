@@ -27,6 +27,9 @@ public static class ProxyConfigDelta
             OutboundTrafficPolicy = changes.OutboundTrafficPolicy,
             TrustDomain = changes.TrustDomain,
         };
+
+        // Always carried whole: a delta's list replaces the current one.
+        next.TcpListeners.AddRange(changes.TcpListeners);
         Merge(current.VirtualHosts, changes.VirtualHosts, delta.RemovedVirtualHosts, static v => v.Name, next.VirtualHosts, "virtual_hosts");
         Merge(current.Clusters, changes.Clusters, delta.RemovedClusters, static c => c.Name, next.Clusters, "clusters");
         ReplaceEndpoints(next.Clusters, delta.ClusterEndpoints);

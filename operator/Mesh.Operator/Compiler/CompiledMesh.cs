@@ -16,6 +16,7 @@ public sealed class CompiledMesh
 {
     private readonly MeshCompilerOptions _options;
     private readonly IReadOnlyList<HostEntry> _hosts;
+    private readonly IReadOnlyList<TcpListenerEntry> _listeners;
     private readonly IReadOnlyList<Cluster> _clusters;
     private readonly byte[] _clustersHash;
     private readonly byte[] _clustersField;
@@ -29,6 +30,7 @@ public sealed class CompiledMesh
     internal CompiledMesh(
         MeshCompilerOptions options,
         IReadOnlyList<HostEntry> hosts,
+        IReadOnlyList<TcpListenerEntry> listeners,
         IReadOnlyList<Cluster> clusters,
         SelectorTable selectors,
         InboundBuilder inbound,
@@ -36,6 +38,7 @@ public sealed class CompiledMesh
     {
         _options = options;
         _hosts = hosts;
+        _listeners = listeners;
         _clusters = clusters;
         // Every proxy carries all clusters: encoded once per compile, and hashed from that encoding.
         _clustersField = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters, out _clustersHash);
@@ -71,6 +74,7 @@ public sealed class CompiledMesh
             outbound.Hash,
             outbound.Clusters?.Hash ?? _clustersHash,
             inboundHash,
+            outbound.Listeners.Field,
             Encoding.UTF8.GetBytes($"{_options.TrustDomain}|{(int)_options.OutboundTrafficPolicy}"),
         ]);
         var clusters = outbound.Clusters;
@@ -80,6 +84,7 @@ public sealed class CompiledMesh
             clusters?.Clusters ?? _clusters,
             inbound,
             inboundHash,
+            outbound.Listeners,
             _options,
             new ProxyConfigParts(outbound.Hosts, clusters?.Field ?? _clustersField, clusters?.Set ?? _clusterSet));
     }
@@ -96,16 +101,18 @@ public sealed class CompiledMesh
             variants[i] = variant;
         }
 
-        return new OutboundPart(hosts, new VirtualHostSet(variants), ContentHash.Combine(variants.Select(v => v.Hash)), scope is null ? null : ScopedClusters(hosts));
+        var listeners = TcpListenerPart.Of([.. _listeners.Where(l => scope is null || scope.Includes(l.Service, ns)).Select(l => l.For(ns, matched))]);
+        return new OutboundPart(hosts, new VirtualHostSet(variants), ContentHash.Combine(variants.Select(v => v.Hash)), listeners, scope is null ? null : ScopedClusters(hosts, listeners.Listeners));
     }
 
     // A scoped proxy gets the clusters of the services in its scope and those its routes name (a route may send to a
     // service outside the scope; the proxy refuses a route to a cluster it does not have). Encoded once per scope.
-    private ScopedClusterPart ScopedClusters(VirtualHost[] hosts)
+    private ScopedClusterPart ScopedClusters(VirtualHost[] hosts, L4Listener[] listeners)
     {
         var services = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
         var named = hosts.SelectMany(h => h.Routes)
             .SelectMany(r => (r.Forward?.Destinations.Select(d => d.Cluster) ?? []).Append(r.Mirror?.Cluster ?? ""))
+            .Concat(listeners.SelectMany(l => l.Routes).SelectMany(r => r.Destinations).Select(d => d.Cluster))
             .ToHashSet(StringComparer.Ordinal);
         var kept = Enumerable.Range(0, _clusters.Count).Where(i => services.Contains(_clusters[i].ServiceHost) || named.Contains(_clusters[i].Name)).ToArray();
         var field = new byte[kept.Sum(i => _clusterResources[i].Field.Length)];
@@ -121,7 +128,7 @@ public sealed class CompiledMesh
         return new ScopedClusterPart(clusters, field, new ClusterSet(ClusterResource.Split(clusters, field)), ContentHash.Combine([field]));
     }
 
-    private sealed record OutboundPart(VirtualHost[] VirtualHosts, VirtualHostSet Hosts, byte[] Hash, ScopedClusterPart? Clusters);
+    private sealed record OutboundPart(VirtualHost[] VirtualHosts, VirtualHostSet Hosts, byte[] Hash, TcpListenerPart Listeners, ScopedClusterPart? Clusters);
 
     private sealed record ScopedClusterPart(Cluster[] Clusters, byte[] Field, ClusterSet Set, byte[] Hash);
 }

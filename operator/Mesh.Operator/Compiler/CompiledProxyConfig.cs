@@ -25,6 +25,7 @@ public sealed class CompiledProxyConfig
         IReadOnlyList<Cluster> clusters,
         InboundConfig inbound,
         byte[] inboundHash,
+        TcpListenerPart listeners,
         MeshCompilerOptions options,
         ProxyConfigParts parts)
     {
@@ -33,6 +34,7 @@ public sealed class CompiledProxyConfig
         Clusters = clusters;
         Inbound = inbound;
         _inboundHash = inboundHash;
+        Listeners = listeners;
         Options = options;
         _parts = parts;
     }
@@ -44,6 +46,8 @@ public sealed class CompiledProxyConfig
     internal IReadOnlyList<Cluster> Clusters { get; }
 
     internal InboundConfig Inbound { get; }
+
+    internal TcpListenerPart Listeners { get; }
 
     private MeshCompilerOptions Options { get; }
 
@@ -60,6 +64,7 @@ public sealed class CompiledProxyConfig
         };
         config.VirtualHosts.AddRange(VirtualHosts);
         config.Clusters.AddRange(Clusters);
+        config.TcpListeners.AddRange(Listeners.Listeners);
         return config;
     }
 
@@ -94,12 +99,12 @@ public sealed class CompiledProxyConfig
         return new ProxyResources(Version, _parts.Hosts, _parts.Clusters, hasInbound: true, _inboundHash, inbound, scalars);
     }
 
-    // Fields 3-5 (inbound, outbound_traffic_policy, trust_domain): the only part encoded per proxy. A race encodes
-    // them twice, to the same bytes.
-    private byte[] OwnFields => _ownFields ??= new ProxyConfig
+    // Fields 3-5 (inbound, outbound_traffic_policy, trust_domain), the only part encoded per proxy, then field 6
+    // (tcp_listeners) from its shared encoding. A race encodes them twice, to the same bytes.
+    private byte[] OwnFields => _ownFields ??= [.. new ProxyConfig
     {
         Inbound = Inbound,
         OutboundTrafficPolicy = Options.OutboundTrafficPolicy,
         TrustDomain = Options.TrustDomain,
-    }.ToByteArray();
+    }.ToByteArray(), .. Listeners.Field];
 }

@@ -106,7 +106,9 @@ public static class MeshCompiler
 
         var selectors = new SelectorTable();
         var routes = new RouteBuilder(registry, selectors);
+        var l4Routes = new L4RouteBuilder(routes, selectors);
         var hosts = new List<HostEntry>();
+        var listeners = new List<TcpListenerEntry>();
         var clusters = new List<Cluster>();
         foreach (var service in registry.Services)
         {
@@ -132,6 +134,18 @@ public static class MeshCompiler
             {
                 hosts.Add(new HostEntry(service, "", RouteBuilder.DefaultRoutes(service)));
             }
+
+            foreach (var port in service.Ports.Where(PortProtocol.IsOpaque))
+            {
+                var tls = PortProtocol.IsTls(port);
+                IReadOnlyList<L4RouteTemplate>? l4 = null;
+                if (vs is null || !Compiles(vs, vs => l4 = l4Routes.Build(service, port.Port, tls, vs)))
+                {
+                    l4 = l4Routes.Build(service, port.Port, tls, null);
+                }
+
+                listeners.Add(new TcpListenerEntry(service, port.Port, tls, l4!));
+            }
         }
 
         foreach (var (host, port) in routes.ExternalDestinations)
@@ -150,6 +164,7 @@ public static class MeshCompiler
         return new CompiledMesh(
             options,
             hosts,
+            [.. listeners.OrderBy(l => l.Name, StringComparer.Ordinal)],
             [.. clusters.DistinctBy(c => c.Name).OrderBy(c => c.Name, StringComparer.Ordinal)],
             selectors,
             new InboundBuilder(policies, options.RootNamespace, registry),

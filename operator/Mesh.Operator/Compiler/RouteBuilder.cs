@@ -131,17 +131,23 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
         return new RouteTemplate(route, blockSelectors);
     }
 
-    private string ClusterOf(Destination destination, string ns)
+    /// <summary>
+    /// The cluster a destination names. Without a port: <paramref name="sourcePort"/> when the service has it (an L4
+    /// route keeps the port it was reached on), else the service's first port (80 outside the mesh).
+    /// </summary>
+    public string ClusterOf(Destination destination, string ns, int? sourcePort = null)
     {
         var (host, service) = registry.Resolve(destination.Host!, ns);
         if (service is null)
         {
-            var port = destination.Port?.Number ?? 80;
+            var port = destination.Port?.Number ?? sourcePort ?? 80;
             ExternalDestinations.Add((host, port));
             return HostNames.ClusterName(port, null, host);
         }
 
-        return HostNames.ClusterName(destination.Port?.Number ?? service.Ports[0].Port, destination.Subset, host);
+        var number = destination.Port?.Number
+            ?? (sourcePort is { } source && service.FindPort(source) is not null ? source : service.Ports[0].Port);
+        return HostNames.ClusterName(number, destination.Subset, host);
     }
 
     private static bool AppliesToSidecars(HttpMatchRequest? match) =>

@@ -31,7 +31,7 @@ internal sealed class ProxyResources(
     /// <summary>ProxyConfig field 3 (empty when there is no inbound config).</summary>
     public ReadOnlyMemory<byte> InboundField { get; } = inboundField;
 
-    /// <summary>ProxyConfig fields 4-5 (outbound traffic policy, trust domain), carried by every delta.</summary>
+    /// <summary>ProxyConfig fields 4-6 (outbound traffic policy, trust domain, tcp listeners), carried by every delta.</summary>
     public ReadOnlyMemory<byte> ScalarFields { get; } = scalarFields;
 
     /// <summary>What a later delta from this config is computed from; holds no encodings.</summary>
@@ -53,7 +53,7 @@ internal sealed class ProxyResources(
             .ToArray();
         var clusters = config.Clusters.Select(ClusterResource.Of).ToArray();
         var inbound = config.Inbound is null ? [] : FieldEncoding.Encode(ProxyConfig.InboundFieldNumber, config.Inbound, out _);
-        var scalars = new ProxyConfig { OutboundTrafficPolicy = config.OutboundTrafficPolicy, TrustDomain = config.TrustDomain }.ToByteArray();
+        var scalars = new ProxyConfig { OutboundTrafficPolicy = config.OutboundTrafficPolicy, TrustDomain = config.TrustDomain, TcpListeners = { config.TcpListeners } }.ToByteArray();
         return new ProxyResources(version, new VirtualHostSet(hosts), new ClusterSet(clusters), config.Inbound is not null, ResourceVersion.Of(inbound), inbound, scalars);
     }
 }

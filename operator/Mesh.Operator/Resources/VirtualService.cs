@@ -1,10 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s.Models;
 
 namespace Mesh.Operator.Resources;
 
-/// <summary>Istio's VirtualService: ordered HTTP routing rules for a set of hosts.</summary>
+/// <summary>Istio's VirtualService: ordered HTTP, TCP and TLS routing rules for a set of hosts.</summary>
 [KubernetesEntity(Group = MeshApiGroup.Group, ApiVersion = MeshApiGroup.Version, Kind = nameof(VirtualService), PluralName = "virtualservices")]
 public sealed class VirtualService : MeshResource<VirtualServiceSpec>
 {
@@ -27,11 +26,11 @@ public sealed class VirtualServiceSpec
 
     public List<HttpRoute>? Http { get; set; }
 
-    /// <summary>Istio's TCP routes: read so that a VirtualService with only these is valid, not compiled yet.</summary>
-    public List<JsonElement>? Tcp { get; set; }
+    /// <summary>Istio's TCP routes, for the service's opaque TCP ports; first match wins.</summary>
+    public List<TcpRoute>? Tcp { get; set; }
 
-    /// <summary>Istio's TLS (SNI) routes: read so that a VirtualService with only these is valid, not compiled yet.</summary>
-    public List<JsonElement>? Tls { get; set; }
+    /// <summary>Istio's TLS passthrough routes by SNI, for the service's TLS ports; first match wins.</summary>
+    public List<TlsRoute>? Tls { get; set; }
 
     /// <summary>A VirtualService without hosts is a delegate: it configures only the root rules that delegate to it.</summary>
     [JsonIgnore]

@@ -5,8 +5,8 @@ namespace Mesh.Operator.Validation;
 
 /// <summary>
 /// Checks a VirtualService as Istio's validator does: its hosts (syntax, <c>*</c>, overlaps), its gateways, that it
-/// has routes, each HTTP rule, delegation (<see cref="DelegateRules"/>; no hosts makes it a delegate), and (as
-/// warnings) rules that can never match.
+/// has routes, each HTTP, TCP and TLS rule, delegation (<see cref="DelegateRules"/>; no hosts makes it a delegate),
+/// and (as warnings) rules that can never match.
 /// </summary>
 internal static class VirtualServiceValidator
 {
@@ -41,9 +41,14 @@ internal static class VirtualServiceValidator
             bag.Error("spec.http", "http, tcp or tls routes are required");
         }
 
-        if (spec.Tcp is { Count: > 0 } || spec.Tls is { Count: > 0 })
+        for (var i = 0; i < (spec.Tcp?.Count ?? 0); i++)
         {
-            bag.Warning(spec.Tcp is { Count: > 0 } ? "spec.tcp" : "spec.tls", "TCP and TLS routes are not supported by the sidecar yet; ignored");
+            L4RouteValidator.ValidateTcp(bag, spec.Tcp![i], $"spec.tcp[{i}]", ns);
+        }
+
+        for (var i = 0; i < (spec.Tls?.Count ?? 0); i++)
+        {
+            L4RouteValidator.ValidateTls(bag, spec.Tls![i], $"spec.tls[{i}]", ns, spec.Hosts ?? []);
         }
 
         Dictionary<string, int>? names = null;

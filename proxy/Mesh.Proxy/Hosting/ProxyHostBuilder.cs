@@ -8,6 +8,7 @@ using Mesh.Proxy.Identity;
 using Mesh.Proxy.Inbound;
 using Mesh.Proxy.Lifecycle;
 using Mesh.Proxy.Runtime;
+using Mesh.Proxy.Tcp;
 using Mesh.Proxy.Telemetry;
 using Mesh.Proxy.Telemetry.Reporting;
 using Mesh.Proxy.Tls;
@@ -64,6 +65,9 @@ public static class ProxyHostBuilder
         services.AddSingleton<UpstreamSender>();
         services.AddSingleton<PassthroughSender>();
         services.AddSingleton<OutboundProxyMiddleware>();
+        services.TryAddSingleton(new TcpProxyOptions());
+        services.AddSingleton<TcpForwarder>();
+        services.AddSingleton<TcpConnectionMiddleware>();
         services.AddSingleton<InboundProxyMiddleware>();
         services.AddSingleton(sp => new Mesh.Api.Security.LocalHostPolicy(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AdminMiddleware>();
@@ -145,6 +149,7 @@ public static class ProxyHostBuilder
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.Use(StreamResetBudget.Middleware(kestrel.ApplicationServices.GetRequiredService<TimeProvider>()));
                 listen.Use(OriginalDestinationDetection.Middleware);
+                listen.Use(kestrel.ApplicationServices.GetRequiredService<TcpConnectionMiddleware>().Use);
                 listen.Use(next => H2cPrefaceDetection.Middleware(next, () => drain.IsDraining));
                 endpoints.Outbound = listen;
             });

@@ -31,6 +31,9 @@ internal sealed class ProxySnapshot
 
     public IReadOnlyDictionary<string, ClusterRuntime> Clusters { get; }
 
+    /// <summary>The outbound L4 service ports (TCP forwarding, TLS passthrough).</summary>
+    public Tcp.TcpListenerTable TcpListeners { get; init; } = Tcp.TcpListenerTable.Empty;
+
     /// <summary>The inbound authorization policies, compiled.</summary>
     public AuthorizationEngine Authorization { get; init; } = AuthorizationEngine.AllowAll;
 

@@ -4,6 +4,7 @@ using Mesh.Proxy.Clusters;
 using Mesh.Proxy.Config;
 using Mesh.Proxy.RateLimiting;
 using Mesh.Proxy.Routing;
+using Mesh.Proxy.Tcp;
 using Mesh.Proxy.Telemetry;
 
 namespace Mesh.Proxy.Runtime;
@@ -59,7 +60,14 @@ internal sealed class SnapshotBuilder
 
         var hosts = HostTableBuilder.Build(config.VirtualHosts, clusters, metrics, previous?.Hosts);
         var addresses = DestinationAddressTable.Build(config.VirtualHosts, hosts, clusters);
-        return new ProxySnapshot(version, config, hosts, addresses, clusters) { Authorization = authorization, RateLimits = rateLimits, RequestMetrics = metrics.Build() };
+        var tcpListeners = TcpListenerTable.Build(config, clusters, _metrics.Tcp);
+        return new ProxySnapshot(version, config, hosts, addresses, clusters)
+        {
+            TcpListeners = tcpListeners,
+            Authorization = authorization,
+            RateLimits = rateLimits,
+            RequestMetrics = metrics.Build(),
+        };
     }
 
     // The series a kept cluster reports to must stay bound, or retiring the replaced snapshot's series removes it.

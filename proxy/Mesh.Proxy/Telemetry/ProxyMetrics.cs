@@ -53,6 +53,7 @@ internal sealed class ProxyMetrics
         _ejected = factory.CreateGauge("mesh_upstream_ejected_endpoints", "Endpoints ejected by outlier detection per cluster.", "cluster");
         _active = factory.CreateGauge("mesh_upstream_requests_active", "Requests in flight per cluster.", "cluster");
         Registry.AddBeforeCollectCallback(UpdateClusterGauges);
+        Tcp = new Tcp.TcpMetrics(factory, _sourceWorkload);
 
         Unknown = CreateSeries(Outbound, "unknown", string.Empty, string.Empty);
         BlackHole = CreateSeries(Outbound, "BlackHoleCluster", string.Empty, string.Empty);
@@ -61,6 +62,9 @@ internal sealed class ProxyMetrics
 
     /// <summary>This host's registry: /stats/prometheus exports it, and the TLS metrics register in it too.</summary>
     public CollectorRegistry Registry { get; }
+
+    /// <summary>The L4 path's connection and byte counters.</summary>
+    public Tcp.TcpMetrics Tcp { get; }
 
     /// <summary>Outbound requests before any virtual host was found (no config yet, an unknown authority).</summary>
     public RequestSeries Unknown { get; }

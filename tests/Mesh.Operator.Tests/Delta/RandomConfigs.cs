@@ -2,7 +2,7 @@ using Mesh.Api.V1;
 
 namespace Mesh.Operator.Tests.Delta;
 
-/// <summary>Random proxy configs and random edits of them, sorted by name as the compiler writes them.</summary>
+/// <summary>Random proxy configs (virtual hosts, clusters, L4 listeners, inbound) and random edits of them, sorted by name as the compiler writes them.</summary>
 internal sealed class RandomConfigs(Random random)
 {
     private const int Pool = 12;
@@ -17,6 +17,11 @@ internal sealed class RandomConfigs(Random random)
                 Put(config.VirtualHosts, Host(i), h => h.Name);
                 Put(config.Clusters, Cluster(i), c => c.Name);
             }
+
+            if (random.Next(4) == 0)
+            {
+                Put(config.TcpListeners, Listener(i), l => l.Name);
+            }
         }
 
         return config;
@@ -30,7 +35,7 @@ internal sealed class RandomConfigs(Random random)
         for (var n = random.Next(1, 4); n > 0; n--)
         {
             var i = random.Next(Pool);
-            switch (random.Next(9))
+            switch (random.Next(11))
             {
                 case 0:
                     Put(next.VirtualHosts, Host(i), h => h.Name);
@@ -66,6 +71,13 @@ internal sealed class RandomConfigs(Random random)
                     host.Routes[0].Name = "r" + random.Next(3);
                     edits.Add($"route of {host.Name}");
                     break;
+                case 8:
+                    Put(next.TcpListeners, Listener(i), l => l.Name);
+                    edits.Add($"tcp listener {i} added or replaced");
+                    break;
+                case 9:
+                    edits.Add(Remove(next.TcpListeners, ListenerName(i), l => l.Name) ? $"tcp listener {i} removed" : "no-op");
+                    break;
                 default:
                     edits.Add("no-op");
                     break;
@@ -78,6 +90,24 @@ internal sealed class RandomConfigs(Random random)
     private static string HostName(int i) => $"svc-{i:00}.ns.svc.cluster.local";
 
     private static string ClusterName(int i) => $"outbound|80||svc-{i:00}.ns.svc.cluster.local";
+
+    private static string ListenerName(int i) => $"svc-{i:00}.ns.svc.cluster.local:9000";
+
+    // An L4 port with a weighted tcp route, sometimes a TLS one matching on SNI, and the catch-all.
+    private L4Listener Listener(int i)
+    {
+        var listener = new L4Listener { Name = ListenerName(i), Port = 9000, Tls = random.Next(2) == 0, Hosts = { $"svc-{i:00}.ns", HostName(i) } };
+        var route = new L4Route { Name = "tcp[0]" };
+        if (listener.Tls)
+        {
+            route.Matches.Add(new L4Match { SniHosts = { $"{random.Next(3)}.example.com" } });
+        }
+
+        route.Destinations.Add(new WeightedDestination { Cluster = ClusterName(random.Next(Pool)), Weight = (uint)random.Next(1, 100) });
+        listener.Routes.Add(route);
+        listener.Routes.Add(new L4Route { Name = "default", Destinations = { new WeightedDestination { Cluster = ClusterName(i), Weight = 100 } } });
+        return listener;
+    }
 
     private VirtualHost Host(int i) => new()
     {
