@@ -137,7 +137,7 @@ public sealed class TracingAcrossSidecarsTests
             await Eventually.AssertAsync(
                 () => (spans = [.. Collector.Spans.Where(s => s.TraceId == trace && s.Path == path)]).Length >= 2,
                 $"both sidecars' spans of trace {trace} reach {path}",
-                TimeSpan.FromSeconds(30));
+                TimeSpan.FromSeconds(60));
             Assert.Equal(2, spans.Length);
             var client = Assert.Single(spans, s => s.Kind == "CLIENT");
             var server = Assert.Single(spans, s => s.Kind == "SERVER");
