@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Mesh.Proxy.Hosting;
+using Mesh.Proxy.Telemetry;
 
 namespace Mesh.Proxy.Cli;
 
@@ -23,6 +24,14 @@ internal sealed class ProxyFlags
     public Option<string?> ConfigFile { get; } = NullableStringOption("--config-file", "Static config file, watched and reloaded.");
     public Option<bool> AccessLog { get; } = BoolOption("--access-log", "Write a JSON access-log line per request.");
     public Option<Uri?> OtlpEndpoint { get; } = UriOption("--otlp-endpoint", "OTLP/HTTP collector for spans, http://HOST:4318.");
+    public Option<Uri?> ZipkinEndpoint { get; } = UriOption("--zipkin-endpoint", "Zipkin v2 span endpoint, http://HOST:9411/api/v2/spans.");
+    public Option<TraceFormats> TracePropagation { get; } = new("--trace-propagation")
+    {
+        Description = $"Trace headers written on forwarded requests, comma-separated: {TraceFormatNames.Names}. Default w3c,b3multi. Env {EnvironmentName("--trace-propagation")}.",
+        DefaultValueFactory = result => FromEnvironment("--trace-propagation") is { } text ? Parse(result, "--trace-propagation", text, TraceFormatNames.TryParse, Defaults.TracePropagation) : Defaults.TracePropagation,
+        CustomParser = result => Parse(result, "--trace-propagation", result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty, TraceFormatNames.TryParse, Defaults.TracePropagation),
+    };
+
     public Option<string> TokenFile { get; } = StringOption("--token-file", "Kube mode: service-account token presented for the workload certificate, re-read each time.", Defaults.TokenFile);
     public Option<string?> BootstrapTokenFile { get; } = NullableStringOption("--bootstrap-token-file", "Local mode: the operator's bootstrap token file (or env MESH_BOOTSTRAP_TOKEN with the token).");
     public Option<bool> InlineIo { get; } = BoolOption("--inline-io", "Run request handling and socket completions on the socket threads, without thread-pool hops (false: hop).", Defaults.InlineIo);
@@ -38,7 +47,7 @@ internal sealed class ProxyFlags
     private IEnumerable<Option> All =>
     [
         DiscoveryAddress, NodeId, Namespace, Labels, ServiceAccount, OutboundPort, InboundPort, AppPort, AdminPort,
-        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo, LogLevel,
+        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, ZipkinEndpoint, TracePropagation, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo, LogLevel,
     ];
 
     public void AddTo(Command command)
@@ -94,6 +103,8 @@ internal sealed class ProxyFlags
             ConfigFile = result.GetValue(ConfigFile),
             AccessLog = result.GetValue(AccessLog),
             OtlpEndpoint = result.GetValue(OtlpEndpoint),
+            ZipkinEndpoint = result.GetValue(ZipkinEndpoint),
+            TracePropagation = result.GetValue(TracePropagation),
             DrainTimeout = result.GetValue(DrainTimeout),
             LogLevel = result.GetValue(LogLevel),
             InlineIo = result.GetValue(InlineIo),

@@ -19,10 +19,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace Mesh.Proxy.Hosting;
 
@@ -112,21 +108,7 @@ public static class ProxyHostBuilder
             services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         }
 
-        if (options.OtlpEndpoint is { } otlp)
-        {
-            // The hosted service it registers builds the tracer provider at start; the container disposes it
-            // (flushing pending spans) on shutdown.
-            services.AddOpenTelemetry()
-                .ConfigureResource(r => r.AddService("mesh-proxy", serviceInstanceId: options.NodeId))
-                .WithTracing(tracing => tracing
-                    .AddSource(ProxyTracing.SourceName)
-                    .AddOtlpExporter(o =>
-                    {
-                        o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                        o.Endpoint = new Uri(otlp, "v1/traces");
-                        o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
-                    }));
-        }
+        services.AddProxyTracing(options);
 
         // Last, so that a test's own registrations (a certificate source, say) win.
         configureServices?.Invoke(services);

@@ -49,6 +49,15 @@ public sealed class ProxyOptions
     /// <summary>OTLP/HTTP collector base address for spans, e.g. <c>http://localhost:4318</c>. Null: no export.</summary>
     public Uri? OtlpEndpoint { get; set; }
 
+    /// <summary>Zipkin v2 JSON span endpoint, e.g. <c>http://zipkin:9411/api/v2/spans</c> (Jaeger takes it too). Null: no export.</summary>
+    public Uri? ZipkinEndpoint { get; set; }
+
+    /// <summary>
+    /// The trace-context headers written on forwarded requests while spans are recorded. Default W3C and B3 multi-header,
+    /// as Istio's sidecars send; an incoming context is read from any format whatever this says.
+    /// </summary>
+    public Telemetry.TraceFormats TracePropagation { get; set; } = Telemetry.TraceFormatNames.Default;
+
     /// <summary>
     /// Runs request handling and socket completions on the socket engine's threads instead of hopping to the thread
     /// pool for each, as Envoy runs a connection on one worker's event loop: Kestrel's

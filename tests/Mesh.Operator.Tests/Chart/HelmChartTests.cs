@@ -32,6 +32,19 @@ public sealed class HelmChartTests
         ["injection template overrides"] = (
             ["--set", "injection.nativeSidecars=false", "--set", "injection.proxyUid=2000", "--set", "injection.outboundPort=16001", "--set", "injection.inboundPort=16006", "--set", "injection.adminPort=16000"],
             InjectionTemplateOverrides),
+        ["grafana dashboards"] = (
+            ["--set", "monitoring.grafanaDashboards.enabled=true", "--set", "monitoring.grafanaDashboards.annotations.grafana_folder=Mesh"],
+            GrafanaDashboards),
+        ["grafana dashboards with another label and namespace"] = (
+            ["--set", "monitoring.grafanaDashboards.enabled=true", "--set", "monitoring.grafanaDashboards.label=mesh_dashboard", "--set", "monitoring.grafanaDashboards.labelValue=yes", "--set", "monitoring.grafanaDashboards.namespace=monitoring"],
+            GrafanaDashboardsWithAnotherLabelAndNamespace),
+        ["service and pod monitors"] = (["--set", "monitoring.serviceMonitor.enabled=true", "--set", "monitoring.podMonitor.enabled=true"], ServiceAndPodMonitors),
+        ["monitors with labels, interval and namespaces"] = (
+            [
+                "--set", "monitoring.serviceMonitor.enabled=true", "--set", "monitoring.serviceMonitor.labels.release=kps", "--set", "monitoring.serviceMonitor.interval=15s",
+                "--set", "monitoring.podMonitor.enabled=true", "--set", "monitoring.podMonitor.labels.release=kps", "--set", "monitoring.podMonitor.namespaces={bookinfo,shop}",
+            ],
+            MonitorsWithLabelsIntervalAndNamespaces),
     };
 
     [HelmFact]
@@ -89,6 +102,8 @@ public sealed class HelmChartTests
     [InlineData("webhook.failurePolicy=Sometimes", "at '/webhook/failurePolicy': value must be one of 'Fail', 'Ignore'")]
     [InlineData("webhook.annotationOptIn=maybe", "at '/webhook/annotationOptIn': got string, want boolean")]
     [InlineData("operator.replica=3", "additional properties 'replica' not allowed")]
+    [InlineData("monitoring.podMonitor.interval=30", "at '/monitoring/podMonitor/interval': got number, want string")]
+    [InlineData("monitoring.serviceMonitor.interval=soon", "at '/monitoring/serviceMonitor/interval'")]
     public async Task Values_schema_rejects_a_wrong_value_with_helms_own_error(string setting, string expected)
     {
         var (code, _, error) = await Helm.RunAsync(["template", Helm.Release, ChartFiles.Root, "--namespace", Helm.Namespace, "--set", setting]);
@@ -129,6 +144,8 @@ public sealed class HelmChartTests
     {
         Assert.Equal(2, (long?)rendered.Single("Deployment")["spec"]!["replicas"]);
         Assert.DoesNotContain(rendered, o => ((string?)o["apiVersion"])!.StartsWith("cert-manager.io/", StringComparison.Ordinal));
+        Assert.DoesNotContain(rendered, o => ((string?)o["apiVersion"])!.StartsWith("monitoring.coreos.com/", StringComparison.Ordinal));
+        Assert.Equal(["mesh-injection-template"], rendered.Where(o => (string?)o["kind"] == "ConfigMap").Select(o => (string?)o["metadata"]!["name"]));
     }
 
     private static void CertManagerWithItsOwnIssuer(IReadOnlyList<JsonObject> rendered)
@@ -169,6 +186,65 @@ public sealed class HelmChartTests
     {
         var args = rendered.Single("Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string?)a).ToList();
         Assert.Equal("Debug", args[args.IndexOf("--log-level") + 1]);
+    }
+
+    private static void GrafanaDashboards(IReadOnlyList<JsonObject> rendered)
+    {
+        var dashboards = Dashboards(rendered);
+        Assert.Equal(["mesh-dashboard-control-plane", "mesh-dashboard-services", "mesh-dashboard-workloads"], dashboards.Select(d => (string?)d["metadata"]!["name"]));
+        Assert.All(dashboards, d =>
+        {
+            Assert.Equal("mesh-system", (string?)d["metadata"]!["namespace"]);
+            Assert.Equal("Mesh", (string?)d["metadata"]!["annotations"]!["grafana_folder"]);
+            var (file, json) = Assert.Single(d["data"]!.AsObject());
+            Assert.Equal(File.ReadAllText(Path.Combine(ChartFiles.Root, "dashboards", file)).TrimEnd(), (string?)json);
+        });
+    }
+
+    private static void GrafanaDashboardsWithAnotherLabelAndNamespace(IReadOnlyList<JsonObject> rendered) =>
+        Assert.All(Dashboards(rendered, "mesh_dashboard", "yes"), d => Assert.Equal("monitoring", (string?)d["metadata"]!["namespace"]));
+
+    /// <summary>The dashboards' ConfigMaps: exactly those carrying the sidecar's label with its value.</summary>
+    private static List<JsonObject> Dashboards(IReadOnlyList<JsonObject> rendered, string label = "grafana_dashboard", string value = "1")
+    {
+        var configMaps = rendered.Where(o => (string?)o["kind"] == "ConfigMap").ToList();
+        var dashboards = configMaps.Where(o => (string?)o["metadata"]!["labels"]![label] == value).ToList();
+        Assert.Equal(3, dashboards.Count);
+        Assert.Equal(configMaps.Count - 1, dashboards.Count);
+        return dashboards;
+    }
+
+    private static void ServiceAndPodMonitors(IReadOnlyList<JsonObject> rendered)
+    {
+        // The ServiceMonitor selects the operator's Service by its labels and scrapes a port that Service names.
+        var serviceMonitor = rendered.Single("ServiceMonitor")["spec"]!;
+        var service = rendered.Single("Service");
+        Assert.All(
+            serviceMonitor["selector"]!["matchLabels"]!.AsObject(),
+            label => Assert.Equal((string?)label.Value, (string?)service["metadata"]!["labels"]![label.Key]));
+        Assert.Equal(["mesh-system"], serviceMonitor["namespaceSelector"]!["matchNames"]!.AsArray().Select(n => (string?)n));
+        var endpoint = Assert.Single(serviceMonitor["endpoints"]!.AsArray())!;
+        Assert.Equal(("/metrics", "30s"), ((string?)endpoint["path"], (string?)endpoint["interval"]));
+        var port = service["spec"]!["ports"]!.AsArray().Single(p => (string?)p!["name"] == (string?)endpoint["port"])!;
+        Assert.Equal(15014, (long?)port["targetPort"]);
+
+        // The PodMonitor takes, in every namespace, the pods with the injected sidecar's admin port (SidecarTemplate names it).
+        var podMonitor = rendered.Single("PodMonitor")["spec"]!;
+        Assert.Empty(podMonitor["selector"]!.AsObject());
+        Assert.True((bool?)podMonitor["namespaceSelector"]!["any"]);
+        var pods = Assert.Single(podMonitor["podMetricsEndpoints"]!.AsArray())!;
+        Assert.Equal(("mesh-admin", "/stats/prometheus", "30s"), ((string?)pods["port"], (string?)pods["path"], (string?)pods["interval"]));
+    }
+
+    private static void MonitorsWithLabelsIntervalAndNamespaces(IReadOnlyList<JsonObject> rendered)
+    {
+        Assert.All(
+            (string[])["ServiceMonitor", "PodMonitor"],
+            kind => Assert.Equal("kps", (string?)rendered.Single(kind)["metadata"]!["labels"]!["release"]));
+        Assert.Equal("15s", (string?)rendered.Single("ServiceMonitor")["spec"]!["endpoints"]![0]!["interval"]);
+        var namespaces = rendered.Single("PodMonitor")["spec"]!["namespaceSelector"]!;
+        Assert.Equal(["bookinfo", "shop"], namespaces["matchNames"]!.AsArray().Select(n => (string?)n));
+        Assert.Null(namespaces["any"]);
     }
 
     private static void InjectionTemplateOverrides(IReadOnlyList<JsonObject> rendered)

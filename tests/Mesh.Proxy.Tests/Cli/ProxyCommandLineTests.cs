@@ -1,4 +1,5 @@
 using Mesh.Proxy.Cli;
+using Mesh.Proxy.Telemetry;
 
 namespace Mesh.Proxy.Tests.Cli;
 
@@ -28,6 +29,40 @@ public sealed class ProxyCommandLineTests
         Assert.Contains(bad.Errors, e => e.Message.Contains("--bind-address", StringComparison.Ordinal));
         Assert.Contains(bad.Errors, e => e.Message.Contains("--outbound-port", StringComparison.Ordinal));
         Assert.Contains(bad.Errors, e => e.Message.Contains("--labels", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("w3c", TraceFormats.W3C)]
+    [InlineData("b3", TraceFormats.B3Single)]
+    [InlineData("B3Multi", TraceFormats.B3Multi)]
+    [InlineData("w3c, b3 ,b3multi", TraceFormats.W3C | TraceFormats.B3Single | TraceFormats.B3Multi)]
+    public void TracePropagationTakesACommaSeparatedListOfFormats(string text, TraceFormats formats)
+    {
+        var flags = new ProxyFlags();
+        var root = new System.CommandLine.RootCommand();
+        flags.AddTo(root);
+
+        var parsed = root.Parse(["--trace-propagation", text, "--zipkin-endpoint", "http://zipkin:9411/api/v2/spans"]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(formats, flags.Bind(parsed).TracePropagation);
+        Assert.Equal(new Uri("http://zipkin:9411/api/v2/spans"), flags.Bind(parsed).ZipkinEndpoint);
+    }
+
+    [Fact]
+    public void TracingDefaultsToIstiosW3cAndB3MultiWithoutExportAndRejectsAnUnknownFormat()
+    {
+        var flags = new ProxyFlags();
+        var root = new System.CommandLine.RootCommand();
+        flags.AddTo(root);
+
+        var options = flags.Bind(root.Parse([]));
+
+        Assert.Equal(TraceFormats.W3C | TraceFormats.B3Multi, options.TracePropagation);
+        Assert.Null(options.ZipkinEndpoint);
+        Assert.Contains(root.Parse(["--trace-propagation", "w3c,jaeger"]).Errors, e => e.Message.Contains("--trace-propagation (MESH_TRACE_PROPAGATION): 'w3c,jaeger'", StringComparison.Ordinal));
+        Assert.Contains(root.Parse(["--trace-propagation", ""]).Errors, e => e.Message.Contains("--trace-propagation", StringComparison.Ordinal));
+        Assert.Contains(root.Parse(["--zipkin-endpoint", "zipkin:9411"]).Errors, e => e.Message.Contains("--zipkin-endpoint", StringComparison.Ordinal));
     }
 
     [Theory]

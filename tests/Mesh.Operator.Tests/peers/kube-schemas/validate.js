@@ -1,7 +1,8 @@
 // Validates Kubernetes objects with implementations nobody here wrote. stdin: {mode, objects, crds}; stdout: a JSON
 // array with one verdict per object, in order: {status: "valid" | "invalid" | "unknown-kind", message}.
 //   mode "builtin": kubernetes-models 4.5.1 (Kubernetes' OpenAPI schemas, ajv) and, for cert-manager.io,
-//                   @kubernetes-models/cert-manager 4.4.4.
+//                   @kubernetes-models/cert-manager 4.4.4, for monitoring.coreos.com (ServiceMonitor, PodMonitor),
+//                   @kubernetes-models/prometheus-operator 4.4.4 (prometheus-operator's CRD schemas).
 //   mode "custom":  each object against its CRD version's openAPIV3Schema (crds) with ajv, unknown fields rejected as
 //                   kubectl's default strict field validation rejects them (except under
 //                   x-kubernetes-preserve-unknown-fields).
@@ -15,6 +16,7 @@ function readStdin() {
 function modelModule(apiVersion) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   if (group === "cert-manager.io") return `@kubernetes-models/cert-manager/cert-manager.io/${version}`;
+  if (group === "monitoring.coreos.com") return `@kubernetes-models/prometheus-operator/monitoring.coreos.com/${version}`;
   return group === "" ? `kubernetes-models/${version}` : `kubernetes-models/${group}/${version}`;
 }
 
