@@ -71,9 +71,13 @@ internal sealed class TrafficStore : ITrafficStore
 
     public IReadOnlyList<EdgeTotals> Edges(TimeSpan window)
     {
-        var now = Epoch();
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = nowMs / _widthMs;
         var buckets = Math.Clamp((long)Math.Ceiling(window.TotalMilliseconds / _widthMs), 1, _slots);
-        var seconds = buckets * _widthMs / 1000.0;
+
+        // The newest bucket is still filling: it holds only the time elapsed in it, so a rate over whole buckets would
+        // read low by up to one bucket's share of the window. At least one second, so a fresh bucket divides sanely.
+        var seconds = Math.Max(((buckets - 1) * _widthMs) + (nowMs % _widthMs), 1_000) / 1000.0;
         var result = new List<EdgeTotals>();
         lock (_gate)
         {

@@ -31,7 +31,25 @@ public sealed class TrafficStoreTests
         var edge = Assert.Single(store.Edges(TimeSpan.FromSeconds(20)));
         Assert.Equal(new EdgeKey("default/productpage", Reviews, "v1"), edge.Edge);
         Assert.Equal(22, edge.Totals.Requests);
-        Assert.Equal(20, edge.Seconds);
+
+        // The newest bucket has just begun: the window covers one whole bucket and none of the current one.
+        Assert.Equal(10, edge.Seconds);
+    }
+
+    [Fact]
+    public void A_rate_counts_only_the_elapsed_part_of_the_bucket_still_filling()
+    {
+        var store = Store();
+        AlignToBucket();
+        store.Record("default", Report(("v1", 100, 0)));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        store.Record("default", Report(("v1", 40, 0)));
+        _time.Advance(TimeSpan.FromSeconds(4));
+
+        var edge = Assert.Single(store.Edges(TimeSpan.FromSeconds(20)));
+        Assert.Equal(140, edge.Totals.Requests);
+        Assert.Equal(14, edge.Seconds);
+        Assert.Equal(10, edge.Totals.Requests / edge.Seconds);
     }
 
     [Fact]

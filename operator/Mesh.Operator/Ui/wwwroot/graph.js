@@ -14,7 +14,7 @@ export async function refresh(main) {
   main.replaceChildren(
     h('section', { class: 'toolbar' },
       h('h2', {}, 'Service graph'),
-      h('span', { class: 'muted' }, `last ${graph.windowSeconds} s · ${graph.store.edges} edges in the store`),
+      h('span', { class: 'muted' }, `last ${Math.round(graph.windowSeconds)} s · ${graph.store.edges} edges in the store`),
       legend()),
     graph.edges.length === 0
       ? h('p', { class: 'empty', id: 'graph-empty' }, 'No traffic reported in this window. Proxies report every few seconds.')
