@@ -77,7 +77,7 @@ public sealed class StringMatchSpec
     public string? Regex { get; set; }
 }
 
-public sealed class HttpRouteDestination
+public sealed class HttpRouteDestination : IWeightedDestination
 {
     public Destination? Destination { get; set; }
 

@@ -53,7 +53,7 @@ public sealed class TlsMatchAttributes
 }
 
 /// <summary>Istio's RouteDestination: a destination with a relative weight (no header operations at L4).</summary>
-public sealed class RouteDestination
+public sealed class RouteDestination : IWeightedDestination
 {
     public Destination? Destination { get; set; }
 

@@ -15,7 +15,7 @@ internal static class HttpRouteValidator
         CheckAction(bag, rule, path);
         if (rule.Route is { Count: > 0 } route)
         {
-            CheckDestinations(bag, route, path, ns);
+            WeightedDestinationsValidator.Validate(bag, route, path, ns, (destination, destPath) => HeaderOperationsValidator.Validate(bag, destination.Headers, destPath + ".headers"));
         }
 
         if (rule.Redirect is { } redirect)
@@ -117,35 +117,6 @@ internal static class HttpRouteValidator
 
             DestinationValidator.Validate(bag, mirror.Destination, mirrorPath + ".destination", ns);
             ValidationContext.CheckRange(bag, new(mirrorPath, ".percentage.value"), mirror.Percentage?.Value, 0, 100);
-        }
-    }
-
-    private static void CheckDestinations(DiagnosticBag bag, List<HttpRouteDestination> route, string path, string ns)
-    {
-        var sum = 0L;
-        for (var j = 0; j < route.Count; j++)
-        {
-            var destPath = $"{path}.route[{j}]";
-            if (route[j] is not { } destination)
-            {
-                bag.Error(destPath, "a route destination must not be null");
-                continue;
-            }
-
-            // Weights are relative (Istio accepts any non-negative weights, not only those summing to 100).
-            if (destination.Weight is < 0)
-            {
-                bag.Error(destPath + ".weight", $"a weight must not be negative, got {destination.Weight}");
-            }
-
-            sum += Math.Max(destination.Weight ?? 0, 0);
-            HeaderOperationsValidator.Validate(bag, destination.Headers, destPath + ".headers");
-            DestinationValidator.Validate(bag, destination.Destination, destPath + ".destination", ns);
-        }
-
-        if (route.Count > 1 && sum == 0)
-        {
-            bag.Error(path + ".route", "the weights of the destinations are all zero (or missing): no destination would get traffic");
         }
     }
 

@@ -148,28 +148,6 @@ internal static class L4RouteValidator
             return;
         }
 
-        var sum = 0L;
-        for (var j = 0; j < route.Count; j++)
-        {
-            var destPath = $"{path}.route[{j}]";
-            if (route[j] is not { } destination)
-            {
-                bag.Error(destPath, "a route destination must not be null");
-                continue;
-            }
-
-            if (destination.Weight is < 0)
-            {
-                bag.Error(destPath + ".weight", $"a weight must not be negative, got {destination.Weight}");
-            }
-
-            sum += Math.Max(destination.Weight ?? 0, 0);
-            DestinationValidator.Validate(bag, destination.Destination, destPath + ".destination", ns);
-        }
-
-        if (route.Count > 1 && sum == 0)
-        {
-            bag.Error(path + ".route", "the weights of the destinations are all zero (or missing): no destination would get traffic");
-        }
+        WeightedDestinationsValidator.Validate(bag, route, path, ns);
     }
 }
