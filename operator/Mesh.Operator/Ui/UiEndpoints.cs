@@ -24,8 +24,8 @@ internal static class UiEndpoints
         var ui = endpoints.MapGroup("/ui").AddEndpointFilter(DebugHostFilter.InvokeAsync).AddEndpointFilter(UiHeaders.InvokeAsync);
         var api = ui.MapGroup("/api");
         api.MapGet("/graph", Graph);
-        api.MapGet("/services/{service}", (string service, ITrafficStore store) =>
-            Results.Json(ServiceView.Build(service, store.History(service), store.BucketWidth), KubernetesJson.Options));
+        api.MapGet("/services/{service}", (string service, ITrafficStore store, TimeProvider time) =>
+            Results.Json(ServiceView.Build(service, store.History(service), store.BucketWidth, time.GetUtcNow()), KubernetesJson.Options));
         api.MapGet("/resources", Resources);
         api.MapGet("/proxies", Proxies);
         api.MapGet("/proxies/diff", Diff);
@@ -70,26 +70,7 @@ internal static class UiEndpoints
             KubernetesJson.Options);
 
     private static IResult Proxies(ProxyRegistry registry, ConfigDistributor distributor) =>
-        Results.Json(
-            registry.Statuses().Select(status =>
-            {
-                var expected = registry.FindByNodeId(status.Id) is { } connection ? distributor.Preview(connection.Node)?.Version : null;
-                return new
-                {
-                    status.Id,
-                    status.Namespace,
-                    status.Ip,
-                    status.ConnectedSince,
-                    status.AckedVersion,
-                    status.AckedAt,
-                    ExpectedVersion = expected,
-                    InSync = expected is not null && string.Equals(expected, status.AckedVersion, StringComparison.Ordinal),
-                    status.AwaitingAnswer,
-                    status.LastNack,
-                    status.ReportsTraffic,
-                };
-            }),
-            KubernetesJson.Options);
+        Results.Json(ProxiesView.Build(registry.Connections, node => distributor.Preview(node)?.Version), KubernetesJson.Options);
 
     private static IResult Diff(HttpContext context, ProxyRegistry registry, ConfigDistributor distributor)
     {
