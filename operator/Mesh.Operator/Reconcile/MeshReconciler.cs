@@ -58,7 +58,15 @@ internal sealed partial class MeshReconciler : BackgroundService
             _timeProvider,
             _options.DebounceQuiet,
             _options.DebounceMax,
-            seenAt => _pending.Writer.TryWrite(seenAt));
+            seenAt =>
+            {
+                // Counted before the write, so the reader never takes it off the gauge before it is on.
+                _metrics.ReconcileQueued();
+                if (!_pending.Writer.TryWrite(seenAt))
+                {
+                    _metrics.ReconcileDequeued();
+                }
+            });
         _source.Changed += debouncer.Notify;
         try
         {
@@ -69,9 +77,11 @@ internal sealed partial class MeshReconciler : BackgroundService
             Reconcile(_timeProvider.GetUtcNow());
             await foreach (var seenAt in _pending.Reader.ReadAllAsync(stoppingToken))
             {
+                _metrics.ReconcileDequeued();
                 var oldest = seenAt;
                 while (_pending.Reader.TryRead(out var more))
                 {
+                    _metrics.ReconcileDequeued();
                     oldest = more < oldest ? more : oldest;
                 }
 
@@ -90,6 +100,7 @@ internal sealed partial class MeshReconciler : BackgroundService
     private void Reconcile(DateTimeOffset changeSeenAt)
     {
         CompiledMesh compiled;
+        var started = _timeProvider.GetTimestamp();
         try
         {
             compiled = MeshCompiler.Compile(_source.Current, new MeshCompilerOptions { RootNamespace = _options.RootNamespace });
@@ -100,6 +111,10 @@ internal sealed partial class MeshReconciler : BackgroundService
             _metrics.ReconcileError("compile");
             LogCompileFailed(ex);
             return;
+        }
+        finally
+        {
+            _metrics.Compiled(_timeProvider.GetElapsedTime(started));
         }
 
         var generation = ++_generation;

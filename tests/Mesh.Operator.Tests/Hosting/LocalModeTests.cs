@@ -114,6 +114,8 @@ public sealed class LocalModeTests : IAsyncLifetime
         Assert.Equal("1", pushes["sent"]);
         Assert.Equal("1", pushes["ack"]);
         Assert.Equal("HISTOGRAM", Family("mesh_config_convergence_seconds").GetProperty("type").GetString());
+        Assert.Equal("HISTOGRAM", Family("mesh_config_compile_seconds").GetProperty("type").GetString());
+        Assert.Equal("0", Family("mesh_reconcile_queue_depth").GetProperty("metrics")[0].GetProperty("value").GetString());
     }
 
     [Fact]
@@ -125,7 +127,7 @@ public sealed class LocalModeTests : IAsyncLifetime
         var families = await PrometheusText.ParseAsync(await _http.GetStringAsync("/metrics"));
         var (_, reference) = PrometheusText.ReadmeReference();
 
-        foreach (var name in new[] { "mesh_connected_proxies", "mesh_config_pushes_total", "mesh_config_convergence_seconds", "mesh_certificates_issued_total" })
+        foreach (var name in new[] { "mesh_connected_proxies", "mesh_config_pushes_total", "mesh_config_convergence_seconds", "mesh_config_compile_seconds", "mesh_reconcile_queue_depth", "mesh_certificates_issued_total" })
         {
             Assert.True(reference.ContainsKey(name), $"{name} is missing from README.md's metrics reference");
             Assert.True(families.ContainsKey(name), $"{name} is not exported");
