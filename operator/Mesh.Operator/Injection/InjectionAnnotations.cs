@@ -12,4 +12,7 @@ internal static class InjectionAnnotations
     public const string ExcludeInboundPorts = "mesh.io/exclude-inbound-ports";
     public const string ExcludeOutboundPorts = "mesh.io/exclude-outbound-ports";
     public const string ExcludeOutboundIpRanges = "mesh.io/exclude-outbound-ip-ranges";
+    public const string OtlpEndpoint = "mesh.io/otlp-endpoint";
+    public const string ZipkinEndpoint = "mesh.io/zipkin-endpoint";
+    public const string TracePropagation = "mesh.io/trace-propagation";
 }

@@ -42,6 +42,15 @@ public sealed class InjectionOptions
     /// </summary>
     public ProxyResources Resources { get; set; } = new();
 
+    /// <summary>Span export and trace headers of the injected proxies, overridable per pod. Default: the proxy's own (no export).</summary>
+    public TracingTemplate Tracing { get; set; } = new();
+
+    /// <summary>
+    /// How often injected proxies report their traffic to the operator's dashboard (<c>--traffic-report-interval</c>,
+    /// e.g. <c>5s</c>; <c>0</c> turns reports off). Default empty: the proxy's default, 5 s.
+    /// </summary>
+    public string? TrafficReportInterval { get; set; }
+
     /// <summary>
     /// The operator's namespace: its pods are never injected (the chart's webhook entries never send them, and the
     /// operator must not depend on itself to start). Set by the host from <c>--namespace</c> / <c>POD_NAMESPACE</c>,

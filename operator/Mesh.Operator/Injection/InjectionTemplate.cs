@@ -45,6 +45,8 @@ public static class InjectionTemplate
         target.AdminPort = loaded.AdminPort;
         target.ProxyUid = loaded.ProxyUid;
         target.Resources = loaded.Resources;
+        target.Tracing = loaded.Tracing;
+        target.TrafficReportInterval = loaded.TrafficReportInterval;
         target.MaxReviewBytes = loaded.MaxReviewBytes;
     }
 
@@ -97,6 +99,16 @@ public static class InjectionTemplate
         Require(
             r is not null && Quantity.IsValid(r.CpuRequest) && Quantity.IsValid(r.CpuLimit) && Quantity.IsValid(r.MemoryRequest) && Quantity.IsValid(r.MemoryLimit),
             "resources must hold four Kubernetes quantities (cpuRequest, memoryRequest, cpuLimit, memoryLimit)");
+        var t = options.Tracing;
+        Require(t is not null, "tracing must be a mapping (otlpEndpoint, zipkinEndpoint, propagation)");
+        Require(Unset(t!.OtlpEndpoint) || ProxyFlagValues.IsEndpoint(t.OtlpEndpoint!), "tracing.otlpEndpoint must be empty or an absolute http(s) URI");
+        Require(Unset(t.ZipkinEndpoint) || ProxyFlagValues.IsEndpoint(t.ZipkinEndpoint!), "tracing.zipkinEndpoint must be empty or an absolute http(s) URI");
+        Require(
+            Unset(t.Propagation) || ProxyFlagValues.IsPropagation(t.Propagation!),
+            "tracing.propagation must be empty or a comma-separated list of " + string.Join(", ", ProxyFlagValues.PropagationNames));
+        Require(
+            Unset(options.TrafficReportInterval) || ProxyFlagValues.IsDuration(options.TrafficReportInterval!),
+            "trafficReportInterval must be empty or a duration such as 5s, 500ms or 0");
 
         void Require(bool condition, string message)
         {
@@ -108,6 +120,8 @@ public static class InjectionTemplate
     }
 
     private static bool IsPort(int port) => port is > 0 and <= 65535;
+
+    private static bool Unset(string? value) => string.IsNullOrWhiteSpace(value);
 
     // YAML 1.2 is a superset of JSON, so one reader serves both; plain scalars get JSON's types so that
     // `nativeSidecars: false` is a boolean and `adminPort: 15000` a number.

@@ -14,7 +14,10 @@ internal sealed record ProxyOverrides(
     string? LogLevel,
     string? ExcludeInboundPorts,
     string? ExcludeOutboundPorts,
-    string? ExcludeOutboundIpRanges)
+    string? ExcludeOutboundIpRanges,
+    string? OtlpEndpoint,
+    string? ZipkinEndpoint,
+    string? TracePropagation)
 {
     // The names mesh-proxy's --log-level accepts (Mesh.Proxy.Hosting.ProxyLogLevel): a name the proxy refuses would
     // give a pod whose sidecar never starts, so the webhook refuses it first.
@@ -30,6 +33,11 @@ internal sealed record ProxyOverrides(
         var inbound = Get(annotations, InjectionAnnotations.ExcludeInboundPorts);
         var outbound = Get(annotations, InjectionAnnotations.ExcludeOutboundPorts);
         var ranges = Get(annotations, InjectionAnnotations.ExcludeOutboundIpRanges);
+
+        // An empty endpoint annotation is meaningful: no export from this pod whatever the template says.
+        var otlp = Get(annotations, InjectionAnnotations.OtlpEndpoint);
+        var zipkin = Get(annotations, InjectionAnnotations.ZipkinEndpoint);
+        var propagation = Get(annotations, InjectionAnnotations.TracePropagation);
 
         if (cpu is not null && !Quantity.IsValid(cpu))
         {
@@ -55,8 +63,20 @@ internal sealed record ProxyOverrides(
         {
             error = Invalid(InjectionAnnotations.ExcludeOutboundIpRanges, Get(annotations, InjectionAnnotations.ExcludeOutboundIpRanges)!, "comma-separated CIDRs such as 10.0.0.0/8");
         }
+        else if (otlp is { Length: > 0 } && !ProxyFlagValues.IsEndpoint(otlp))
+        {
+            error = Invalid(InjectionAnnotations.OtlpEndpoint, otlp, "empty or an absolute http(s) URI such as http://otel-collector:4318");
+        }
+        else if (zipkin is { Length: > 0 } && !ProxyFlagValues.IsEndpoint(zipkin))
+        {
+            error = Invalid(InjectionAnnotations.ZipkinEndpoint, zipkin, "empty or an absolute http(s) URI such as http://zipkin:9411/api/v2/spans");
+        }
+        else if (propagation is not null && !ProxyFlagValues.IsPropagation(propagation))
+        {
+            error = Invalid(InjectionAnnotations.TracePropagation, propagation, "a comma-separated list of " + string.Join(", ", ProxyFlagValues.PropagationNames));
+        }
 
-        return new(cpu, memory, logLevel, inbound, outbound, ranges);
+        return new(cpu, memory, logLevel, inbound, outbound, ranges, otlp, zipkin, propagation);
     }
 
     private static string Invalid(string annotation, string value, string expected)

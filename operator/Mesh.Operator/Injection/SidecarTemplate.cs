@@ -152,7 +152,21 @@ internal sealed class SidecarTemplate
             env.Add(Env("MESH_LOG_LEVEL", overrides.LogLevel));
         }
 
+        var tracing = _options.Tracing;
+        AddIfSet(env, "MESH_OTLP_ENDPOINT", overrides.OtlpEndpoint ?? tracing.OtlpEndpoint);
+        AddIfSet(env, "MESH_ZIPKIN_ENDPOINT", overrides.ZipkinEndpoint ?? tracing.ZipkinEndpoint);
+        AddIfSet(env, "MESH_TRACE_PROPAGATION", overrides.TracePropagation ?? tracing.Propagation);
+        AddIfSet(env, "MESH_TRAFFIC_REPORT_INTERVAL", _options.TrafficReportInterval);
         return env;
+    }
+
+    // Unset (or emptied by an annotation) leaves the variable out, so the proxy applies its own default.
+    private static void AddIfSet(JsonArray env, string name, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            env.Add(Env(name, value.Trim()));
+        }
     }
 
     // Label keys and values cannot hold ',' or '=', so the flat form is unambiguous; ordinal order keeps it stable.

@@ -32,6 +32,9 @@ public sealed class HelmChartTests
         ["injection template overrides"] = (
             ["--set", "injection.nativeSidecars=false", "--set", "injection.proxyUid=2000", "--set", "injection.outboundPort=16001", "--set", "injection.inboundPort=16006", "--set", "injection.adminPort=16000"],
             InjectionTemplateOverrides),
+        ["tracing and report interval"] = (
+            ["--set", "tracing.zipkinEndpoint=http://zipkin.observability:9411/api/v2/spans", "--set", "tracing.propagation=b3", "--set", "injection.trafficReportInterval=10s"],
+            TracingAndReportInterval),
         ["grafana dashboards"] = (
             ["--set", "monitoring.grafanaDashboards.enabled=true", "--set", "monitoring.grafanaDashboards.annotations.grafana_folder=Mesh"],
             GrafanaDashboards),
@@ -104,6 +107,8 @@ public sealed class HelmChartTests
     [InlineData("operator.replica=3", "additional properties 'replica' not allowed")]
     [InlineData("monitoring.podMonitor.interval=30", "at '/monitoring/podMonitor/interval': got number, want string")]
     [InlineData("monitoring.serviceMonitor.interval=soon", "at '/monitoring/serviceMonitor/interval'")]
+    [InlineData("tracing.zipkinEndpoint=zipkin:9411", "at '/tracing/zipkinEndpoint'")]
+    [InlineData("tracing.propagation=jaeger", "at '/tracing/propagation'")]
     public async Task Values_schema_rejects_a_wrong_value_with_helms_own_error(string setting, string expected)
     {
         var (code, _, error) = await Helm.RunAsync(["template", Helm.Release, ChartFiles.Root, "--namespace", Helm.Namespace, "--set", setting]);
@@ -252,6 +257,14 @@ public sealed class HelmChartTests
         var template = (string)rendered.Single("ConfigMap")["data"]!["template.yaml"]!;
         Assert.All(
             ["nativeSidecars: false", "proxyUid: 2000", "outboundPort: 16001", "inboundPort: 16006", "adminPort: 16000"],
+            line => Assert.Contains(line, template, StringComparison.Ordinal));
+    }
+
+    private static void TracingAndReportInterval(IReadOnlyList<JsonObject> rendered)
+    {
+        var template = (string)rendered.Single("ConfigMap")["data"]!["template.yaml"]!;
+        Assert.All(
+            ["trafficReportInterval: \"10s\"", "zipkinEndpoint: \"http://zipkin.observability:9411/api/v2/spans\"", "propagation: \"b3\"", "otlpEndpoint: \"\""],
             line => Assert.Contains(line, template, StringComparison.Ordinal));
     }
 }

@@ -12,10 +12,8 @@ public sealed partial class InjectionTemplateChartTests
     {
         var values = ChartFiles.Values;
         var template = (string)ChartFiles.Single("injection-configmap.yaml", "ConfigMap")["data"]!["template.yaml"]!;
-        var raw = File.ReadAllText(Path.Combine(ChartFiles.TemplatesDirectory, "injection-configmap.yaml"));
-        var data = raw[(raw.IndexOf("template.yaml: |", StringComparison.Ordinal) + "template.yaml: |".Length)..];
 
-        var options = InjectionTemplate.Parse(Render(data, values, "mesh-system"), "charts/mesh injection-configmap.yaml");
+        var options = RenderTemplate(values);
 
         Assert.Contains("proxyImage", template, StringComparison.Ordinal);
         Assert.Equal($"{values["proxy"]!["image"]!["repository"]}:{values["proxy"]!["image"]!["tag"]}", options.ProxyImage);
@@ -26,6 +24,38 @@ public sealed partial class InjectionTemplateChartTests
         Assert.Equal(
             ((string?)resources["cpuRequest"], (string?)resources["memoryRequest"], (string?)resources["cpuLimit"], (string?)resources["memoryLimit"]),
             (options.Resources.CpuRequest, options.Resources.MemoryRequest, options.Resources.CpuLimit, options.Resources.MemoryLimit));
+
+        // Empty by default: the injected proxies keep their own defaults (no export, w3c,b3multi, 5 s reports).
+        Assert.All(
+            new[] { options.Tracing.OtlpEndpoint, options.Tracing.ZipkinEndpoint, options.Tracing.Propagation, options.TrafficReportInterval },
+            value => Assert.True(string.IsNullOrEmpty(value), value));
+    }
+
+    [Fact]
+    public void Tracing_values_and_the_report_interval_reach_the_template_the_operator_reads()
+    {
+        var values = ChartFiles.Values;
+        values["tracing"] = new JsonObject
+        {
+            ["otlpEndpoint"] = "http://otel-collector.observability:4318",
+            ["zipkinEndpoint"] = "http://zipkin.observability:9411/api/v2/spans",
+            ["propagation"] = "b3",
+        };
+        values["injection"]!["trafficReportInterval"] = "15s";
+
+        var options = RenderTemplate(values);
+
+        Assert.Equal("http://otel-collector.observability:4318", options.Tracing.OtlpEndpoint);
+        Assert.Equal("http://zipkin.observability:9411/api/v2/spans", options.Tracing.ZipkinEndpoint);
+        Assert.Equal("b3", options.Tracing.Propagation);
+        Assert.Equal("15s", options.TrafficReportInterval);
+    }
+
+    private static InjectionOptions RenderTemplate(JsonObject values)
+    {
+        var raw = File.ReadAllText(Path.Combine(ChartFiles.TemplatesDirectory, "injection-configmap.yaml"));
+        var data = raw[(raw.IndexOf("template.yaml: |", StringComparison.Ordinal) + "template.yaml: |".Length)..];
+        return InjectionTemplate.Parse(Render(data, values, "mesh-system"), "charts/mesh injection-configmap.yaml");
     }
 
     /// <summary>

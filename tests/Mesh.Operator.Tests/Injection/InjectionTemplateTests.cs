@@ -47,6 +47,25 @@ public sealed class InjectionTemplateTests : IDisposable
     }
 
     [Fact]
+    public void Tracing_and_the_report_interval_load_and_copy_into_existing_options()
+    {
+        var path = Write("tracing.yaml", """
+            trafficReportInterval: 10s
+            tracing:
+              zipkinEndpoint: http://zipkin.observability:9411/api/v2/spans
+              propagation: b3
+            """);
+        var options = new InjectionOptions();
+
+        InjectionTemplate.LoadInto(path, options);
+
+        Assert.Equal("10s", options.TrafficReportInterval);
+        Assert.Equal("http://zipkin.observability:9411/api/v2/spans", options.Tracing.ZipkinEndpoint);
+        Assert.Equal("b3", options.Tracing.Propagation);
+        Assert.Null(options.Tracing.OtlpEndpoint);
+    }
+
+    [Fact]
     public void Empty_template_is_all_defaults()
         => Assert.Equal(new InjectionOptions().ProxyImage, InjectionTemplate.Load(Write("empty.yaml", "")).ProxyImage);
 
@@ -59,6 +78,11 @@ public sealed class InjectionTemplateTests : IDisposable
     [InlineData("discoveryAddress: not a uri", "discoveryAddress must be")]
     [InlineData("- a list", "must be a mapping")]
     [InlineData("proxyImage: [unclosed", "not valid JSON or YAML")]
+    [InlineData("tracing: { otlpEndpoint: collector:4318 }", "tracing.otlpEndpoint must be")]
+    [InlineData("tracing: { zipkinEndpoint: ftp://zipkin/spans }", "tracing.zipkinEndpoint must be")]
+    [InlineData("tracing: { propagation: 'w3c,jaeger' }", "tracing.propagation must be")]
+    [InlineData("tracing: { sampling: 1 }", "sampling")]
+    [InlineData("trafficReportInterval: often", "trafficReportInterval must be")]
     public void Mistakes_are_errors_naming_the_file_and_field(string text, string expected)
     {
         var path = Write("bad.yaml", text);

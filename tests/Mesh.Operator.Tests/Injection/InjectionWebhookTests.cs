@@ -229,6 +229,9 @@ public sealed class InjectionWebhookTests
     [InlineData("mesh.io/exclude-inbound-ports", "80,http")]
     [InlineData("mesh.io/exclude-outbound-ports", "70000")]
     [InlineData("mesh.io/exclude-outbound-ip-ranges", "10.0.0.0/33")]
+    [InlineData("mesh.io/otlp-endpoint", "otel-collector:4318")]
+    [InlineData("mesh.io/zipkin-endpoint", "zipkin")]
+    [InlineData("mesh.io/trace-propagation", "jaeger")]
     public async Task A_malformed_override_denies_the_pod_naming_the_annotation(string annotation, string value)
     {
         await using var server = await WebhookServer.StartAsync();
