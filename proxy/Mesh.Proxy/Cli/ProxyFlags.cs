@@ -32,6 +32,8 @@ internal sealed class ProxyFlags
         CustomParser = result => Parse(result, "--trace-propagation", result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty, TraceFormatNames.TryParse, Defaults.TracePropagation),
     };
 
+    public Option<TimeSpan> TrafficReportInterval { get; } = DurationOption("--traffic-report-interval", "How often a traffic report goes to the operator's dashboard over the config stream (0: never).", Defaults.TrafficReportInterval);
+
     public Option<string> TokenFile { get; } = StringOption("--token-file", "Kube mode: service-account token presented for the workload certificate, re-read each time.", Defaults.TokenFile);
     public Option<string?> BootstrapTokenFile { get; } = NullableStringOption("--bootstrap-token-file", "Local mode: the operator's bootstrap token file (or env MESH_BOOTSTRAP_TOKEN with the token).");
     public Option<bool> InlineIo { get; } = BoolOption("--inline-io", "Run request handling and socket completions on the socket threads, without thread-pool hops (false: hop).", Defaults.InlineIo);
@@ -47,7 +49,7 @@ internal sealed class ProxyFlags
     private IEnumerable<Option> All =>
     [
         DiscoveryAddress, NodeId, Namespace, Labels, ServiceAccount, OutboundPort, InboundPort, AppPort, AdminPort,
-        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, ZipkinEndpoint, TracePropagation, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo, LogLevel,
+        BindAddress, ConfigFile, AccessLog, OtlpEndpoint, ZipkinEndpoint, TracePropagation, TrafficReportInterval, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo, LogLevel,
     ];
 
     public void AddTo(Command command)
@@ -105,6 +107,7 @@ internal sealed class ProxyFlags
             OtlpEndpoint = result.GetValue(OtlpEndpoint),
             ZipkinEndpoint = result.GetValue(ZipkinEndpoint),
             TracePropagation = result.GetValue(TracePropagation),
+            TrafficReportInterval = result.GetValue(TrafficReportInterval),
             DrainTimeout = result.GetValue(DrainTimeout),
             LogLevel = result.GetValue(LogLevel),
             InlineIo = result.GetValue(InlineIo),

@@ -85,7 +85,7 @@ public static class ProxyHostBuilder
         {
             services.AddOptions<StreamConfigSourceOptions>();
             services.AddSingleton<IProxyConfigSource, StreamConfigSource>();
-            services.AddOptions<TrafficReportOptions>();
+            services.AddOptions<TrafficReportOptions>().Configure(o => o.Interval = options.TrafficReportInterval);
             services.AddSingleton<ITrafficSampler>(sp => new TrafficSampler(
                 sp.GetRequiredService<ProxyMetrics>(),
                 sp.GetRequiredService<TimeProvider>(),

@@ -59,6 +59,14 @@ public sealed class ProxyOptions
     public Telemetry.TraceFormats TracePropagation { get; set; } = Telemetry.TraceFormatNames.Default;
 
     /// <summary>
+    /// How often the proxy sends the operator a summary of its outbound traffic over the config stream, for the
+    /// operator's dashboard (<c>/ui</c>). Default 5 s; <see cref="TimeSpan.Zero"/> turns reporting off. Reporting reads
+    /// the counters the proxy keeps for <c>/stats/prometheus</c> anyway, so it costs nothing per request (measured in
+    /// build/bench/RESULTS.md, "Traffic reports").
+    /// </summary>
+    public TimeSpan TrafficReportInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Runs request handling and socket completions on the socket engine's threads instead of hopping to the thread
     /// pool for each, as Envoy runs a connection on one worker's event loop: Kestrel's
     /// <c>UnsafePreferInlineScheduling</c>, and from the command line also the runtime's

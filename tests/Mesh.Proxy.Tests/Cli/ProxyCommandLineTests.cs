@@ -66,6 +66,24 @@ public sealed class ProxyCommandLineTests
     }
 
     [Theory]
+    [InlineData(null, 5_000)]
+    [InlineData("0", 0)]
+    [InlineData("500ms", 500)]
+    [InlineData("30s", 30_000)]
+    public void TrafficReportIntervalDefaultsToFiveSecondsAndZeroTurnsReportsOff(string? text, int milliseconds)
+    {
+        var flags = new ProxyFlags();
+        var root = new System.CommandLine.RootCommand();
+        flags.AddTo(root);
+
+        var parsed = root.Parse(text is null ? [] : ["--traffic-report-interval", text]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), flags.Bind(parsed).TrafficReportInterval);
+        Assert.Contains(root.Parse(["--traffic-report-interval", "often"]).Errors, e => e.Message.Contains("--traffic-report-interval (MESH_TRAFFIC_REPORT_INTERVAL): 'often'", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("debug", Serilog.Events.LogEventLevel.Debug)]
     [InlineData("info", Serilog.Events.LogEventLevel.Information)]
     [InlineData("Warning", Serilog.Events.LogEventLevel.Warning)]

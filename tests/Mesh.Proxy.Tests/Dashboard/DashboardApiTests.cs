@@ -106,6 +106,27 @@ public sealed class DashboardApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sidecar_with_a_zero_report_interval_does_not_claim_to_report_and_stays_in_sync()
+    {
+        await using var quiet = await ProxyUnderTest.StartAsync(configure: options =>
+        {
+            options.DiscoveryAddress = _mesh.Operator.GrpcAddress;
+            options.BootstrapTokenFile = _mesh.Operator.BootstrapTokenFile;
+            options.NodeId = "default/details-v1";
+            options.Labels = new Dictionary<string, string> { ["app"] = "details", ["version"] = "v1" };
+            options.TrafficReportInterval = TimeSpan.Zero;
+        });
+
+        JsonElement proxy = default;
+        await Eventually.AssertAsync(
+            async () => (proxy = (await GetJsonAsync("/ui/api/proxies")).EnumerateArray().FirstOrDefault(p => p.GetProperty("id").GetString() == "default/details-v1"))
+                is { ValueKind: JsonValueKind.Object } && proxy.GetProperty("inSync").GetBoolean(),
+            "the quiet sidecar acknowledges its config",
+            TimeSpan.FromSeconds(30));
+        Assert.False(proxy.GetProperty("reportsTraffic").GetBoolean(), proxy.ToString());
+    }
+
+    [Fact]
     public async Task The_app_is_served_embedded_with_content_types_revalidation_and_a_strict_csp()
     {
         using var index = await _mesh.Http.GetAsync("/ui/");

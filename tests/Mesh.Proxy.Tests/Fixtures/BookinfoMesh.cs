@@ -1,7 +1,5 @@
-using Mesh.Proxy.Telemetry.Reporting;
 using Mesh.Testing;
 using Mesh.Testing.Operator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.Proxy.Tests.Fixtures;
 
@@ -90,8 +88,8 @@ internal sealed class BookinfoMesh : IAsyncDisposable
                 options.Namespace = "default";
                 options.ServiceAccount = "bookinfo-productpage";
                 options.Labels = new Dictionary<string, string> { ["app"] = "productpage", ["version"] = "v1" };
-            },
-            services: services => services.Configure<TrafficReportOptions>(o => o.Interval = TimeSpan.FromMilliseconds(500)));
+                options.TrafficReportInterval = TimeSpan.FromMilliseconds(500);
+            });
         await Eventually.AssertAsync(() => sidecar.Applier.CurrentVersion is not null, "the sidecar applies its first config", TimeSpan.FromSeconds(30));
         return new BookinfoMesh(backends, controlPlane, sidecar);
     }
