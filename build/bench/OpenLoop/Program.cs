@@ -11,6 +11,8 @@ using Mesh.Bench.OpenLoop;
 // instead fires each connection's requests on that connection's own timer, so with c connections the requests
 // arrive in bursts of c at once and a proxy's latency there is mostly the time to work through a burst.
 // Prints h2load's summary lines (run.sh's report reads them) and writes h2load's --log-file format.
+// OPENLOOP_HOSTS=a,b,c: connection i sends Host: HOSTS[i % count] instead of URL's authority, so one run spreads its
+// rate over many destinations of a proxy's outbound listener (reporting.sh's many-destinations case).
 if (args.Length < 4
     || !Uri.TryCreate(args[0], UriKind.Absolute, out var url)
     || !double.TryParse(args[1], CultureInfo.InvariantCulture, out var rate) || rate <= 0
@@ -26,7 +28,11 @@ if (args.Length < 4
 Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 
 var target = new IPEndPoint(IPAddress.Parse(url.Host), url.Port);
-var request = Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUser-Agent: mesh-openloop\r\nAccept: */*\r\n\r\n");
+var hosts = Environment.GetEnvironmentVariable("OPENLOOP_HOSTS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } listed
+    ? listed
+    : [url.Authority];
+byte[] RequestFor(int connection) =>
+    Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {hosts[connection % hosts.Length]}\r\nUser-Agent: mesh-openloop\r\nAccept: */*\r\n\r\n");
 using var stop = new CancellationTokenSource();
 var count = (int)(rate * seconds);
 var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10;
@@ -37,7 +43,7 @@ for (var i = 0; i < connectionCount; i++)
 {
     try
     {
-        connections[i] = await LoadConnection.OpenAsync(target, request, log, stop.Token);
+        connections[i] = await LoadConnection.OpenAsync(target, RequestFor(i), log, stop.Token);
     }
     catch (System.Net.Sockets.SocketException e)
     {
