@@ -34,7 +34,8 @@ internal sealed record ProxyOverrides(
         var outbound = Get(annotations, InjectionAnnotations.ExcludeOutboundPorts);
         var ranges = Get(annotations, InjectionAnnotations.ExcludeOutboundIpRanges);
 
-        // An empty endpoint annotation is meaningful: no export from this pod whatever the template says.
+        // An empty tracing annotation is meaningful: the proxy's default for this pod (for an endpoint: no export),
+        // whatever the template says.
         var otlp = Get(annotations, InjectionAnnotations.OtlpEndpoint);
         var zipkin = Get(annotations, InjectionAnnotations.ZipkinEndpoint);
         var propagation = Get(annotations, InjectionAnnotations.TracePropagation);
@@ -71,7 +72,7 @@ internal sealed record ProxyOverrides(
         {
             error = Invalid(InjectionAnnotations.ZipkinEndpoint, zipkin, "empty or an absolute http(s) URI such as http://zipkin:9411/api/v2/spans");
         }
-        else if (propagation is not null && !ProxyFlagValues.IsPropagation(propagation))
+        else if (propagation is { Length: > 0 } && !ProxyFlagValues.IsPropagation(propagation))
         {
             error = Invalid(InjectionAnnotations.TracePropagation, propagation, "a comma-separated list of " + string.Join(", ", ProxyFlagValues.PropagationNames));
         }

@@ -39,7 +39,7 @@ public sealed class SidecarTracingTests
     }
 
     [Fact]
-    public async Task A_pods_annotations_override_the_template_and_an_empty_endpoint_turns_that_export_off()
+    public async Task A_pods_annotations_override_the_template_and_an_empty_one_restores_the_proxys_default()
     {
         await using var server = await WebhookServer.StartAsync(Traced);
         var pod = AdmissionReviews.RealisticPod();
@@ -52,6 +52,9 @@ public sealed class SidecarTracingTests
         Assert.Equal("http://jaeger.tracing:9411/api/v2/spans", env["MESH_ZIPKIN_ENDPOINT"]);
         Assert.False(env.ContainsKey("MESH_OTLP_ENDPOINT"));
         Assert.Equal("b3multi", env["MESH_TRACE_PROPAGATION"]);
+
+        pod.Annotations()["mesh.io/trace-propagation"] = "";
+        Assert.False(ProxyEnv(await InjectAsync(server, pod)).ContainsKey("MESH_TRACE_PROPAGATION"));
     }
 
     private static void Traced(InjectionOptions options)
