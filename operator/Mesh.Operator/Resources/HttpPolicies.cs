@@ -11,6 +11,9 @@ public sealed class HttpRedirect
     public string? Scheme { get; set; }
 
     public int? RedirectCode { get; set; }
+
+    /// <summary>Replaces the matched uri prefix of the path (the whole path's leading <c>/</c> when the block has no uri match); not with <see cref="Uri"/>.</summary>
+    public string? PrefixRewrite { get; set; }
 }
 
 public sealed class HttpRewrite
@@ -42,6 +45,9 @@ public sealed class HttpRetry
 
     /// <summary>Istio's retryRemoteLocalities: true lets a retry leave the locality priorities already tried (default false).</summary>
     public bool? RetryRemoteLocalities { get; set; }
+
+    /// <summary>The least wait before a retry (Istio's minimum duration between tries); it doubles per retry, with jitter, up to 10 times this.</summary>
+    public string? Backoff { get; set; }
 }
 
 public sealed class HttpFaultInjection
