@@ -61,6 +61,9 @@ public sealed class FaultDelay
 {
     public string? FixedDelay { get; set; }
 
+    /// <summary>Read only to be refused, as Istio refuses it ("not supported yet").</summary>
+    public string? ExponentialDelay { get; set; }
+
     /// <summary>Absent injects nothing.</summary>
     public Percent? Percentage { get; set; }
 }
@@ -71,6 +74,9 @@ public sealed class FaultAbort
 
     /// <summary>A gRPC status name (e.g. UNAVAILABLE): a trailers-only gRPC answer (HTTP 200) instead of <see cref="HttpStatus"/>.</summary>
     public string? GrpcStatus { get; set; }
+
+    /// <summary>Read only to be refused, as Istio refuses it ("not supported yet").</summary>
+    public string? Http2Error { get; set; }
 
     /// <summary>Absent injects nothing.</summary>
     public Percent? Percentage { get; set; }

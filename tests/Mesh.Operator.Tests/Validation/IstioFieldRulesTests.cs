@@ -16,6 +16,8 @@ public sealed class IstioFieldRulesTests
         { "retries: {attempts: 0, retryRemoteLocalities: true}", "spec.http[0].retries.attempts", "attempts is 0" },
         { "mirror: {host: reviews, subset: v2}\nmirrorPercent: 101", "spec.http[0].mirrorPercent", "between 0 and 100" },
         { "mirrors: [{destination: {host: reviews, subset: v2}}]\nmirrorPercent: 10", "spec.http[0].mirrorPercent", "each of mirrors has its own percentage" },
+        { "fault: {delay: {exponentialDelay: 1s, percentage: {value: 10}}}", "spec.http[0].fault.delay.exponentialDelay", "not supported" },
+        { "fault: {abort: {http2Error: REFUSED_STREAM, percentage: {value: 10}}}", "spec.http[0].fault.abort.http2Error", "not supported" },
     };
 
     public static TheoryData<string, string, string> RejectedRedirects() => new()
