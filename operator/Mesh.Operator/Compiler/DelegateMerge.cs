@@ -34,6 +34,7 @@ internal static class DelegateMerge
             Fault = sub.Fault ?? (forwards ? root.Fault : null),
             Mirror = inheritsMirror ? Qualified(root.Mirror, rootNamespace) : sub.Mirror,
             MirrorPercentage = sub.MirrorPercentage ?? (inheritsMirror ? root.MirrorPercentage : null),
+            MirrorPercent = sub.MirrorPercent ?? (inheritsMirror ? root.MirrorPercent : null),
             Mirrors = inheritsMirror ? root.Mirrors?.Select(m => new HttpMirrorPolicy { Destination = Qualified(m.Destination, rootNamespace), Percentage = m.Percentage }).ToList() : sub.Mirrors,
             CorsPolicy = sub.CorsPolicy ?? root.CorsPolicy,
             Headers = sub.Headers ?? root.Headers,

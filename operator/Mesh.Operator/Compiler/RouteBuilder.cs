@@ -71,6 +71,7 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
                 RedirectCode = (uint)(redirect.RedirectCode is > 0 and var code ? code : 301),
                 Scheme = redirect.Scheme ?? "",
                 Port = (uint)(redirect.Port ?? 0),
+                PrefixRewrite = redirect.PrefixRewrite ?? "",
             };
         }
         else if (rule.DirectResponse is { } direct)
@@ -118,7 +119,7 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
 
         if (rule.Mirror is { } mirror)
         {
-            route.Mirror = new Mirror { Cluster = ClusterOf(mirror, ns), Percentage = rule.MirrorPercentage?.Value ?? 100 };
+            route.Mirror = new Mirror { Cluster = ClusterOf(mirror, ns), Percentage = rule.MirrorPercentage?.Value ?? rule.MirrorPercent ?? 100 };
         }
 
         foreach (var copy in rule.Mirrors ?? [])
@@ -204,6 +205,7 @@ internal sealed class RouteBuilder(ServiceRegistry registry, SelectorTable selec
             Attempts = (uint)(spec.Attempts ?? (int)DefaultRetryAttempts),
             PerTryTimeout = spec.PerTryTimeout is null ? null : Durations.Parse(spec.PerTryTimeout),
             RetryRemoteLocalities = spec.RetryRemoteLocalities == true,
+            Backoff = spec.Backoff is null ? null : Durations.Parse(spec.Backoff),
         };
         var conditions = spec.RetryOn is null ? DefaultRetryOn : RetryPolicyValidator.SplitRetryOn(spec.RetryOn);
         foreach (var condition in conditions)

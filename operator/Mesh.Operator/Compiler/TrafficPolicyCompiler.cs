@@ -73,7 +73,9 @@ internal static class TrafficPolicyCompiler
     public static void Apply(Cluster cluster, TrafficPolicySpec? policy)
     {
         cluster.LoadBalancer = LoadBalancer(policy?.LoadBalancer);
-        cluster.LoadBalancer.LocalityLbSetting = LocalityLb(policy?.LoadBalancer?.LocalityLbSetting, policy?.OutlierDetection is not null);
+        cluster.LoadBalancer.LocalityLbSetting = policy?.LoadBalancer?.ZoneAwareLbSetting is { } zoneAware
+            ? ZoneAwareLb(zoneAware)
+            : LocalityLb(policy?.LoadBalancer?.LocalityLbSetting, policy?.OutlierDetection is not null);
         if (policy?.ConnectionPool is { } pool)
         {
             cluster.ConnectionPool = ConnectionPool(pool);
@@ -215,8 +217,38 @@ internal static class TrafficPolicyCompiler
         return failover;
     }
 
+    /// <summary>
+    /// Zone-aware balancing as priority failover by locality: the proxy's zone, then the rest of its region, then
+    /// the failover region, then any; unlike localityLbSetting, on whether or not outlier detection is set, since
+    /// Istio always partitions by region here.
+    /// </summary>
+    private static LocalityLbSetting? ZoneAwareLb(ZoneAwareLbSettings settings)
+    {
+        if (settings.Enabled == false)
+        {
+            return null;
+        }
+
+        if (settings.Failover is not { Count: > 0 } && settings.FailoverPriority is not { Count: > 0 })
+        {
+            return PriorityFailover;
+        }
+
+        var failover = new LocalityLbSetting { FailoverByPriority = true };
+        foreach (var entry in settings.Failover ?? [])
+        {
+            failover.Failover.Add(new LocalityLbSetting.Types.Failover { From = entry?.From ?? "", To = entry?.To ?? "" });
+        }
+
+        failover.FailoverPriority.AddRange((settings.FailoverPriority ?? []).Where(label => !string.IsNullOrEmpty(label)));
+        return failover;
+    }
+
     private static ConnectionPool ConnectionPool(ConnectionPoolSettings pool) => new()
     {
+        Http2KeepaliveInterval = pool.Http?.Http2KeepAlive?.Interval is { } ping ? Durations.Parse(ping) : null,
+        Http2KeepaliveTimeout = pool.Http?.Http2KeepAlive?.Timeout is { } pingTimeout ? Durations.Parse(pingTimeout) : null,
+        TcpIdleTimeout = pool.Tcp?.IdleTimeout is { } tcpIdle ? Durations.Parse(tcpIdle) : null,
         H2Upgrade = pool.Http?.H2UpgradePolicy == "UPGRADE",
         UseClientProtocol = pool.Http?.UseClientProtocol == true,
         MaxConnectionDuration = pool.Tcp?.MaxConnectionDuration is { } age ? Durations.Parse(age) : null,

@@ -11,6 +11,9 @@ public sealed class HttpRedirect
     public string? Scheme { get; set; }
 
     public int? RedirectCode { get; set; }
+
+    /// <summary>Replaces the matched uri prefix of the path (the whole path's leading <c>/</c> when the block has no uri match); not with <see cref="Uri"/>.</summary>
+    public string? PrefixRewrite { get; set; }
 }
 
 public sealed class HttpRewrite
@@ -42,6 +45,9 @@ public sealed class HttpRetry
 
     /// <summary>Istio's retryRemoteLocalities: true lets a retry leave the locality priorities already tried (default false).</summary>
     public bool? RetryRemoteLocalities { get; set; }
+
+    /// <summary>The least wait before a retry (Istio's minimum duration between tries); it doubles per retry, with jitter, up to 10 times this.</summary>
+    public string? Backoff { get; set; }
 }
 
 public sealed class HttpFaultInjection
@@ -55,6 +61,9 @@ public sealed class FaultDelay
 {
     public string? FixedDelay { get; set; }
 
+    /// <summary>Read only to be refused, as Istio refuses it ("not supported yet").</summary>
+    public string? ExponentialDelay { get; set; }
+
     /// <summary>Absent injects nothing.</summary>
     public Percent? Percentage { get; set; }
 }
@@ -65,6 +74,9 @@ public sealed class FaultAbort
 
     /// <summary>A gRPC status name (e.g. UNAVAILABLE): a trailers-only gRPC answer (HTTP 200) instead of <see cref="HttpStatus"/>.</summary>
     public string? GrpcStatus { get; set; }
+
+    /// <summary>Read only to be refused, as Istio refuses it ("not supported yet").</summary>
+    public string? Http2Error { get; set; }
 
     /// <summary>Absent injects nothing.</summary>
     public Percent? Percentage { get; set; }

@@ -26,6 +26,9 @@ public sealed class HttpRoute
 
     public Percent? MirrorPercentage { get; set; }
 
+    /// <summary>Istio's deprecated integer form of <see cref="MirrorPercentage"/>, used only when that is unset.</summary>
+    public int? MirrorPercent { get; set; }
+
     /// <summary>Istio's mirrors: several copies, each with its own percentage (absent percentage: 100). Not with <see cref="Mirror"/>.</summary>
     public List<HttpMirrorPolicy>? Mirrors { get; set; }
 

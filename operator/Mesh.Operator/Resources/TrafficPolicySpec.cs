@@ -36,6 +36,27 @@ public sealed class LoadBalancerSettings
     public ConsistentHashSettings? ConsistentHash { get; set; }
 
     public LocalityLbSettings? LocalityLbSetting { get; set; }
+
+    /// <summary>Istio's ZoneAwareLoadBalancerSetting; not with <see cref="LocalityLbSetting"/>.</summary>
+    public ZoneAwareLbSettings? ZoneAwareLbSetting { get; set; }
+}
+
+/// <summary>
+/// Istio's zone-aware balancing: the proxy's own region first (its zone, then the rest of the region), then the
+/// <c>failover</c> region, then any; <c>failoverPriority</c> labels rank endpoints before that.
+/// </summary>
+public sealed class ZoneAwareLbSettings
+{
+    /// <summary>Unset or true turns it on; false off.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Region to region only: zones and subzones are ordered by themselves.</summary>
+    public List<LocalityFailover>? Failover { get; set; }
+
+    public List<string>? FailoverPriority { get; set; }
+
+    /// <summary>Envoy's minimum endpoints in the local region for zone routing; accepted and not applied (see the README).</summary>
+    public long? MinClusterSize { get; set; }
 }
 
 /// <summary>Istio's LocalityLoadBalancerSetting: weighted distribution over localities, or failover between them.</summary>
@@ -129,6 +150,9 @@ public sealed class TcpSettings
     public string? MaxConnectionDuration { get; set; }
 
     public TcpKeepaliveSettings? TcpKeepalive { get; set; }
+
+    /// <summary>An L4 (tcp/tls route) connection with no bytes either way for this long is closed; 1 hour by default, 0s never.</summary>
+    public string? IdleTimeout { get; set; }
 }
 
 /// <summary>TCP keepalive on upstream connections; an unset field keeps the operating system's default.</summary>
@@ -161,6 +185,18 @@ public sealed class HttpSettings
 
     /// <summary>Speak to the upstream in the protocol of the downstream request.</summary>
     public bool? UseClientProtocol { get; set; }
+
+    /// <summary>HTTP/2 PINGs on upstream connections; both fields are required.</summary>
+    public Http2KeepAliveSettings? Http2KeepAlive { get; set; }
+}
+
+public sealed class Http2KeepAliveSettings
+{
+    /// <summary>A PING after this long without frames from the upstream.</summary>
+    public string? Interval { get; set; }
+
+    /// <summary>The connection is closed when a PING is not answered within this.</summary>
+    public string? Timeout { get; set; }
 }
 
 public sealed class OutlierDetectionSpec

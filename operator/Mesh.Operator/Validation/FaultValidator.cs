@@ -4,7 +4,8 @@ namespace Mesh.Operator.Validation;
 
 /// <summary>
 /// Checks <c>fault</c> as Istio does: a delay and/or an abort; percentages 0 or within [0.0001, 100]; a delay's
-/// duration; an abort's HTTP status in 200-600 or a gRPC status name (an abort with neither is a warning).
+/// duration; an abort's HTTP status in 200-600 or a gRPC status name (an abort with neither is a warning);
+/// exponentialDelay and http2Error refused, which Istio does not support either.
 /// </summary>
 internal static class FaultValidator
 {
@@ -31,11 +32,19 @@ internal static class FaultValidator
             }
 
             ValidationContext.CheckDuration(bag, new(path, ".delay.fixedDelay"), delay.FixedDelay);
+            if (delay.ExponentialDelay is not null)
+            {
+                bag.Error(path + ".delay.exponentialDelay", "exponentialDelay is not supported (Istio rejects it too); use fixedDelay");
+            }
         }
 
         if (fault.Abort is { } abort)
         {
             CheckPercentage(bag, path + ".abort.percentage.value", abort.Percentage?.Value);
+            if (abort.Http2Error is not null)
+            {
+                bag.Error(path + ".abort.http2Error", "HTTP/2 error aborts are not supported (Istio rejects them too); use httpStatus or grpcStatus");
+            }
             if (abort.HttpStatus is { } status)
             {
                 if (status is < 200 or > 600)

@@ -20,7 +20,7 @@ internal static class HttpRouteValidator
 
         if (rule.Redirect is { } redirect)
         {
-            CheckRedirect(bag, redirect, path + ".redirect");
+            CheckRedirect(bag, redirect, rule.Match, path + ".redirect");
         }
 
         if (rule.Rewrite is { } rewrite)
@@ -52,6 +52,14 @@ internal static class HttpRouteValidator
         }
 
         ValidationContext.CheckRange(bag, new(path, ".mirrorPercentage.value"), rule.MirrorPercentage?.Value, 0, 100);
+        if (rule.MirrorPercent is { } percent)
+        {
+            ValidationContext.CheckRange(bag, new(path, ".mirrorPercent"), percent, 0, 100);
+            bag.Warning(path + ".mirrorPercent", rule.MirrorPercentage is null
+                ? "mirrorPercent is deprecated; use mirrorPercentage"
+                : "mirrorPercent is deprecated and ignored: mirrorPercentage is set");
+        }
+
         CheckMirrors(bag, rule, path, ns);
         if (rule.CorsPolicy is { } cors)
         {
@@ -106,6 +114,11 @@ internal static class HttpRouteValidator
             bag.Error(path + ".mirrorPercentage", "mirrorPercentage applies to mirror; each of mirrors has its own percentage");
         }
 
+        if (rule.MirrorPercent is not null)
+        {
+            bag.Error(path + ".mirrorPercent", "mirrorPercent applies to mirror; each of mirrors has its own percentage");
+        }
+
         for (var i = 0; i < mirrors.Count; i++)
         {
             var mirrorPath = $"{path}.mirrors[{i}]";
@@ -120,11 +133,26 @@ internal static class HttpRouteValidator
         }
     }
 
-    private static void CheckRedirect(DiagnosticBag bag, HttpRedirect redirect, string path)
+    private static void CheckRedirect(DiagnosticBag bag, HttpRedirect redirect, List<HttpMatchRequest>? matches, string path)
     {
-        if (string.IsNullOrEmpty(redirect.Uri) && string.IsNullOrEmpty(redirect.Authority) && redirect.Port is null && string.IsNullOrEmpty(redirect.Scheme))
+        var prefixRewrite = !string.IsNullOrEmpty(redirect.PrefixRewrite);
+        if (!prefixRewrite && string.IsNullOrEmpty(redirect.Uri) && string.IsNullOrEmpty(redirect.Authority) && redirect.Port is null && string.IsNullOrEmpty(redirect.Scheme))
         {
-            bag.Error(path, "a redirect must set uri, authority, scheme or port");
+            bag.Error(path, "a redirect must set uri, prefixRewrite, authority, scheme or port");
+        }
+
+        if (prefixRewrite && !string.IsNullOrEmpty(redirect.Uri))
+        {
+            bag.Error(path + ".prefixRewrite", "a redirect sets uri or prefixRewrite, not both");
+        }
+
+        // The matched prefix is what prefixRewrite replaces, so every uri match of the rule must be a prefix.
+        for (var k = 0; prefixRewrite && k < (matches?.Count ?? 0); k++)
+        {
+            if (matches![k]?.Uri is { Prefix: null } uri && (uri.Exact is not null || uri.Regex is not null))
+            {
+                bag.Error($"{path}.prefixRewrite", $"prefixRewrite replaces the matched uri prefix, but match[{k}].uri is not a prefix match");
+            }
         }
 
         // 0 means unset (301), as in Istio.

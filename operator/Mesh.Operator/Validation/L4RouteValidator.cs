@@ -34,8 +34,10 @@ internal static class L4RouteValidator
         CheckDestinations(bag, rule.Route, path, ns);
     }
 
-    public static void ValidateTls(DiagnosticBag bag, TlsRoute? rule, string path, string ns, IReadOnlyList<string> hosts)
+    public static void ValidateTls(DiagnosticBag bag, VirtualServiceSpec spec, int index, string ns)
     {
+        var rule = spec.Tls![index];
+        var path = $"spec.tls[{index}]";
         if (rule is null)
         {
             bag.Error(path, "a tls route must not be null");
@@ -64,7 +66,7 @@ internal static class L4RouteValidator
 
             for (var j = 0; j < (match.SniHosts?.Count ?? 0); j++)
             {
-                CheckSniHost(bag, $"{matchPath}.sniHosts[{j}]", match.SniHosts![j], hosts);
+                CheckSniHost(bag, $"{matchPath}.sniHosts[{j}]", match.SniHosts![j], spec);
             }
 
             CheckL4(bag, matchPath, match.DestinationSubnets, match.Port, match.SourceLabels, match.SourceNamespace, match.Gateways);
@@ -73,8 +75,9 @@ internal static class L4RouteValidator
         CheckDestinations(bag, rule.Route, path, ns);
     }
 
-    private static void CheckSniHost(DiagnosticBag bag, string path, string? sni, IReadOnlyList<string> hosts)
+    private static void CheckSniHost(DiagnosticBag bag, string path, string? sni, VirtualServiceSpec spec)
     {
+        var hosts = spec.Hosts ?? [];
         if (string.IsNullOrEmpty(sni))
         {
             bag.Error(path, "an SNI host must not be empty");
@@ -83,10 +86,11 @@ internal static class L4RouteValidator
 
         if (IPAddress.TryParse(sni, out _))
         {
+            bag.Warning(path, $"using an IP address ('{sni}') as an SNI host goes against the SNI specification (RFC 6066) and most clients do not send one");
             return;
         }
 
-        if (DnsNames.CheckWildcardDomain(sni) is { } problem)
+        if (DnsNames.CheckWildcardDomain(sni) is { } problem && !AutoSniDomain.IsAccepted(spec, sni))
         {
             bag.Error(path, problem);
             return;

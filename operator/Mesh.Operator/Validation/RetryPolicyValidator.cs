@@ -4,8 +4,8 @@ using Mesh.Operator.Resources;
 namespace Mesh.Operator.Validation;
 
 /// <summary>
-/// Checks <c>retries</c> as Istio does: attempts not negative; no retry settings when attempts is 0 (or unset, which
-/// Istio reads as 0); perTryTimeout a duration; each comma-separated <c>retryOn</c> entry an Envoy retry condition or
+/// Checks <c>retries</c> as Istio does: attempts not negative; no retry settings (perTryTimeout, retryOn,
+/// retryRemoteLocalities) when attempts is 0 (or unset, which Istio reads as 0); perTryTimeout and backoff durations; each comma-separated <c>retryOn</c> entry an Envoy retry condition or
 /// a known HTTP status code, spelled exactly (no spaces, no empty entries).
 /// </summary>
 internal static class RetryPolicyValidator
@@ -32,12 +32,13 @@ internal static class RetryPolicyValidator
             bag.Error(path + ".attempts", $"attempts must not be negative, got {retries.Attempts}");
         }
 
-        if ((retries.Attempts ?? 0) == 0 && (retries.PerTryTimeout is not null || !string.IsNullOrEmpty(retries.RetryOn)))
+        if ((retries.Attempts ?? 0) == 0 && (retries.PerTryTimeout is not null || !string.IsNullOrEmpty(retries.RetryOn) || retries.RetryRemoteLocalities is not null))
         {
             bag.Error(path + ".attempts", "retry settings are configured but attempts is 0 (retries disabled); set attempts");
         }
 
         ValidationContext.CheckDuration(bag, new(path, ".perTryTimeout"), retries.PerTryTimeout);
+        ValidationContext.CheckDuration(bag, new(path, ".backoff"), retries.Backoff);
         if (string.IsNullOrEmpty(retries.RetryOn))
         {
             return;

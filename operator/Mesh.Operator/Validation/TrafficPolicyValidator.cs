@@ -81,6 +81,11 @@ internal static class TrafficPolicyValidator
             {
                 LocalityLbValidator.Validate(bag, locality, outlierDetection, path + ".loadBalancer.localityLbSetting");
             }
+
+            if (lb.ZoneAwareLbSetting is { } zoneAware)
+            {
+                ZoneAwareLbValidator.Validate(bag, zoneAware, lb.LocalityLbSetting is not null, outlierDetection, path + ".loadBalancer.zoneAwareLbSetting");
+            }
         }
 
         if (connectionPool is { } pool)
@@ -252,6 +257,12 @@ internal static class TrafficPolicyValidator
         ValidationContext.CheckRange(bag, new(http, ".maxRequestsPerConnection"), pool.Http?.MaxRequestsPerConnection, 0, int.MaxValue);
         ValidationContext.CheckRange(bag, new(http, ".maxRetries"), pool.Http?.MaxRetries, 0, int.MaxValue);
         ValidationContext.CheckDuration(bag, new(http, ".idleTimeout"), pool.Http?.IdleTimeout);
+        if (pool.Http?.Http2KeepAlive is { } keepAlive)
+        {
+            CheckRequiredDuration(bag, http + ".http2KeepAlive.interval", keepAlive.Interval);
+            CheckRequiredDuration(bag, http + ".http2KeepAlive.timeout", keepAlive.Timeout);
+        }
+
         ValidationContext.CheckEnum(bag, new(http, ".h2UpgradePolicy"), pool.Http?.H2UpgradePolicy, H2UpgradePolicies);
         if (pool.Http?.H2UpgradePolicy == "UPGRADE" && pool.Http.UseClientProtocol == true)
         {
@@ -268,5 +279,22 @@ internal static class TrafficPolicyValidator
         ValidationContext.CheckRange(bag, new(tcp, ".tcpKeepalive.probes"), pool.Tcp?.TcpKeepalive?.Probes, 0, int.MaxValue);
         ValidationContext.CheckDuration(bag, new(tcp, ".tcpKeepalive.time"), pool.Tcp?.TcpKeepalive?.Time);
         ValidationContext.CheckDuration(bag, new(tcp, ".tcpKeepalive.interval"), pool.Tcp?.TcpKeepalive?.Interval);
+
+        // 0s turns the idle timeout off (Istio skips its check); anything else is a duration like the others.
+        if (pool.Tcp?.IdleTimeout is { } idle && !(Compiler.Durations.TryParse(idle, out var parsed) && parsed.Seconds == 0 && parsed.Nanos == 0))
+        {
+            ValidationContext.CheckDuration(bag, new(tcp, ".idleTimeout"), idle);
+        }
+    }
+
+    private static void CheckRequiredDuration(DiagnosticBag bag, string path, string? value)
+    {
+        if (value is null)
+        {
+            bag.Error(path, "required when http2KeepAlive is set");
+            return;
+        }
+
+        ValidationContext.CheckDuration(bag, new(path, ""), value);
     }
 }

@@ -48,7 +48,7 @@ internal static class VirtualServiceValidator
 
         for (var i = 0; i < (spec.Tls?.Count ?? 0); i++)
         {
-            L4RouteValidator.ValidateTls(bag, spec.Tls![i], $"spec.tls[{i}]", ns, spec.Hosts ?? []);
+            L4RouteValidator.ValidateTls(bag, spec, i, ns);
         }
 
         Dictionary<string, int>? names = null;
@@ -117,7 +117,7 @@ internal static class VirtualServiceValidator
                 bag.Error(path, "a host must not be empty");
                 allValid = false;
             }
-            else if (DnsNames.CheckWildcardDomain(hosts[i]) is { } problem && !IPAddress.TryParse(hosts[i], out _))
+            else if (DnsNames.CheckWildcardDomain(hosts[i]) is { } problem && !IPAddress.TryParse(hosts[i], out _) && !AutoSniDomain.IsAccepted(spec, hosts[i]))
             {
                 bag.Error(path, problem);
                 allValid = false;

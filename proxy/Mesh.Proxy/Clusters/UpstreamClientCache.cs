@@ -90,6 +90,12 @@ internal sealed class UpstreamClientCache : IDisposable
         MaxConnectionsPerServer = settings.MaxConnections > 0 ? settings.MaxConnections : int.MaxValue,
         PooledConnectionIdleTimeout = settings.IdleTimeout,
         PooledConnectionLifetime = settings.MaxConnectionDuration ?? Timeout.InfiniteTimeSpan,
+
+        // Envoy's connection_keepalive pings whether or not a request is in flight, so an idle pooled connection
+        // whose upstream vanished is found too.
+        KeepAlivePingDelay = settings.Http2Ping?.Interval ?? Timeout.InfiniteTimeSpan,
+        KeepAlivePingTimeout = settings.Http2Ping?.Timeout ?? TimeSpan.FromSeconds(20),
+        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
         ConnectCallback = async (context, cancellationToken) =>
         {
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -128,6 +134,7 @@ internal sealed class UpstreamClientCache : IDisposable
 /// <summary>The settings an upstream client is built from.</summary>
 /// <param name="MaxConnectionDuration">Age after which a connection is not reused; infinite by default.</param>
 /// <param name="Keepalive">TCP keepalive of new connections; null: the socket's default (off).</param>
+/// <param name="Http2Ping">HTTP/2 PINGs on upstream connections; null: none.</param>
 internal sealed record UpstreamSettings(
     string ClusterName,
     TimeSpan ConnectTimeout,
@@ -135,7 +142,8 @@ internal sealed record UpstreamSettings(
     TimeSpan IdleTimeout,
     UpstreamTls? Tls = null,
     TimeSpan? MaxConnectionDuration = null,
-    UpstreamKeepalive? Keepalive = null)
+    UpstreamKeepalive? Keepalive = null,
+    Http2Ping? Http2Ping = null)
 {
-    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}|{Tls?.Key ?? "plaintext"}|{MaxConnectionDuration?.Ticks}|{Keepalive}";
+    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}|{Tls?.Key ?? "plaintext"}|{MaxConnectionDuration?.Ticks}|{Keepalive}|{Http2Ping}";
 }

@@ -157,7 +157,7 @@ internal sealed class OutboundProxyMiddleware
     {
         if (route.Redirect is { } redirect)
         {
-            return redirect.RespondAsync(context);
+            return redirect.RespondAsync(context, block);
         }
 
         if (route.DirectResponse is { } direct)

@@ -1,4 +1,5 @@
 using System.Text;
+using Mesh.Proxy.Routing;
 using Microsoft.AspNetCore.Http;
 
 namespace Mesh.Proxy.Forwarding;
@@ -9,13 +10,15 @@ internal sealed class RedirectAction
     private static readonly int[] AllowedCodes = [301, 302, 303, 307, 308];
 
     private readonly string? _uri;
+    private readonly string? _prefixRewrite;
     private readonly string? _authority;
     private readonly string? _scheme;
     private readonly int _port;
 
-    private RedirectAction(string? uri, string? authority, string? scheme, int port, int statusCode)
+    private RedirectAction(string? uri, string? prefixRewrite, string? authority, string? scheme, int port, int statusCode)
     {
         _uri = uri;
+        _prefixRewrite = prefixRewrite;
         _authority = authority;
         _scheme = scheme;
         _port = port;
@@ -42,10 +45,16 @@ internal sealed class RedirectAction
             throw new Config.InvalidProxyConfigException(path + ".port", $"{proto.Port} is not a port");
         }
 
-        return new RedirectAction(Empty(proto.Uri), Empty(proto.Authority), Empty(proto.Scheme), (int)proto.Port, code);
+        if (proto.Uri.Length > 0 && proto.PrefixRewrite.Length > 0)
+        {
+            throw new Config.InvalidProxyConfigException(path + ".prefix_rewrite", "uri and prefix_rewrite exclude each other");
+        }
+
+        return new RedirectAction(Empty(proto.Uri), Empty(proto.PrefixRewrite), Empty(proto.Authority), Empty(proto.Scheme), (int)proto.Port, code);
     }
 
-    public Task RespondAsync(HttpContext context)
+    /// <param name="matched">The match block the request matched, whose uri prefix a prefix rewrite replaces.</param>
+    public Task RespondAsync(HttpContext context, RouteMatchBlock? matched)
     {
         var request = context.Request;
         var scheme = _scheme ?? request.Scheme;
@@ -57,7 +66,23 @@ internal sealed class RedirectAction
             location.Append(':').Append(port);
         }
 
-        location.Append(_uri ?? request.Path.Value ?? "/").Append(request.QueryString.Value);
+        var path = request.Path.Value ?? "/";
+        if (_uri is not null)
+        {
+            location.Append(_uri);
+        }
+        else if (_prefixRewrite is not null)
+        {
+            // Envoy's prefix_rewrite: a block without a uri match matched the prefix "/".
+            var prefixLength = matched?.Uri is { Kind: StringMatchKind.Prefix } prefix ? prefix.Value.Length : 1;
+            location.Append(_prefixRewrite).Append(path.AsSpan(Math.Min(prefixLength, path.Length)));
+        }
+        else
+        {
+            location.Append(path);
+        }
+
+        location.Append(request.QueryString.Value);
         context.Response.StatusCode = StatusCode;
         context.Response.Headers.Location = location.ToString();
         return Task.CompletedTask;

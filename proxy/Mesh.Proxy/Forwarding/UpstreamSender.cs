@@ -173,7 +173,7 @@ internal sealed partial class UpstreamSender
                     ResetResponse(context);
                     try
                     {
-                        await Task.Delay(Backoff(attempt), _time, token);
+                        await Task.Delay(Backoff(attempt, retries.Backoff), _time, token);
                     }
                     catch (OperationCanceledException)
                     {
@@ -251,11 +251,20 @@ internal sealed partial class UpstreamSender
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
-    // Envoy's retry back-off: fully jittered, doubling from 25 ms, capped at 250 ms.
-    private static TimeSpan Backoff(int attempt)
+    // Without a configured base, Envoy's retry back-off: fully jittered, doubling from 25 ms, capped at 250 ms. With
+    // Istio's backoff, which it documents as the minimum time between tries, the wait is drawn between the doubled
+    // base and twice that, never below the base and never above 10 times it (Envoy's cap).
+    internal static TimeSpan Backoff(int attempt, TimeSpan? configured)
     {
-        var ceiling = Math.Min(RetryBackoffMax.TotalMilliseconds, RetryBackoffBase.TotalMilliseconds * (1 << Math.Min(attempt, 8)));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+        if (configured is not { } baseInterval)
+        {
+            var ceiling = Math.Min(RetryBackoffMax.TotalMilliseconds, RetryBackoffBase.TotalMilliseconds * (1 << Math.Min(attempt, 8)));
+            return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+        }
+
+        var cap = baseInterval.TotalMilliseconds * 10;
+        var floor = Math.Min(cap, baseInterval.TotalMilliseconds * (1 << Math.Min(attempt, 8)));
+        return TimeSpan.FromMilliseconds(Math.Min(cap, floor * (1 + Random.Shared.NextDouble())));
     }
 
     private Deadline Linked(CancellationToken token, TimeSpan timeout) => new(token, timeout, _time);

@@ -13,9 +13,10 @@ internal sealed class RetryPolicy
 
     private readonly HashSet<int> _statusCodes;
 
-    private RetryPolicy(int attempts, TimeSpan? perTryTimeout, RetryOn conditions, IEnumerable<int> statusCodes, bool remoteLocalities = false)
+    private RetryPolicy(int attempts, TimeSpan? perTryTimeout, RetryOn conditions, IEnumerable<int> statusCodes, bool remoteLocalities = false, TimeSpan? backoff = null)
     {
         Attempts = attempts;
+        Backoff = backoff;
         RemoteLocalities = remoteLocalities;
         PerTryTimeout = perTryTimeout;
         Conditions = conditions;
@@ -31,6 +32,9 @@ internal sealed class RetryPolicy
 
     /// <summary>Istio's retryRemoteLocalities: a retry avoids the locality priorities already tried.</summary>
     public bool RemoteLocalities { get; }
+
+    /// <summary>Istio's backoff: the least wait before a retry; null for Envoy's default back-off.</summary>
+    public TimeSpan? Backoff { get; }
 
     public static RetryPolicy Create(Api.V1.RetryPolicy? proto, string path)
     {
@@ -79,7 +83,13 @@ internal sealed class RetryPolicy
         }
 
         var perTry = proto.PerTryTimeout?.ToTimeSpan();
-        return new RetryPolicy((int)proto.Attempts, perTry > TimeSpan.Zero ? perTry : null, conditions, codes, proto.RetryRemoteLocalities);
+        var backoff = proto.Backoff?.ToTimeSpan();
+        if (backoff < TimeSpan.Zero)
+        {
+            throw new InvalidProxyConfigException(path + ".backoff", $"{backoff} is negative");
+        }
+
+        return new RetryPolicy((int)proto.Attempts, perTry > TimeSpan.Zero ? perTry : null, conditions, codes, proto.RetryRemoteLocalities, backoff > TimeSpan.Zero ? backoff : null);
     }
 
     /// <summary>Whether an upstream answer with this status (and gRPC status, -1 if none) is worth another try.</summary>

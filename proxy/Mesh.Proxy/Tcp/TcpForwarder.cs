@@ -92,7 +92,7 @@ internal sealed partial class TcpForwarder
             target.Metrics.Opened.Inc();
             try
             {
-                await SpliceAsync(downstream, upstream, target.Metrics, route.Name);
+                await SpliceAsync(downstream, upstream, target.Metrics, route.Name, target.IdleTimeout ?? _options.IdleTimeout);
             }
             finally
             {
@@ -185,12 +185,12 @@ internal sealed partial class TcpForwarder
         }
     }
 
-    private async Task SpliceAsync(ConnectionContext downstream, Socket upstream, TcpSeries metrics, string route)
+    private async Task SpliceAsync(ConnectionContext downstream, Socket upstream, TcpSeries metrics, string route, TimeSpan idleTimeout)
     {
         // Not linked to ConnectionClosed: Kestrel fires it when the client half-closes, while the upstream's answer
         // must still flow. The pipes themselves say when the downstream is gone.
         using var cancel = new CancellationTokenSource();
-        using var idle = new IdleTimer(_time, _options.IdleTimeout, cancel);
+        using var idle = new IdleTimer(_time, idleTimeout, cancel);
         var up = PumpUpstreamAsync(downstream.Transport.Input, upstream, idle, metrics, cancel.Token);
         var down = PumpDownstreamAsync(upstream, downstream.Transport.Output, idle, metrics, cancel.Token);
 
@@ -210,7 +210,7 @@ internal sealed partial class TcpForwarder
         {
             if (idle.Expired)
             {
-                LogIdle(_logger, route, _options.IdleTimeout);
+                LogIdle(_logger, route, idleTimeout);
             }
         }
     }

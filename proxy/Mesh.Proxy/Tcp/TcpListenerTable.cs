@@ -89,7 +89,8 @@ internal sealed class TcpListenerTable
             var pool = pools.GetValueOrDefault(destination.Cluster);
             var connectTimeout = pool?.ConnectTimeout?.ToTimeSpan() is { } timeout && timeout > TimeSpan.Zero ? timeout : ClusterBuilder.DefaultConnectTimeout;
             var maxConnections = (int)Math.Min(pool?.MaxConnections ?? 0, int.MaxValue);
-            destinations[d] = new TcpDestination(cluster, destination.Weight, connectTimeout, maxConnections, metrics.Series(cluster.ServiceHost, cluster.Subset, proto.Name));
+            var idleTimeout = pool?.TcpIdleTimeout?.ToTimeSpan() is { } idle ? (idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan) : (TimeSpan?)null;
+            destinations[d] = new TcpDestination(cluster, destination.Weight, connectTimeout, maxConnections, metrics.Series(cluster.ServiceHost, cluster.Subset, proto.Name), idleTimeout);
         }
 
         var matches = proto.Matches.Select((m, k) => new L4MatchRuntime(

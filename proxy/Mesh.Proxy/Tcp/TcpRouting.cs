@@ -84,4 +84,5 @@ internal sealed class L4MatchRuntime(IPNetwork[] subnets, SniPattern[] serverNam
 }
 
 /// <summary>A route's destination with what the L4 path needs of its cluster's connection pool.</summary>
-internal sealed record TcpDestination(ClusterRuntime Cluster, uint Weight, TimeSpan ConnectTimeout, int MaxConnections, TcpSeries Metrics);
+/// <param name="IdleTimeout">The cluster's tcp.idleTimeout (infinite when 0s); null: <see cref="TcpProxyOptions.IdleTimeout"/>.</param>
+internal sealed record TcpDestination(ClusterRuntime Cluster, uint Weight, TimeSpan ConnectTimeout, int MaxConnections, TcpSeries Metrics, TimeSpan? IdleTimeout = null);

@@ -9,7 +9,7 @@ public sealed class EmptySectionRulesTests
     public static TheoryData<string, string, string, string> Rejected() => new()
     {
         { "VirtualService", Rule("rewrite: {}"), "spec.http[0].rewrite", "must set uri, uriRegexRewrite or authority" },
-        { "VirtualService", Vs + "  hosts: [reviews]\n  http:\n  - redirect: {}\n", "spec.http[0].redirect", "must set uri, authority, scheme or port" },
+        { "VirtualService", Vs + "  hosts: [reviews]\n  http:\n  - redirect: {}\n", "spec.http[0].redirect", "must set uri, prefixRewrite, authority, scheme or port" },
         { "VirtualService", Vs + "  hosts: [reviews]\n  http:\n  - redirect: {uri: /x}\n    rewrite: {uri: /y}\n", "spec.http[0].rewrite", "cannot have a rewrite" },
         { "VirtualService", Vs + "  hosts: [reviews]\n  http:\n  - redirect: {uri: /x}\n    fault: {abort: {httpStatus: 500, percentage: {value: 1}}}\n", "spec.http[0].fault", "cannot have a fault" },
         { "VirtualService", Vs + "  hosts: [reviews]\n  http:\n  - redirect: {uri: /x, redirectCode: 200}\n", "spec.http[0].redirect.redirectCode", "not a redirect status" },

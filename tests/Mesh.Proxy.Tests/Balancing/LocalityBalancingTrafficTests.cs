@@ -66,6 +66,14 @@ public sealed class LocalityBalancingTrafficTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Zone_aware_balancing_keeps_the_clients_zone_even_without_outlier_detection()
+    {
+        await using var proxy = await StartAsync("loadBalancer: { simple: ROUND_ROBIN, zoneAwareLbSetting: { enabled: true } }");
+
+        Assert.All(await SendAsync(proxy, 20), name => Assert.StartsWith("z1-", name));
+    }
+
+    [Fact]
     public async Task Distribute_sends_the_clients_zone_traffic_where_its_weights_say()
     {
         await using var proxy = await StartAsync("""

@@ -18,6 +18,7 @@ public sealed class TcpEchoBackend : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private int _connections;
+    private int _closed;
 
     private TcpEchoBackend(string name, X509Certificate2? certificate)
     {
@@ -36,6 +37,9 @@ public sealed class TcpEchoBackend : IAsyncDisposable
     public X509Certificate2? Certificate { get; }
 
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Connections that ended (the peer closed or reset them).</summary>
+    public int Closed => Volatile.Read(ref _closed);
 
     public static TcpEchoBackend Start(string name, X509Certificate2? certificate = null) => new(name, certificate);
 
@@ -98,6 +102,10 @@ public sealed class TcpEchoBackend : IAsyncDisposable
             catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException or System.Security.Authentication.AuthenticationException)
             {
                 // The client went away or the test ended.
+            }
+            finally
+            {
+                Interlocked.Increment(ref _closed);
             }
         }
     }

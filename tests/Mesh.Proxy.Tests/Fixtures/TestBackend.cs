@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -102,7 +103,7 @@ public sealed class TestBackend : IAsyncDisposable
         }
 
         var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        Received.Enqueue(new ReceivedRequest(request.Method, request.Path.Value + request.QueryString.Value, headers, body, request.Protocol, context.Connection.Id));
+        Received.Enqueue(new ReceivedRequest(request.Method, request.Path.Value + request.QueryString.Value, headers, body, request.Protocol, context.Connection.Id) { Timestamp = Stopwatch.GetTimestamp() });
 
         if (Interlocked.Decrement(ref _abortNext) >= 0)
         {
@@ -142,6 +143,10 @@ public sealed class TestBackend : IAsyncDisposable
 }
 
 /// <param name="ConnectionId">Kestrel's id of the connection the request came on.</param>
-public sealed record ReceivedRequest(string Method, string PathAndQuery, Dictionary<string, string> Headers, string Body, string Protocol, string ConnectionId);
+public sealed record ReceivedRequest(string Method, string PathAndQuery, Dictionary<string, string> Headers, string Body, string Protocol, string ConnectionId)
+{
+    /// <summary>When the backend received it (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public long Timestamp { get; init; }
+}
 
 public sealed record BackendEcho(string Name, string Path, string Method, Dictionary<string, string> Headers, string Body, string Protocol);

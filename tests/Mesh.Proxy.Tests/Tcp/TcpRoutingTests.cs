@@ -169,6 +169,30 @@ public sealed class TcpRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_destination_rules_tcp_idleTimeout_closes_an_idle_connection_at_both_ends()
+    {
+        // The proxy's own idle timeout stays at its default (1 hour): only the DestinationRule's can close it.
+        await using var proxy = await ProxyUnderTest.StartAsync(CompiledManifests.For(Echo([_v1]) + """
+            ---
+            apiVersion: mesh.io/v1alpha1
+            kind: DestinationRule
+            metadata: { name: echo, namespace: default }
+            spec:
+              host: echo
+              trafficPolicy: { connectionPool: { tcp: { idleTimeout: 300ms } } }
+
+            """));
+        using var socket = await TcpTunnel.OpenOkAsync(proxy.OutboundPort, "echo:9000");
+        await using var stream = new NetworkStream(socket);
+
+        var received = await TcpTunnel.ReadToEndAsync(stream, TimeSpan.FromSeconds(20));
+
+        Assert.Equal("echo-v1\n", Encoding.ASCII.GetString(received));
+        await Eventually.AssertAsync(() => Task.FromResult(_v1.Closed == 1), "the backend sees its connection closed by the proxy");
+        Assert.Equal(1, _v1.Connections);
+    }
+
+    [Fact]
     public async Task Http_routes_on_other_services_are_unaffected_by_l4_listeners()
     {
         await using var http = await TestBackend.StartAsync("reviews");
