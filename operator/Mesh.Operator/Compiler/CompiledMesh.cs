@@ -112,13 +112,20 @@ public sealed class CompiledMesh
     }
 
     // A proxy that workload-selected DestinationRules apply to: their clusters replace those of the same hosts (the
-    // hosts it has at all, when scoped). Encoded once per distinct selection.
+    // hosts it has at all, when scoped). A subset only the replaced rule defines keeps its name with no endpoints, so
+    // that routes to it answer 503 as Istio's do (its sidecar has no such cluster) rather than the config being
+    // refused. Encoded once per distinct selection.
     private ScopedClusterPart SelectedClusters(IReadOnlyList<Cluster> clusters, int[] selected)
     {
         var present = clusters.Select(c => c.ServiceHost).ToHashSet(StringComparer.Ordinal);
         var entries = selected.Select(i => _workloadRules[i]).Where(e => present.Contains(e.Host)).ToList();
         var replaced = entries.Select(e => e.Host).ToHashSet(StringComparer.Ordinal);
-        Cluster[] merged = [.. clusters.Where(c => !replaced.Contains(c.ServiceHost)).Concat(entries.SelectMany(e => e.Clusters)).OrderBy(c => c.Name, StringComparer.Ordinal)];
+        var variants = entries.SelectMany(e => e.Clusters).ToList();
+        var names = variants.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var orphans = clusters
+            .Where(c => replaced.Contains(c.ServiceHost) && !names.Contains(c.Name))
+            .Select(c => new Cluster { Name = c.Name, ServiceHost = c.ServiceHost, Port = c.Port, Subset = c.Subset, Protocol = c.Protocol, LoadBalancer = new LoadBalancer() });
+        Cluster[] merged = [.. clusters.Where(c => !replaced.Contains(c.ServiceHost)).Concat(variants).Concat(orphans).OrderBy(c => c.Name, StringComparer.Ordinal)];
         var field = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, merged, out var hash);
         return new ScopedClusterPart(merged, field, new ClusterSet(ClusterResource.Split(merged, field)), hash);
     }

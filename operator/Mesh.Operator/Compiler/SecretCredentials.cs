@@ -63,8 +63,9 @@ internal sealed class SecretCredentials
             {
                 using var pair = X509Certificate2.CreateFromPem(cert, key);
             }
-            catch (CryptographicException ex)
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException)
             {
+                // ArgumentException: a key that is not the certificate's.
                 return (null, $"Secret {ns}/{name}: the certificate and key are not a valid PEM pair ({ex.Message})");
             }
 

@@ -54,7 +54,7 @@ internal sealed class SecretTlsMaterial : IExternalTlsMaterial
         {
             return Parse(tls.CredentialName, credential, tls.InsecureSkipVerify, fingerprint);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             // The operator parses each PEM before sending it; should one still fail here, the last good one stays.
             return kept is null ? Unavailable(tls.CredentialName) : kept;
