@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
-using Mesh.Operator.Compiler;
 using Mesh.Api.Security;
+using Mesh.Operator.Compiler;
 
 namespace Mesh.Operator.Cli;
 
