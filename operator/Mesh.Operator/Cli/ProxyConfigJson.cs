@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using Mesh.Api.Security;
 using Mesh.Operator.Compiler;
 
 namespace Mesh.Operator.Cli;
@@ -20,7 +21,7 @@ public static class ProxyConfigJson
         var document = new JsonObject
         {
             ["version"] = config.Version,
-            ["config"] = JsonNode.Parse(Formatter.Format(config.ToProxyConfig())),
+            ["config"] = JsonNode.Parse(Formatter.Format(CredentialRedaction.Redact(config.ToProxyConfig()))),
         };
         return document.ToJsonString(Indented);
     }

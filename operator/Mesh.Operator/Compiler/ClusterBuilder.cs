@@ -11,23 +11,24 @@ internal static class ClusterBuilder
 {
     private static readonly string[] Http2Protocols = ["grpc", "grpc-web", "http2", "h2c", "kubernetes.io/h2c"];
 
-    public static IEnumerable<Cluster> ForService(MeshService service, DestinationRule? rule)
+    /// <param name="credentials">Given for a rule with a workloadSelector, whose tls.credentialName sidecars read.</param>
+    public static IEnumerable<Cluster> ForService(MeshService service, DestinationRule? rule, RuleCredentials? credentials = null)
     {
         foreach (var port in service.Ports)
         {
             // One message per endpoint, shared by the service's cluster and its subsets' clusters.
             var endpoints = service.Endpoints[port.Port].Select(e => (e.Labels, Proto: ToProto(e))).ToList();
             var top = rule?.Spec.TrafficPolicy;
-            yield return Build(service, port, null, TrafficPolicyCompiler.Resolve(top, null, port.Port), endpoints);
+            yield return Build(service, port, null, TrafficPolicyCompiler.Resolve(top, null, port.Port), endpoints, credentials);
             foreach (var subset in rule?.Spec.Subsets ?? [])
             {
-                yield return Build(service, port, subset, TrafficPolicyCompiler.Resolve(top, subset.TrafficPolicy, port.Port), endpoints);
+                yield return Build(service, port, subset, TrafficPolicyCompiler.Resolve(top, subset.TrafficPolicy, port.Port), endpoints, credentials);
             }
         }
     }
 
     /// <summary>A host outside the mesh, reached by its name.</summary>
-    public static Cluster External(string host, int port, DestinationRule? rule)
+    public static Cluster External(string host, int port, DestinationRule? rule, RuleCredentials? credentials = null)
     {
         var cluster = new Cluster
         {
@@ -35,7 +36,7 @@ internal static class ClusterBuilder
             ServiceHost = host,
             Port = (uint)port,
         };
-        TrafficPolicyCompiler.Apply(cluster, TrafficPolicyCompiler.Resolve(rule?.Spec.TrafficPolicy, null, port));
+        TrafficPolicyCompiler.Apply(cluster, TrafficPolicyCompiler.Resolve(rule?.Spec.TrafficPolicy, null, port), credentials);
         cluster.Endpoints.Add(new Endpoint { Address = host, Port = (uint)port });
         return cluster;
     }
@@ -45,7 +46,8 @@ internal static class ClusterBuilder
         V1ServicePort port,
         SubsetSpec? subset,
         TrafficPolicySpec? policy,
-        List<(IReadOnlyDictionary<string, string> Labels, Endpoint Proto)> endpoints)
+        List<(IReadOnlyDictionary<string, string> Labels, Endpoint Proto)> endpoints,
+        RuleCredentials? credentials)
     {
         var cluster = new Cluster
         {
@@ -55,7 +57,7 @@ internal static class ClusterBuilder
             Subset = subset?.Name ?? "",
             Protocol = IsHttp2(port) ? UpstreamProtocol.Http2 : UpstreamProtocol.Http1,
         };
-        TrafficPolicyCompiler.Apply(cluster, policy);
+        TrafficPolicyCompiler.Apply(cluster, policy, credentials);
         foreach (var (labels, proto) in endpoints)
         {
             if (subset is null || LabelSelector.Matches(subset.Labels, labels))

@@ -24,6 +24,7 @@ public sealed class CompiledMesh
     private readonly ClusterSet _clusterSet;
     private readonly SelectorTable _selectors;
     private readonly InboundBuilder _inbound;
+    private readonly WorkloadRules _workloadRules;
     private readonly ConcurrentDictionary<string, OutboundPart> _outbound = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CompiledProxyConfig> _proxies = new(StringComparer.Ordinal);
 
@@ -34,6 +35,7 @@ public sealed class CompiledMesh
         IReadOnlyList<Cluster> clusters,
         SelectorTable selectors,
         InboundBuilder inbound,
+        WorkloadRules workloadRules,
         IReadOnlyList<ResourceResult> results)
     {
         _options = options;
@@ -46,6 +48,7 @@ public sealed class CompiledMesh
         _clusterSet = new ClusterSet(_clusterResources);
         _selectors = selectors;
         _inbound = inbound;
+        _workloadRules = workloadRules;
         Results = results;
     }
 
@@ -66,7 +69,9 @@ public sealed class CompiledMesh
     {
         var matched = _selectors.Matching(labels);
         var scope = _inbound.EgressFor(ns, labels);
-        var outbound = _outbound.GetOrAdd($"{ns}|{string.Join(",", matched)}|{scope?.Key}", _ => BuildOutbound(ns, matched, scope));
+        var selected = _workloadRules.Matching(ns, labels);
+        var key = selected.Length == 0 ? $"{ns}|{string.Join(",", matched)}|{scope?.Key}" : $"{ns}|{string.Join(",", matched)}|{scope?.Key}|{string.Join(",", selected)}";
+        var outbound = _outbound.GetOrAdd(key, _ => BuildOutbound(ns, matched, scope, selected));
         var inbound = _inbound.Build(ns, labels);
         var inboundHash = ContentHash.Of(inbound);
         var version = ContentHash.Combine(
@@ -89,7 +94,7 @@ public sealed class CompiledMesh
             new ProxyConfigParts(outbound.Hosts, clusters?.Field ?? _clustersField, clusters?.Set ?? _clusterSet));
     }
 
-    private OutboundPart BuildOutbound(string ns, int[] matched, EgressScope? scope)
+    private OutboundPart BuildOutbound(string ns, int[] matched, EgressScope? scope, int[] selected)
     {
         IReadOnlyList<HostEntry> entries = scope is null ? _hosts : [.. _hosts.Where(h => scope.Includes(h.Service, ns))];
         var hosts = new VirtualHost[entries.Count];
@@ -102,7 +107,27 @@ public sealed class CompiledMesh
         }
 
         var listeners = TcpListenerPart.Of([.. _listeners.Where(l => scope is null || scope.Includes(l.Service, ns)).Select(l => l.For(ns, matched))]);
-        return new OutboundPart(hosts, new VirtualHostSet(variants), ContentHash.Combine(variants.Select(v => v.Hash)), listeners, scope is null ? null : ScopedClusters(hosts, listeners.Listeners));
+        var clusters = scope is null ? null : ScopedClusters(hosts, listeners.Listeners);
+        return new OutboundPart(hosts, new VirtualHostSet(variants), ContentHash.Combine(variants.Select(v => v.Hash)), listeners, selected.Length == 0 ? clusters : SelectedClusters(clusters?.Clusters ?? _clusters, selected));
+    }
+
+    // A proxy that workload-selected DestinationRules apply to: their clusters replace those of the same hosts (the
+    // hosts it has at all, when scoped). A subset only the replaced rule defines keeps its name with no endpoints, so
+    // that routes to it answer 503 as Istio's do (its sidecar has no such cluster) rather than the config being
+    // refused. Encoded once per distinct selection.
+    private ScopedClusterPart SelectedClusters(IReadOnlyList<Cluster> clusters, int[] selected)
+    {
+        var present = clusters.Select(c => c.ServiceHost).ToHashSet(StringComparer.Ordinal);
+        var entries = selected.Select(i => _workloadRules[i]).Where(e => present.Contains(e.Host)).ToList();
+        var replaced = entries.Select(e => e.Host).ToHashSet(StringComparer.Ordinal);
+        var variants = entries.SelectMany(e => e.Clusters).ToList();
+        var names = variants.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var orphans = clusters
+            .Where(c => replaced.Contains(c.ServiceHost) && !names.Contains(c.Name))
+            .Select(c => new Cluster { Name = c.Name, ServiceHost = c.ServiceHost, Port = c.Port, Subset = c.Subset, Protocol = c.Protocol, LoadBalancer = new LoadBalancer() });
+        Cluster[] merged = [.. clusters.Where(c => !replaced.Contains(c.ServiceHost)).Concat(variants).Concat(orphans).OrderBy(c => c.Name, StringComparer.Ordinal)];
+        var field = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, merged, out var hash);
+        return new ScopedClusterPart(merged, field, new ClusterSet(ClusterResource.Split(merged, field)), hash);
     }
 
     // A scoped proxy gets the clusters of the services in its scope and those its routes name (a route may send to a

@@ -92,7 +92,7 @@ public static class MeshCompiler
 
         var noRules = new ValidationContext(registry, new Dictionary<string, DestinationRule>(), options.RootNamespace);
         var rules = Sorted(snapshot.DestinationRules).Where(r => Valid(r, r => DestinationRuleValidator.Validate(r, noRules))).ToList();
-        var ruleByHost = ClaimHosts(rules, r => [r.Spec.Host!], registry, Record);
+        var ruleByHost = ClaimHosts([.. rules.Where(r => r.Spec.WorkloadSelector is null)], r => [r.Spec.Host!], registry, Record);
 
         var context = new ValidationContext(registry, ruleByHost, options.RootNamespace);
         var virtualServices = Sorted(snapshot.VirtualServices)
@@ -157,6 +157,8 @@ public static class MeshCompiler
             }
         }
 
+        var workloadRules = WorkloadRuleBuilder.Build(
+            [.. rules.Where(r => r.Spec.WorkloadSelector is not null)], registry, routes.ExternalDestinations, new SecretCredentials(snapshot.Secrets), Compiles, Record);
         var results = outcomes
             .Select(o => ResourceResult.Create(ResourceRef.Of(o.Key), (IReadOnlyList<Diagnostic>?)o.Value.Diagnostics ?? [], o.Value.Conflicted, o.Key.Metadata.Generation, o.Value.Note))
             .OrderBy(r => r.Resource)
@@ -168,6 +170,7 @@ public static class MeshCompiler
             [.. clusters.DistinctBy(c => c.Name).OrderBy(c => c.Name, StringComparer.Ordinal)],
             selectors,
             new InboundBuilder(policies, options.RootNamespace, registry),
+            workloadRules,
             results);
     }
 

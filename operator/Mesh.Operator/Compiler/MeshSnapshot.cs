@@ -21,6 +21,12 @@ public sealed record MeshSnapshot(
 {
     public static MeshSnapshot Empty { get; } = From([]);
 
+    /// <summary>
+    /// The Secrets that DestinationRules name in tls.credentialName (only those: a source reads no other Secret), from
+    /// the watched directory in local mode or by name from the API server in kube mode.
+    /// </summary>
+    public ImmutableArray<V1Secret> Secrets { get; init; } = [];
+
     public static MeshSnapshot From(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects)
     {
         var list = objects.ToList();
@@ -32,11 +38,14 @@ public sealed record MeshSnapshot(
             [.. list.OfType<V1Service>()],
             [.. list.OfType<V1EndpointSlice>()],
             [.. list.OfType<V1Pod>()],
-            [.. list.OfType<V1Namespace>()]);
+            [.. list.OfType<V1Namespace>()])
+        {
+            Secrets = [.. list.OfType<V1Secret>()],
+        };
     }
 
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> All() =>
         VirtualServices.Cast<IKubernetesObject<V1ObjectMeta>>()
             .Concat(DestinationRules).Concat(MeshPolicies).Concat(WorkloadEntries)
-            .Concat(Services).Concat(EndpointSlices).Concat(Pods).Concat(Namespaces);
+            .Concat(Services).Concat(EndpointSlices).Concat(Pods).Concat(Namespaces).Concat(Secrets);
 }

@@ -70,7 +70,8 @@ internal static class TrafficPolicyCompiler
             Tls = tls ?? inherited?.Tls,
         };
 
-    public static void Apply(Cluster cluster, TrafficPolicySpec? policy)
+    /// <param name="credentials">A rule with a workloadSelector: tls.credentialName is read; otherwise it is not (Istio's sidecars).</param>
+    public static void Apply(Cluster cluster, TrafficPolicySpec? policy, RuleCredentials? credentials = null)
     {
         cluster.LoadBalancer = LoadBalancer(policy?.LoadBalancer);
         cluster.LoadBalancer.LocalityLbSetting = policy?.LoadBalancer?.ZoneAwareLbSetting is { } zoneAware
@@ -117,6 +118,7 @@ internal static class TrafficPolicyCompiler
                 InsecureSkipVerify = tls.InsecureSkipVerify == true,
             };
             clientTls.SubjectAltNames.AddRange(tls.SubjectAltNames ?? []);
+            credentials?.Fill(clientTls, tls);
             cluster.Tls = clientTls;
         }
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using Mesh.Api.Security;
 using Mesh.Api.V1;
 using Mesh.Kubernetes;
 using Mesh.Operator.ConfigServer;
@@ -94,7 +95,7 @@ internal static class DiagnosticsEndpoints
         var document = new JsonObject
         {
             ["version"] = config.Version,
-            ["config"] = JsonNode.Parse(ProtoJson.Format(config.Config)),
+            ["config"] = JsonNode.Parse(ProtoJson.Format(CredentialRedaction.Redact(config.Config))),
         };
         return Results.Text(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", "application/json");
     }

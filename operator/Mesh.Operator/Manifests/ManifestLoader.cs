@@ -158,7 +158,7 @@ public static class ManifestLoader
         UnknownFields.Find(root, JsonSerializer.SerializeToNode(obj, type, KubernetesJson.Options), "", unknown);
         foreach (var path in unknown)
         {
-            Report(path, DiagnosticSeverity.Warning, GatewayOnlyFields.Describe(kind, path) ?? "unknown field; ignored");
+            Report(path, DiagnosticSeverity.Warning, "unknown field; ignored");
         }
 
         resources.Add(new LoadedResource(reference, obj, origin));

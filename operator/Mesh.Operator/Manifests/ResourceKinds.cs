@@ -16,6 +16,9 @@ public static class ResourceKinds
         [(V1Service.KubeApiVersion, V1Service.KubeKind)] = typeof(V1Service),
         [(V1Pod.KubeApiVersion, V1Pod.KubeKind)] = typeof(V1Pod),
         [(V1Namespace.KubeApiVersion, V1Namespace.KubeKind)] = typeof(V1Namespace),
+
+        // In local mode a Secret in the watched directory is what a DestinationRule's tls.credentialName names.
+        [(V1Secret.KubeApiVersion, V1Secret.KubeKind)] = typeof(V1Secret),
         [($"{V1EndpointSlice.KubeGroup}/{V1EndpointSlice.KubeApiVersion}", V1EndpointSlice.KubeKind)] = typeof(V1EndpointSlice),
     };
 

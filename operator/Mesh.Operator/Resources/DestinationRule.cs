@@ -20,6 +20,12 @@ public sealed class DestinationRuleSpec
     public List<SubsetSpec>? Subsets { get; set; }
 
     public List<string>? ExportTo { get; set; }
+
+    /// <summary>
+    /// Istio's rule: when set, the rule applies only to the sidecars of matching workloads in its own namespace, and
+    /// there it replaces (is not merged with) the rule without a selector for the same host.
+    /// </summary>
+    public WorkloadSelector? WorkloadSelector { get; set; }
 }
 
 public sealed class SubsetSpec

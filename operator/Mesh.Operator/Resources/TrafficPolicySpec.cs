@@ -239,4 +239,10 @@ public sealed class ClientTlsSettings
     public string? PrivateKey { get; set; }
 
     public bool? InsecureSkipVerify { get; set; }
+
+    /// <summary>
+    /// SIMPLE, MUTUAL: a Secret in the proxy's namespace holding the roots and (MUTUAL) the client certificate and
+    /// key. Sidecars read it only when the rule has a workloadSelector, as Istio's do; otherwise the file paths apply.
+    /// </summary>
+    public string? CredentialName { get; set; }
 }

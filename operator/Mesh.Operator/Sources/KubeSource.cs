@@ -16,7 +16,8 @@ namespace Mesh.Operator.Sources;
 /// <summary>
 /// The <c>kube</c> source: one informer per type the compiler reads (the four mesh.io resources, Services,
 /// EndpointSlices, Pods, Namespaces), across all namespaces. An unreachable API server is retried with backoff by
-/// the informers, so <see cref="StartAsync"/> waits rather than fails and <see cref="HasSynced"/> stays false.
+/// the informers, so <see cref="StartAsync"/> waits rather than fails and <see cref="HasSynced"/> stays false. Secrets
+/// are not watched: <see cref="CredentialSecretReader"/> reads by name those that DestinationRules name.
 /// </summary>
 internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
 {
@@ -28,6 +29,7 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
     private readonly IInformer<V1EndpointSlice> _endpointSlices;
     private readonly IInformer<V1Pod> _pods;
     private readonly IInformer<V1Namespace> _namespaces;
+    private readonly CredentialSecretReader _secrets;
     private readonly Lock _buildGate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger<KubeSource> _logger;
@@ -51,6 +53,7 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
         _endpointSlices = Create(ListWatchers.EndpointSlices(api));
         _pods = Create(ListWatchers.Pods(api));
         _namespaces = Create(ListWatchers.Namespaces(api));
+        _secrets = new CredentialSecretReader(client, timeProvider, options.Value.CredentialPollInterval, _logger);
 
         IInformer<T> Create<T>(IListWatcher<T> listWatcher)
             where T : class, IKubernetesObject<V1ObjectMeta>
@@ -58,15 +61,15 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
             var informer = InformerFactory.Create(listWatcher, informerOptions, timeProvider, loggerFactory);
             informer.AddHandler(new ResourceEventHandler<T>
             {
-                Added = _ => OnChange(),
+                Added = _ => OnChange(typeof(T)),
                 Updated = (previous, current) =>
                 {
                     if (!MeshSpecUnchanged(previous, current))
                     {
-                        OnChange();
+                        OnChange(typeof(T));
                     }
                 },
-                Deleted = (_, _) => OnChange(),
+                Deleted = (_, _) => OnChange(typeof(T)),
             });
             return informer;
         }
@@ -108,6 +111,8 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
             _endpointSlices.WaitForSyncAsync(stopping),
             _pods.WaitForSyncAsync(stopping),
             _namespaces.WaitForSyncAsync(stopping));
+        await _secrets.RefreshAsync(_destinationRules.Snapshot.Values, stopping);
+        _running.Add(_secrets.RunAsync(() => _destinationRules.Snapshot.Values, () => OnChange(typeof(V1Secret)), stopping));
         _synced = true;
         LogSynced(Build().All().Count());
     }
@@ -135,9 +140,14 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
     }
 
     // Runs on an informer's loop: only count the change; the snapshot is built when read.
-    private void OnChange()
+    private void OnChange(Type changed)
     {
         Interlocked.Increment(ref _changes);
+        if (changed == typeof(DestinationRule))
+        {
+            _secrets.Wake();
+        }
+
         if (_synced)
         {
             Changed?.Invoke();
@@ -205,7 +215,10 @@ internal sealed partial class KubeSource : IResourceSource, IMeshStatusLookup
                     Ordered(_services.Snapshot),
                     Ordered(_endpointSlices.Snapshot),
                     Ordered(_pods.Snapshot),
-                    Ordered(_namespaces.Snapshot)));
+                    Ordered(_namespaces.Snapshot))
+                {
+                    Secrets = _secrets.Current,
+                });
             }
 
             return _built.Snapshot;

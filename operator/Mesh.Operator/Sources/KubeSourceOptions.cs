@@ -10,4 +10,10 @@ public sealed class KubeSourceOptions
     /// doubling to 30 s, watches renewed every 5–10 min).
     /// </summary>
     public InformerOptions Informer { get; set; } = new();
+
+    /// <summary>
+    /// How often the Secrets that DestinationRules name in tls.credentialName are read again (by name), which bounds how
+    /// long a rotated Secret takes to reach the proxies. Default: 10 s.
+    /// </summary>
+    public TimeSpan CredentialPollInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

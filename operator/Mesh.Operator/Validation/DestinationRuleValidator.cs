@@ -29,6 +29,7 @@ internal static class DestinationRuleValidator
 
         TrafficPolicyValidator.Validate(bag, spec.TrafficPolicy, "spec.trafficPolicy");
         ExportToValidator.Validate(bag, spec.ExportTo, ns, "spec.exportTo");
+        WorkloadSelectorRules.Check(bag, spec);
         Dictionary<string, int>? names = null;
         for (var j = 0; j < (spec.Subsets?.Count ?? 0); j++)
         {
@@ -66,6 +67,7 @@ internal static class DestinationRuleValidator
 
     private static void CheckReferences(DiagnosticBag bag, DestinationRuleSpec spec, string ns, ValidationContext context)
     {
+        WorkloadSelectorRules.CheckSelects(bag, spec, ns, context);
         var resolved = context.CheckHost(bag, "spec.host", spec.Host, ns, "the rule applies to traffic sent to it directly");
         if (resolved?.Service is not { } service)
         {

@@ -166,23 +166,46 @@ internal static class TrafficPolicyValidator
         CheckHashTable(bag, hash, path + ".consistentHash");
     }
 
-    // Istio's rules (ValidateTLS). credentialName is not read (see GatewayOnlyFields), so a MUTUAL policy without
-    // certificate files, which Istio accepts with one, is accepted here with a warning.
+    // Istio's rules (validateTLS). Whether a sidecar reads credentialName depends on the rule's workloadSelector,
+    // which DestinationRuleValidator checks.
     private static void CheckExternalTls(DiagnosticBag bag, ClientTlsSettings tls, string path)
     {
         var hasSans = tls.SubjectAltNames is { Count: > 0 };
-        if (tls.InsecureSkipVerify == true && tls.Mode is "SIMPLE" or "MUTUAL" && (tls.CaCertificates is { Length: > 0 } || hasSans))
+        var hasCredential = !string.IsNullOrEmpty(tls.CredentialName);
+        if (tls.InsecureSkipVerify == true &&
+            ((tls.Mode == "SIMPLE" && (tls.CaCertificates is { Length: > 0 } || hasCredential || hasSans)) ||
+             (tls.Mode == "MUTUAL" && (tls.CaCertificates is { Length: > 0 } || hasSans))))
         {
-            bag.Error(path + ".insecureSkipVerify", "caCertificates and subjectAltNames cannot be set when insecureSkipVerify is true");
+            bag.Error(path + ".insecureSkipVerify", tls.Mode == "SIMPLE"
+                ? "caCertificates, credentialName and subjectAltNames cannot be set when insecureSkipVerify is true"
+                : "caCertificates and subjectAltNames cannot be set when insecureSkipVerify is true");
         }
 
-        if (tls.Mode == "MUTUAL" && (string.IsNullOrEmpty(tls.ClientCertificate) || string.IsNullOrEmpty(tls.PrivateKey)))
+        if (tls.Mode is "SIMPLE" or "MUTUAL" && hasCredential)
         {
-            bag.Warning(path, "MUTUAL needs clientCertificate and privateKey (files on the proxy's machine); without them connections to this host fail");
+            if (tls.ClientCertificate is { Length: > 0 } || tls.CaCertificates is { Length: > 0 } || tls.PrivateKey is { Length: > 0 })
+            {
+                bag.Error(path + ".credentialName", "clientCertificate, privateKey and caCertificates cannot be set when credentialName is set");
+            }
+
+            return;
         }
-        else if (tls.Mode is not ("SIMPLE" or "MUTUAL") && (tls.CaCertificates ?? tls.ClientCertificate ?? tls.PrivateKey) is not null)
+
+        if (tls.Mode == "MUTUAL")
         {
-            bag.Warning(path, "caCertificates, clientCertificate and privateKey apply only with mode SIMPLE or MUTUAL; ignored");
+            if (string.IsNullOrEmpty(tls.ClientCertificate))
+            {
+                bag.Error(path + ".clientCertificate", "client certificate required for MUTUAL (or a credentialName)");
+            }
+
+            if (string.IsNullOrEmpty(tls.PrivateKey))
+            {
+                bag.Error(path + ".privateKey", "private key required for MUTUAL (or a credentialName)");
+            }
+        }
+        else if (tls.Mode is not ("SIMPLE" or "MUTUAL") && (tls.CaCertificates ?? tls.ClientCertificate ?? tls.PrivateKey ?? tls.CredentialName) is not null)
+        {
+            bag.Warning(path, "caCertificates, clientCertificate, privateKey and credentialName apply only with mode SIMPLE or MUTUAL; ignored");
         }
     }
 

@@ -87,7 +87,7 @@ internal sealed class AdminMiddleware
             }
             else
             {
-                json.WriteRawValue(JsonFormatter.Default.Format(snapshot.Config));
+                json.WriteRawValue(JsonFormatter.Default.Format(CredentialRedaction.Redact(snapshot.Config)));
             }
 
             json.WriteEndObject();

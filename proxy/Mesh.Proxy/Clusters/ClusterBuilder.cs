@@ -77,7 +77,7 @@ internal sealed class ClusterBuilder
         var idleTimeout = pool?.IdleTimeout?.ToTimeSpan() is { } it && it > TimeSpan.Zero ? it : DefaultIdleTimeout;
         var maxConnections = (int)Math.Min(pool?.MaxConnections ?? 0, int.MaxValue);
         var protocol = pool?.H2Upgrade == true ? UpstreamProtocol.Http2 : proto.Protocol;
-        var tls = UpstreamTls.Create(proto, protocol);
+        var tls = UpstreamTls.Create(proto, protocol, before?.Tls);
         var lifetime = pool?.MaxConnectionDuration?.ToTimeSpan() is { } age && age > TimeSpan.Zero ? age : (TimeSpan?)null;
         var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout, tls, lifetime, UpstreamKeepalive.From(pool?.TcpKeepalive), Http2Ping.From(pool, path + ".connection_pool")));
 

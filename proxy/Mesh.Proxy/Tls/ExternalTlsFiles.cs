@@ -7,9 +7,8 @@ namespace Mesh.Proxy.Tls;
 /// The PEM files of a SIMPLE or MUTUAL cluster (Istio's caCertificates, clientCertificate, privateKey), read when a
 /// connection is made. Paths are on the proxy's machine, as in Istio; an unreadable file fails the connection.
 /// </summary>
-internal sealed record ExternalTlsFiles(string CaCertificates, string ClientCertificate, string PrivateKey, bool InsecureSkipVerify)
+internal sealed record ExternalTlsFiles(string CaCertificates, string ClientCertificate, string PrivateKey, bool InsecureSkipVerify) : IExternalTlsMaterial
 {
-    /// <summary>The chain policy trusting only the configured roots; null: the system's roots.</summary>
     public X509ChainPolicy? ChainPolicy()
     {
         if (CaCertificates.Length == 0)
@@ -28,7 +27,6 @@ internal sealed record ExternalTlsFiles(string CaCertificates, string ClientCert
         return policy;
     }
 
-    /// <summary>The client certificate MUTUAL presents; null when no files are configured.</summary>
     public SslStreamCertificateContext? LoadClientCertificate()
     {
         if (ClientCertificate.Length == 0 || PrivateKey.Length == 0)

@@ -16,9 +16,9 @@ internal sealed class UpstreamTls
 
     private readonly FrozenDictionary<string, EndpointIdentity> _endpoints;
 
-    private UpstreamTls(ClientTls.Types.Mode mode, string serverName, string[] subjectAltNames, List<SslApplicationProtocol> alpn, FrozenDictionary<string, EndpointIdentity> endpoints, ExternalTlsFiles files)
+    private UpstreamTls(ClientTls.Types.Mode mode, string serverName, string[] subjectAltNames, List<SslApplicationProtocol> alpn, FrozenDictionary<string, EndpointIdentity> endpoints, IExternalTlsMaterial material)
     {
-        Files = files;
+        Material = material;
         Mode = mode;
         ServerName = serverName;
         SubjectAltNames = subjectAltNames;
@@ -37,14 +37,15 @@ internal sealed class UpstreamTls
     public List<SslApplicationProtocol> ApplicationProtocols { get; }
 
     /// <summary>SIMPLE and MUTUAL towards a host outside the mesh: the roots, the client certificate, whether to verify.</summary>
-    public ExternalTlsFiles Files { get; }
+    public IExternalTlsMaterial Material { get; }
 
     /// <summary>What the pooled client's key must include so that a change of these settings gets fresh connections.</summary>
-    public string Key => $"{Mode}|{ServerName}|{string.Join(',', SubjectAltNames)}|{Files}";
+    public string Key => $"{Mode}|{ServerName}|{string.Join(',', SubjectAltNames)}|{Material}";
 
     /// <summary>Null when the cluster never uses TLS (DISABLE, or AUTO with no endpoint in the mesh).</summary>
     /// <param name="protocol">What the cluster speaks upstream (its port's protocol, or HTTP/2 after h2 upgrade): the ALPN offered.</param>
-    public static UpstreamTls? Create(Cluster proto, UpstreamProtocol protocol)
+    /// <param name="previous">The cluster's settings in the config this one replaces: a Secret's material is kept from them when the new config has none usable.</param>
+    public static UpstreamTls? Create(Cluster proto, UpstreamProtocol protocol, UpstreamTls? previous = null)
     {
         var tls = proto.Tls ?? new ClientTls();
         if (tls.Mode == ClientTls.Types.Mode.Disable || (tls.Mode == ClientTls.Types.Mode.Auto && !proto.Endpoints.Any(e => e.InMesh)))
@@ -61,7 +62,9 @@ internal sealed class UpstreamTls
             tls.SubjectAltNames.Select(SpiffeId.WithoutScheme).ToArray(),
             protocol == UpstreamProtocol.Http2 ? H2 : Http11,
             endpoints,
-            new ExternalTlsFiles(tls.CaCertificates, tls.ClientCertificate, tls.PrivateKey, tls.InsecureSkipVerify));
+            tls.CredentialName.Length > 0 && tls.Mode is ClientTls.Types.Mode.Simple or ClientTls.Types.Mode.Mutual
+                ? SecretTlsMaterial.From(tls, previous?.Material)
+                : new ExternalTlsFiles(tls.CaCertificates, tls.ClientCertificate, tls.PrivateKey, tls.InsecureSkipVerify));
     }
 
     private static string EndpointKey(string address, int port) => $"{address}:{port}";

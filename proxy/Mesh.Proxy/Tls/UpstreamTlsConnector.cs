@@ -115,11 +115,11 @@ internal sealed partial class UpstreamTlsConnector
     /// SIMPLE and MUTUAL, Istio's TLS origination towards a host outside the mesh: the server must chain to the
     /// configured roots (else the system's) and carry one of the subjectAltNames (else the SNI), unless
     /// insecureSkipVerify; MUTUAL presents the configured client certificate. Files are read per new connection,
-    /// so a renewed certificate applies to the next one.
+    /// so a renewed certificate applies to the next one; a Secret's material comes with the config.
     /// </summary>
     private SslClientAuthenticationOptions ExternalOptions(UpstreamTls tls, string clusterName, DnsEndPoint endpoint)
     {
-        var files = tls.Files;
+        var material = tls.Material;
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = tls.ServerName,
@@ -128,17 +128,17 @@ internal sealed partial class UpstreamTlsConnector
         };
         if (tls.Mode == ClientTls.Types.Mode.Mutual)
         {
-            options.ClientCertificateContext = files.LoadClientCertificate()
+            options.ClientCertificateContext = material.LoadClientCertificate()
                 ?? throw new AuthenticationException($"cluster '{clusterName}': tls mode MUTUAL needs clientCertificate and privateKey");
         }
 
-        if (files.InsecureSkipVerify)
+        if (material.InsecureSkipVerify)
         {
             options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
             return options;
         }
 
-        options.CertificateChainPolicy = files.ChainPolicy();
+        options.CertificateChainPolicy = material.ChainPolicy();
         options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
             var refusal = ExternalPeerValidation.Refusal(certificate, errors, tls.SubjectAltNames);

@@ -36,6 +36,8 @@ public sealed partial class ChartTemplateTests
                 "rbac.authorization.k8s.io/v1 ClusterRole",
                 "rbac.authorization.k8s.io/v1 ClusterRoleBinding",
                 "rbac.authorization.k8s.io/v1 Role",
+                "rbac.authorization.k8s.io/v1 Role",
+                "rbac.authorization.k8s.io/v1 RoleBinding",
                 "rbac.authorization.k8s.io/v1 RoleBinding",
                 "v1 ConfigMap",
                 "v1 ConfigMap",

@@ -29,6 +29,7 @@ public sealed class HelmChartTests
         ["webhook failure policy Ignore"] = (["--set", "webhook.failurePolicy=Ignore", "--set", "webhook.timeoutSeconds=5"], WebhookFailurePolicyIgnore),
         ["annotation opt-in off"] = (["--set", "webhook.annotationOptIn=false"], AnnotationOptInOff),
         ["log level"] = (["--set", "operator.logLevel=Debug"], LogLevel),
+        ["credential secrets"] = (["--set", "operator.credentialSecrets[0].namespace=shop", "--set", "operator.credentialSecrets[0].names={payments-tls}"], CredentialSecrets),
         ["injection template overrides"] = (
             ["--set", "injection.nativeSidecars=false", "--set", "injection.proxyUid=2000", "--set", "injection.outboundPort=16001", "--set", "injection.inboundPort=16006", "--set", "injection.adminPort=16000"],
             InjectionTemplateOverrides),
@@ -186,6 +187,18 @@ public sealed class HelmChartTests
         Assert.Equal(
             ["namespace.sidecar-injector.mesh.io", "pod-label.sidecar-injector.mesh.io"],
             rendered.Single("MutatingWebhookConfiguration")["webhooks"]!.AsArray().Select(w => (string?)w!["name"]));
+
+    // tls.credentialName: get on exactly the listed Secrets and their -cacert companions, in their namespace only.
+    private static void CredentialSecrets(IReadOnlyList<JsonObject> rendered)
+    {
+        var role = rendered.Single(o => (string?)o["kind"] == "Role" && (string?)o["metadata"]!["name"] == "mesh-operator-credentials");
+        Assert.Equal("shop", (string?)role["metadata"]!["namespace"]);
+        var rule = Assert.Single(role["rules"]!.AsArray())!;
+        Assert.Equal(["get"], rule["verbs"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(["payments-tls", "payments-tls-cacert"], rule["resourceNames"]!.AsArray().Select(v => (string?)v));
+        var binding = rendered.Single(o => (string?)o["kind"] == "RoleBinding" && (string?)o["metadata"]!["name"] == "mesh-operator-credentials");
+        Assert.Equal("mesh-operator", (string?)binding["subjects"]![0]!["name"]);
+    }
 
     private static void LogLevel(IReadOnlyList<JsonObject> rendered)
     {

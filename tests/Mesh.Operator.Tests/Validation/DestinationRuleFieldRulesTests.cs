@@ -36,6 +36,10 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {distribute: [{from: 'r1/*/z', to: {r1/*: 100}}]}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].from", "at the end" },
         { "  host: multi\n  trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: true, caCertificates: /etc/ca.pem}}\n", "spec.trafficPolicy.tls.insecureSkipVerify", "cannot be set when insecureSkipVerify" },
         { "  host: multi\n  trafficPolicy: {tls: {mode: MUTUAL, insecureSkipVerify: true, subjectAltNames: [a.example], clientCertificate: /c, privateKey: /k}}\n", "spec.trafficPolicy.tls.insecureSkipVerify", "cannot be set when insecureSkipVerify" },
+        { "  host: multi\n  trafficPolicy: {tls: {mode: SIMPLE, insecureSkipVerify: true, credentialName: shop-tls}}\n", "spec.trafficPolicy.tls.insecureSkipVerify", "credentialName and subjectAltNames cannot be set" },
+        { "  host: multi\n  trafficPolicy: {tls: {mode: MUTUAL, clientCertificate: /etc/client.pem}}\n", "spec.trafficPolicy.tls.privateKey", "private key required for MUTUAL" },
+        { "  host: multi\n  trafficPolicy: {tls: {mode: MUTUAL, privateKey: /etc/client.key}}\n", "spec.trafficPolicy.tls.clientCertificate", "client certificate required for MUTUAL" },
+        { "  host: multi\n  trafficPolicy: {tls: {mode: SIMPLE, credentialName: shop-tls, caCertificates: /etc/ca.pem}}\n", "spec.trafficPolicy.tls.credentialName", "cannot be set when credentialName is set" },
     };
 
     public static TheoryData<string, string, string> Warned() => new()
@@ -45,7 +49,6 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy: {connectionPool: {http: {maxConcurrentStreams: 10}}}\n", "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams", "not applied" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, minimumRingSize: 10}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize", "deprecated" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {localityLbSetting: {failover: [{from: r1, to: r2}]}}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting", "failover needs outlierDetection" },
-        { "  host: multi\n  trafficPolicy: {tls: {mode: MUTUAL, clientCertificate: /etc/client.pem}}\n", "spec.trafficPolicy.tls", "MUTUAL needs clientCertificate and privateKey" },
     };
 
     [Theory]

@@ -47,19 +47,6 @@ public sealed class GatewayOnlyFieldsTests
             DiagnosticSeverity.Error,
             "gateway-only");
 
-    [Fact]
-    public void A_destination_rule_credential_name_is_named_as_gateway_only_when_read()
-    {
-        var set = Mesh.Operator.Manifests.ManifestLoader.LoadText(
-            "dr.yaml", Dr + "  host: multi\n  trafficPolicy:\n    tls: {mode: SIMPLE, credentialName: client-cert}\n");
-
-        var problem = Assert.Single(set.Problems);
-        Assert.False(problem.IsError);
-        Assert.Equal("spec.trafficPolicy.tls.credentialName", problem.Diagnostic!.Path);
-        Assert.StartsWith("gateway-only: credentialName", problem.Message, StringComparison.Ordinal);
-        Assert.Equal(7, problem.Line);
-    }
-
     private static VirtualHost ReviewsHost(Mesh.Operator.Compiler.CompiledMesh mesh) =>
         mesh.ConfigFor(new Node { Id = "p", Namespace = "default" }).ToProxyConfig().VirtualHosts
             .Single(h => h.Name == "reviews.default.svc.cluster.local");

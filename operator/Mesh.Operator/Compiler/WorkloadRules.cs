@@ -1,0 +1,47 @@
+using Mesh.Api.V1;
+
+namespace Mesh.Operator.Compiler;
+
+/// <summary>
+/// The clusters of DestinationRules with a workloadSelector, compiled once per rule and host. Istio's rule: a proxy
+/// whose namespace is the rule's and whose labels the selector matches gets these clusters for the host instead of
+/// those of the rule without a selector (no merge); of several such rules for one host, the oldest applies.
+/// </summary>
+internal sealed class WorkloadRules
+{
+    public static readonly WorkloadRules None = new([]);
+
+    private readonly IReadOnlyList<WorkloadRuleEntry> _entries;
+
+    public WorkloadRules(IReadOnlyList<WorkloadRuleEntry> entries)
+    {
+        _entries = entries;
+    }
+
+    public WorkloadRuleEntry this[int index] => _entries[index];
+
+    /// <summary>The entries (indexes, ascending) that apply to a proxy: for each host the oldest that selects it.</summary>
+    public int[] Matching(string ns, IReadOnlyDictionary<string, string> labels)
+    {
+        if (_entries.Count == 0)
+        {
+            return [];
+        }
+
+        List<int>? matched = null;
+        HashSet<string>? hosts = null;
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            var entry = _entries[i];
+            if (entry.Namespace == ns && LabelSelector.Matches(entry.Selector, labels) && (hosts ??= new(StringComparer.Ordinal)).Add(entry.Host))
+            {
+                (matched ??= []).Add(i);
+            }
+        }
+
+        return matched is null ? [] : [.. matched];
+    }
+}
+
+/// <summary>One rule's clusters for one host; <see cref="Rule"/> is "NAMESPACE/NAME" of the DestinationRule.</summary>
+internal sealed record WorkloadRuleEntry(string Rule, string Namespace, IReadOnlyDictionary<string, string>? Selector, string Host, IReadOnlyList<Cluster> Clusters);
