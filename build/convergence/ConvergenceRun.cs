@@ -105,6 +105,7 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
 
         var before = proxies.Select(p => p.AckedVersion).ToArray();
         var (operatorCpu, harnessCpu) = (op.CpuTime, Environment.CpuUsage.TotalTime);
+        var stages = await op.StageSecondsAsync(cancellationToken);
         var written = Stopwatch.GetTimestamp();
         write();
         var result = await CollectAsync(proxies, expected, written, ChangeTimeout, cancellationToken, before);
@@ -116,8 +117,11 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
 
         samples.AddRange(latencies);
         var unexpected = result.Acked.Keys.Count(p => !expected.Contains(p));
+        var (operatorUsed, harnessUsed) = (op.CpuTime - operatorCpu, Environment.CpuUsage.TotalTime - harnessCpu);
+        var after = await op.StageSecondsAsync(cancellationToken);
         Print($"{what}: affected {latencies.Count}/{expected.Count} ACKed, {unexpected} others pushed; {new LatencySummary(latencies)}; " +
-              $"CPU used meanwhile (incl. the {Grace.TotalSeconds} s grace): operator {(op.CpuTime - operatorCpu).TotalSeconds:F1} s, harness {(Environment.CpuUsage.TotalTime - harnessCpu).TotalSeconds:F1} s");
+              $"CPU used meanwhile (incl. the {Grace.TotalSeconds} s grace): operator {operatorUsed.TotalSeconds:F2} s, harness {harnessUsed.TotalSeconds:F1} s; " +
+              $"operator compile {(after.Compile - stages.Compile) * 1000:F0} ms, publish {(after.Publish - stages.Publish) * 1000:F0} ms (0: an operator without these metrics)");
     }
 
     /// <summary>

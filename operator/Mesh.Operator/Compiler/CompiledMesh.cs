@@ -14,6 +14,11 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 public sealed class CompiledMesh
 {
+    // The name lists of the latest compile, which the next compile of the same hosts and clusters shares, so the
+    // diffs between their sets compare versions only (see NameList). A race between compiles only misses the share.
+    private static NameList? s_hostNames;
+    private static NameList? s_clusterNames;
+
     private readonly MeshCompilerOptions _options;
     private readonly IReadOnlyList<HostEntry> _hosts;
     private readonly IReadOnlyList<TcpListenerEntry> _listeners;
@@ -26,6 +31,8 @@ public sealed class CompiledMesh
     private readonly InboundBuilder _inbound;
     private readonly ConcurrentDictionary<string, OutboundPart> _outbound = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CompiledProxyConfig> _proxies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompiledProxyConfig> _byVersion = new(StringComparer.Ordinal);
+    private readonly NameList _hostNames;
 
     internal CompiledMesh(
         MeshCompilerOptions options,
@@ -43,7 +50,8 @@ public sealed class CompiledMesh
         // Every proxy carries all clusters: encoded once per compile, and hashed from that encoding.
         _clustersField = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters, out _clustersHash);
         _clusterResources = ClusterResource.Split(clusters, _clustersField);
-        _clusterSet = new ClusterSet(_clusterResources);
+        _clusterSet = new ClusterSet(_clusterResources, s_clusterNames = NameList.Of(_clusterResources, static c => c.Name).SameAs(s_clusterNames));
+        _hostNames = s_hostNames = NameList.Of(hosts, static h => h.Service.Fqdn).SameAs(s_hostNames);
         _selectors = selectors;
         _inbound = inbound;
         Results = results;
@@ -78,15 +86,18 @@ public sealed class CompiledMesh
             Encoding.UTF8.GetBytes($"{_options.TrustDomain}|{(int)_options.OutboundTrafficPolicy}"),
         ]);
         var clusters = outbound.Clusters;
-        return new CompiledProxyConfig(
-            Convert.ToHexStringLower(version)[..16],
+
+        // Proxies whose labels differ in ways no rule reads get equal configs: one instance per version, so their
+        // resources are described once and a delta to them is built once (see ProxyResources.DeltaFrom).
+        return _byVersion.GetOrAdd(Convert.ToHexStringLower(version)[..16], v => new CompiledProxyConfig(
+            v,
             outbound.VirtualHosts,
             clusters?.Clusters ?? _clusters,
             inbound,
             inboundHash,
             outbound.Listeners,
             _options,
-            new ProxyConfigParts(outbound.Hosts, clusters?.Field ?? _clustersField, clusters?.Set ?? _clusterSet));
+            new ProxyConfigParts(outbound.Hosts, clusters?.Field ?? _clustersField, clusters?.Set ?? _clusterSet)));
     }
 
     private OutboundPart BuildOutbound(string ns, int[] matched, EgressScope? scope)
@@ -94,15 +105,18 @@ public sealed class CompiledMesh
         IReadOnlyList<HostEntry> entries = scope is null ? _hosts : [.. _hosts.Where(h => scope.Includes(h.Service, ns))];
         var hosts = new VirtualHost[entries.Count];
         var variants = new HashedVirtualHost[entries.Count];
+        var hashes = new byte[entries.Count][];
         for (var i = 0; i < entries.Count; i++)
         {
             var variant = entries[i].For(entries[i].Service.Namespace == ns, matched);
             hosts[i] = variant.Host;
             variants[i] = variant;
+            hashes[i] = variant.Hash;
         }
 
+        var names = scope is null ? _hostNames : NameList.Of(entries, static h => h.Service.Fqdn);
         var listeners = TcpListenerPart.Of([.. _listeners.Where(l => scope is null || scope.Includes(l.Service, ns)).Select(l => l.For(ns, matched))]);
-        return new OutboundPart(hosts, new VirtualHostSet(variants), ContentHash.Combine(variants.Select(v => v.Hash)), listeners, scope is null ? null : ScopedClusters(hosts, listeners.Listeners));
+        return new OutboundPart(hosts, new VirtualHostSet(variants, names), ContentHash.Combine(hashes), listeners, scope is null ? null : ScopedClusters(hosts, listeners.Listeners));
     }
 
     // A scoped proxy gets the clusters of the services in its scope and those its routes name (a route may send to a

@@ -44,6 +44,7 @@ internal sealed partial class MeshReconciler : BackgroundService
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
+        _metrics.TrackReconcileQueue(() => _pending.Reader.Count);
     }
 
     /// <summary>Completes once the first snapshot is compiled and published; <c>/readyz</c> waits on it.</summary>
@@ -90,6 +91,7 @@ internal sealed partial class MeshReconciler : BackgroundService
     private void Reconcile(DateTimeOffset changeSeenAt)
     {
         CompiledMesh compiled;
+        var started = _timeProvider.GetTimestamp();
         try
         {
             compiled = MeshCompiler.Compile(_source.Current, new MeshCompilerOptions { RootNamespace = _options.RootNamespace });
@@ -102,11 +104,16 @@ internal sealed partial class MeshReconciler : BackgroundService
             return;
         }
 
+        var compileTime = _timeProvider.GetElapsedTime(started);
+        _metrics.Compiled(compileTime);
         var generation = ++_generation;
+        var publishing = _timeProvider.GetTimestamp();
         _publisher.Publish(new MeshConfigSnapshot(generation, changeSeenAt, new CompiledMeshGenerator(compiled)));
+        var publishTime = _timeProvider.GetElapsedTime(publishing);
+        _metrics.Published(publishTime);
         LastResults = compiled.Results;
         var rejected = compiled.Results.Count(result => !result.IsAccepted);
-        LogReconciled(generation, compiled.Results.Count, rejected);
+        LogReconciled(generation, compiled.Results.Count, rejected, (long)compileTime.TotalMilliseconds, (long)publishTime.TotalMilliseconds);
         foreach (var sink in _sinks)
         {
             try
@@ -126,8 +133,8 @@ internal sealed partial class MeshReconciler : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {Source} synced")]
     private partial void LogSourceSynced(string source);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Generation {Generation} published: {Resources} mesh resources, {Rejected} rejected")]
-    private partial void LogReconciled(long generation, int resources, int rejected);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Generation {Generation} published: {Resources} mesh resources, {Rejected} rejected; compiled in {CompileMs} ms, assembled and queued in {PublishMs} ms")]
+    private partial void LogReconciled(long generation, int resources, int rejected, long compileMs, long publishMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Compiling the mesh failed; proxies keep their last config")]
     private partial void LogCompileFailed(Exception exception);

@@ -18,6 +18,9 @@ internal sealed class OperatorMetrics
     private readonly Counter.Child[] _dropped;
     private readonly Histogram.Child[] _pushBytes;
     private readonly Histogram _convergence;
+    private readonly Histogram _compile;
+    private readonly Histogram _publish;
+    private Func<int>? _reconcileQueueDepth;
     private readonly Counter _reconcileErrors;
     private readonly Counter _certificatesIssued;
     private readonly Counter _certificateRejections;
@@ -47,6 +50,16 @@ internal sealed class OperatorMetrics
             "mesh_config_convergence_seconds",
             "From a change seen to every affected proxy's answer.",
             new HistogramConfiguration { Buckets = ConvergenceBuckets });
+        _compile = factory.CreateHistogram(
+            "mesh_config_compile_seconds",
+            "Time to compile the mesh after a change (the shared part of every proxy's config).",
+            new HistogramConfiguration { Buckets = ConvergenceBuckets });
+        _publish = factory.CreateHistogram(
+            "mesh_config_publish_seconds",
+            "Time to assemble every connected proxy's config of a new compile and queue the changed ones (the writes follow on each stream).",
+            new HistogramConfiguration { Buckets = ConvergenceBuckets });
+        var queueDepth = factory.CreateGauge("mesh_reconcile_queue_depth", "Changes waiting for the reconciler (debounced notifications not yet compiled).");
+        registry.AddBeforeCollectCallback(() => queueDepth.Set(_reconcileQueueDepth?.Invoke() ?? 0));
         _reconcileErrors = factory.CreateCounter("mesh_reconcile_errors_total", "Failures while compiling or writing status.", "stage");
         _certificatesIssued = factory.CreateCounter("mesh_certificates_issued_total", "Workload certificates signed by the mesh CA.");
         _certificateRejections = factory.CreateCounter(
@@ -70,6 +83,13 @@ internal sealed class OperatorMetrics
     public void PushDropped(bool delta) => _dropped[delta ? 1 : 0].Inc();
 
     public void Converged(TimeSpan elapsed) => _convergence.Observe(elapsed.TotalSeconds);
+
+    public void Compiled(TimeSpan elapsed) => _compile.Observe(elapsed.TotalSeconds);
+
+    public void Published(TimeSpan elapsed) => _publish.Observe(elapsed.TotalSeconds);
+
+    /// <summary>Where <c>mesh_reconcile_queue_depth</c> reads the reconciler's backlog from when scraped.</summary>
+    public void TrackReconcileQueue(Func<int> depth) => _reconcileQueueDepth = depth;
 
     public void ReconcileError(string stage) => _reconcileErrors.WithLabels(stage).Inc();
 
