@@ -98,7 +98,10 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
     private async Task ChangeAsync(OperatorProcess op, List<SimulatedProxy> proxies, string what, string kind, HashSet<int> expected, Action write, CancellationToken cancellationToken)
     {
         // Let the previous change's debounce and stragglers pass, so that each measurement starts from a quiet mesh.
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(0.5), cancellationToken);
+        var idleFrom = op.CpuTime;
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+        var idle = op.CpuTime - idleFrom;
         while (_acks.Reader.TryRead(out _))
         {
         }
@@ -121,7 +124,8 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
         var after = await op.StageSecondsAsync(cancellationToken);
         Print($"{what}: affected {latencies.Count}/{expected.Count} ACKed, {unexpected} others pushed; {new LatencySummary(latencies)}; " +
               $"CPU used meanwhile (incl. the {Grace.TotalSeconds} s grace): operator {operatorUsed.TotalSeconds:F2} s, harness {harnessUsed.TotalSeconds:F1} s; " +
-              $"operator compile {(after.Compile - stages.Compile) * 1000:F0} ms, publish {(after.Publish - stages.Publish) * 1000:F0} ms (0: an operator without these metrics)");
+              $"operator compile {(after.Compile - stages.Compile) * 1000:F0} ms, publish {(after.Publish - stages.Publish) * 1000:F0} ms (0: an operator without these metrics); " +
+              $"operator CPU idle before it {idle.TotalSeconds:F2} s in 1.5 s");
     }
 
     /// <summary>

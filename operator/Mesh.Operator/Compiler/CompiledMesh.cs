@@ -33,6 +33,7 @@ public sealed class CompiledMesh
     private readonly ConcurrentDictionary<string, CompiledProxyConfig> _proxies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CompiledProxyConfig> _byVersion = new(StringComparer.Ordinal);
     private readonly NameList _hostNames;
+    private Dictionary<string, HostEntry>? _hostsByFqdn;
 
     internal CompiledMesh(
         MeshCompilerOptions options,
@@ -61,6 +62,10 @@ public sealed class CompiledMesh
     public IReadOnlyList<ResourceResult> Results { get; }
 
     public IEnumerable<Diagnostic> Diagnostics => Results.SelectMany(r => r.Diagnostics);
+
+    /// <summary>The host entry of <paramref name="fqdn"/>, for the next compile to reuse.</summary>
+    internal HostEntry? HostOf(string fqdn) =>
+        LazyInitializer.EnsureInitialized(ref _hostsByFqdn, () => _hosts.ToDictionary(h => h.Service.Fqdn, StringComparer.Ordinal)).GetValueOrDefault(fqdn);
 
     public CompiledProxyConfig ConfigFor(Node node)
     {

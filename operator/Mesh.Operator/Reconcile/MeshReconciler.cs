@@ -28,6 +28,9 @@ internal sealed partial class MeshReconciler : BackgroundService
     private readonly TaskCompletionSource _firstPublished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _generation;
 
+    // The last compile: the next one takes over the virtual hosts of hosts whose inputs did not change.
+    private CompiledMesh? _previous;
+
     public MeshReconciler(
         IResourceSource source,
         IConfigPublisher publisher,
@@ -94,7 +97,7 @@ internal sealed partial class MeshReconciler : BackgroundService
         var started = _timeProvider.GetTimestamp();
         try
         {
-            compiled = MeshCompiler.Compile(_source.Current, new MeshCompilerOptions { RootNamespace = _options.RootNamespace });
+            compiled = MeshCompiler.Compile(_source.Current, new MeshCompilerOptions { RootNamespace = _options.RootNamespace }, _previous);
         }
         catch (Exception ex)
         {
@@ -104,6 +107,7 @@ internal sealed partial class MeshReconciler : BackgroundService
             return;
         }
 
+        _previous = compiled;
         var compileTime = _timeProvider.GetElapsedTime(started);
         _metrics.Compiled(compileTime);
         var generation = ++_generation;
