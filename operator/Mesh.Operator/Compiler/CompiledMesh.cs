@@ -16,8 +16,8 @@ public sealed class CompiledMesh
 {
     // The name lists of the latest compile, which the next compile of the same hosts and clusters shares, so the
     // diffs between their sets compare versions only (see NameList). A race between compiles only misses the share.
-    private static NameList? s_hostNames;
-    private static NameList? s_clusterNames;
+    private static NameList? _latestHostNames;
+    private static NameList? _latestClusterNames;
 
     private readonly MeshCompilerOptions _options;
     private readonly IReadOnlyList<HostEntry> _hosts;
@@ -51,8 +51,8 @@ public sealed class CompiledMesh
         // Every proxy carries all clusters: encoded once per compile, and hashed from that encoding.
         _clustersField = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters, out _clustersHash);
         _clusterResources = ClusterResource.Split(clusters, _clustersField);
-        _clusterSet = new ClusterSet(_clusterResources, s_clusterNames = NameList.Of(_clusterResources, static c => c.Name).SameAs(s_clusterNames));
-        _hostNames = s_hostNames = NameList.Of(hosts, static h => h.Service.Fqdn).SameAs(s_hostNames);
+        _clusterSet = new ClusterSet(_clusterResources, _latestClusterNames = NameList.Of(_clusterResources, static c => c.Name).SameAs(_latestClusterNames));
+        _hostNames = _latestHostNames = NameList.Of(hosts, static h => h.Service.Fqdn).SameAs(_latestHostNames);
         _selectors = selectors;
         _inbound = inbound;
         Results = results;
