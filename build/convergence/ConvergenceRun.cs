@@ -98,13 +98,17 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
     private async Task ChangeAsync(OperatorProcess op, List<SimulatedProxy> proxies, string what, string kind, HashSet<int> expected, Action write, CancellationToken cancellationToken)
     {
         // Let the previous change's debounce and stragglers pass, so that each measurement starts from a quiet mesh.
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(0.5), cancellationToken);
+        var idleFrom = op.CpuTime;
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+        var idle = op.CpuTime - idleFrom;
         while (_acks.Reader.TryRead(out _))
         {
         }
 
         var before = proxies.Select(p => p.AckedVersion).ToArray();
         var (operatorCpu, harnessCpu) = (op.CpuTime, Environment.CpuUsage.TotalTime);
+        var stages = await op.StageSecondsAsync(cancellationToken);
         var written = Stopwatch.GetTimestamp();
         write();
         var result = await CollectAsync(proxies, expected, written, ChangeTimeout, cancellationToken, before);
@@ -116,8 +120,12 @@ internal sealed class ConvergenceRun(HarnessOptions options, string manifests)
 
         samples.AddRange(latencies);
         var unexpected = result.Acked.Keys.Count(p => !expected.Contains(p));
+        var (operatorUsed, harnessUsed) = (op.CpuTime - operatorCpu, Environment.CpuUsage.TotalTime - harnessCpu);
+        var after = await op.StageSecondsAsync(cancellationToken);
         Print($"{what}: affected {latencies.Count}/{expected.Count} ACKed, {unexpected} others pushed; {new LatencySummary(latencies)}; " +
-              $"CPU used meanwhile (incl. the {Grace.TotalSeconds} s grace): operator {(op.CpuTime - operatorCpu).TotalSeconds:F1} s, harness {(Environment.CpuUsage.TotalTime - harnessCpu).TotalSeconds:F1} s");
+              $"CPU used meanwhile (incl. the {Grace.TotalSeconds} s grace): operator {operatorUsed.TotalSeconds:F2} s, harness {harnessUsed.TotalSeconds:F1} s; " +
+              $"operator compile {(after.Compile - stages.Compile) * 1000:F0} ms, publish {(after.Publish - stages.Publish) * 1000:F0} ms (0: an operator without these metrics); " +
+              $"operator CPU idle before it {idle.TotalSeconds:F2} s in 1.5 s");
     }
 
     /// <summary>

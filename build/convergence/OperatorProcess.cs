@@ -73,6 +73,20 @@ internal sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The sums of the operator's compile and publish (assemble and queue every proxy's config) histograms, in
+    /// seconds; zero for an operator without them (an older build).
+    /// </summary>
+    public async Task<(double Compile, double Publish)> StageSecondsAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{HttpPort}/metrics"), cancellationToken);
+        double Sum(string name) => text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal)) is { } line
+            ? double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture)
+            : 0;
+        return (Sum("mesh_config_compile_seconds_sum"), Sum("mesh_config_publish_seconds_sum"));
+    }
+
     /// <summary>VmRSS and VmHWM (peak RSS) of the operator, in MiB.</summary>
     public (double Rss, double Peak) Memory()
     {

@@ -14,6 +14,11 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 public sealed class CompiledMesh
 {
+    // The name lists of the latest compile, which the next compile of the same hosts and clusters shares, so the
+    // diffs between their sets compare versions only (see NameList). A race between compiles only misses the share.
+    private static NameList? _latestHostNames;
+    private static NameList? _latestClusterNames;
+
     private readonly MeshCompilerOptions _options;
     private readonly IReadOnlyList<HostEntry> _hosts;
     private readonly IReadOnlyList<TcpListenerEntry> _listeners;
@@ -27,6 +32,9 @@ public sealed class CompiledMesh
     private readonly WorkloadRules _workloadRules;
     private readonly ConcurrentDictionary<string, OutboundPart> _outbound = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CompiledProxyConfig> _proxies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompiledProxyConfig> _byVersion = new(StringComparer.Ordinal);
+    private readonly NameList _hostNames;
+    private Dictionary<string, HostEntry>? _hostsByFqdn;
 
     internal CompiledMesh(
         MeshCompilerOptions options,
@@ -45,7 +53,8 @@ public sealed class CompiledMesh
         // Every proxy carries all clusters: encoded once per compile, and hashed from that encoding.
         _clustersField = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters, out _clustersHash);
         _clusterResources = ClusterResource.Split(clusters, _clustersField);
-        _clusterSet = new ClusterSet(_clusterResources);
+        _clusterSet = new ClusterSet(_clusterResources, _latestClusterNames = NameList.Of(_clusterResources, static c => c.Name).SameAs(_latestClusterNames));
+        _hostNames = _latestHostNames = NameList.Of(hosts, static h => h.Service.Fqdn).SameAs(_latestHostNames);
         _selectors = selectors;
         _inbound = inbound;
         _workloadRules = workloadRules;
@@ -56,6 +65,10 @@ public sealed class CompiledMesh
     public IReadOnlyList<ResourceResult> Results { get; }
 
     public IEnumerable<Diagnostic> Diagnostics => Results.SelectMany(r => r.Diagnostics);
+
+    /// <summary>The host entry of <paramref name="fqdn"/>, for the next compile to reuse.</summary>
+    internal HostEntry? HostOf(string fqdn) =>
+        LazyInitializer.EnsureInitialized(ref _hostsByFqdn, () => _hosts.ToDictionary(h => h.Service.Fqdn, StringComparer.Ordinal)).GetValueOrDefault(fqdn);
 
     public CompiledProxyConfig ConfigFor(Node node)
     {
@@ -83,15 +96,18 @@ public sealed class CompiledMesh
             Encoding.UTF8.GetBytes($"{_options.TrustDomain}|{(int)_options.OutboundTrafficPolicy}"),
         ]);
         var clusters = outbound.Clusters;
-        return new CompiledProxyConfig(
-            Convert.ToHexStringLower(version)[..16],
+
+        // Proxies whose labels differ in ways no rule reads get equal configs: one instance per version, so their
+        // resources are described once and a delta to them is built once (see ProxyResources.DeltaFrom).
+        return _byVersion.GetOrAdd(Convert.ToHexStringLower(version)[..16], v => new CompiledProxyConfig(
+            v,
             outbound.VirtualHosts,
             clusters?.Clusters ?? _clusters,
             inbound,
             inboundHash,
             outbound.Listeners,
             _options,
-            new ProxyConfigParts(outbound.Hosts, clusters?.Field ?? _clustersField, clusters?.Set ?? _clusterSet));
+            new ProxyConfigParts(outbound.Hosts, clusters?.Field ?? _clustersField, clusters?.Set ?? _clusterSet)));
     }
 
     private OutboundPart BuildOutbound(string ns, int[] matched, EgressScope? scope, int[] selected)
@@ -99,16 +115,19 @@ public sealed class CompiledMesh
         IReadOnlyList<HostEntry> entries = scope is null ? _hosts : [.. _hosts.Where(h => scope.Includes(h.Service, ns))];
         var hosts = new VirtualHost[entries.Count];
         var variants = new HashedVirtualHost[entries.Count];
+        var hashes = new byte[entries.Count][];
         for (var i = 0; i < entries.Count; i++)
         {
             var variant = entries[i].For(entries[i].Service.Namespace == ns, matched);
             hosts[i] = variant.Host;
             variants[i] = variant;
+            hashes[i] = variant.Hash;
         }
 
+        var names = scope is null ? _hostNames : NameList.Of(entries, static h => h.Service.Fqdn);
         var listeners = TcpListenerPart.Of([.. _listeners.Where(l => scope is null || scope.Includes(l.Service, ns)).Select(l => l.For(ns, matched))]);
         var clusters = scope is null ? null : ScopedClusters(hosts, listeners.Listeners);
-        return new OutboundPart(hosts, new VirtualHostSet(variants), ContentHash.Combine(variants.Select(v => v.Hash)), listeners, selected.Length == 0 ? clusters : SelectedClusters(clusters?.Clusters ?? _clusters, selected));
+        return new OutboundPart(hosts, new VirtualHostSet(variants, names), ContentHash.Combine(hashes), listeners, selected.Length == 0 ? clusters : SelectedClusters(clusters?.Clusters ?? _clusters, selected));
     }
 
     // A proxy that workload-selected DestinationRules apply to: their clusters replace those of the same hosts (the

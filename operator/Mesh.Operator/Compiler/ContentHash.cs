@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Google.Protobuf;
 
@@ -8,14 +9,27 @@ internal static class ContentHash
 {
     public static byte[] Of(IMessage message) => SHA256.HashData(message.ToByteArray());
 
-    public static byte[] Combine(IEnumerable<byte[]> parts)
+    /// <summary>The SHA-256 of the parts one after the other.</summary>
+    public static byte[] Combine(IReadOnlyList<byte[]> parts)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var part in parts)
+        // One hash call over a copy: an outbound part combines a thousand 32-byte hashes, and appending each to an
+        // incremental hash (a native call apiece) cost more than assembling the proxy's config.
+        var length = 0;
+        for (var i = 0; i < parts.Count; i++)
         {
-            hash.AppendData(part);
+            length += parts[i].Length;
         }
 
-        return hash.GetHashAndReset();
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var offset = 0;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            parts[i].CopyTo(buffer, offset);
+            offset += parts[i].Length;
+        }
+
+        var hash = SHA256.HashData(buffer.AsSpan(0, length));
+        ArrayPool<byte>.Shared.Return(buffer);
+        return hash;
     }
 }

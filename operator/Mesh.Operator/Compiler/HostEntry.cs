@@ -16,14 +16,25 @@ internal sealed class HostEntry
     private ConcurrentDictionary<(bool SameNamespace, string Matched), HashedVirtualHost>? _variants;
     private readonly string[] _domainsOtherNamespace;
 
-    public HostEntry(MeshService service, string source, IReadOnlyList<RouteTemplate> routes)
+    /// <param name="previous">The entry of the same host in the previous compile, if any: when it was built from
+    /// equal inputs, its variants are taken over instead of built and hashed again (see <see cref="SameInputs"/>).</param>
+    public HostEntry(MeshService service, string source, IReadOnlyList<RouteTemplate> routes, SelectorTable selectors, HostEntry? previous = null)
     {
         Service = service;
         Source = source;
         Routes = routes;
+        Selectors = selectors;
         SelectorIds = [.. routes.SelectMany(r => r.BlockSelectors).Where(id => id >= 0).Distinct().Order()];
         _domainsOtherNamespace = Domains(service, sameNamespace: false);
-        Unscoped = Variant(sameNamespace: false, []);
+        if (previous is not null && SameInputs(previous))
+        {
+            _variants = LazyInitializer.EnsureInitialized(ref previous._variants);
+            Unscoped = previous.Unscoped;
+        }
+        else
+        {
+            Unscoped = Variant(sameNamespace: false, []);
+        }
     }
 
     public MeshService Service { get; }
@@ -32,6 +43,9 @@ internal sealed class HostEntry
     public string Source { get; }
 
     public IReadOnlyList<RouteTemplate> Routes { get; }
+
+    /// <summary>The compile's selectors, which <see cref="SelectorIds"/> number.</summary>
+    public SelectorTable Selectors { get; }
 
     /// <summary>The sourceLabels selectors this host's rules depend on, ascending.</summary>
     public int[] SelectorIds { get; }
@@ -50,6 +64,39 @@ internal sealed class HostEntry
 
         var variants = LazyInitializer.EnsureInitialized(ref _variants);
         return variants.GetOrAdd((sameNamespace, string.Join(",", relevant)), key => Variant(key.SameNamespace, relevant));
+    }
+
+    // Whether every variant of this entry equals that of previous: the same spellings of the host, the same route
+    // messages, and selector ids that name the same selectors in both compiles (variants are keyed by those ids).
+    // Comparing the messages is far cheaper than encoding and hashing the variants again.
+    private bool SameInputs(HostEntry previous)
+    {
+        if (!string.Equals(Source, previous.Source, StringComparison.Ordinal) ||
+            !_domainsOtherNamespace.AsSpan().SequenceEqual(previous._domainsOtherNamespace) ||
+            !string.Equals(Service.Name, previous.Service.Name, StringComparison.Ordinal) ||
+            !SelectorIds.AsSpan().SequenceEqual(previous.SelectorIds) ||
+            Routes.Count != previous.Routes.Count)
+        {
+            return false;
+        }
+
+        foreach (var id in SelectorIds)
+        {
+            if (!string.Equals(Selectors.KeyOf(id), previous.Selectors.KeyOf(id), StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < Routes.Count; i++)
+        {
+            if (!Routes[i].BlockSelectors.SequenceEqual(previous.Routes[i].BlockSelectors) || !Routes[i].Route.Equals(previous.Routes[i].Route))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private HashedVirtualHost Variant(bool sameNamespace, int[] matched)

@@ -14,7 +14,9 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 public static class MeshCompiler
 {
-    public static CompiledMesh Compile(MeshSnapshot snapshot, MeshCompilerOptions? options = null)
+    /// <param name="previous">The compile before this one, if any: hosts compiled from equal inputs take over its
+    /// virtual hosts instead of building and hashing them again. The result is the same with or without it.</param>
+    public static CompiledMesh Compile(MeshSnapshot snapshot, MeshCompilerOptions? options = null, CompiledMesh? previous = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         options ??= new MeshCompilerOptions();
@@ -126,13 +128,13 @@ public static class MeshCompiler
 
             HostEntry? entry = null;
             if (serviceByHost.TryGetValue(service.Fqdn, out var vs) &&
-                Compiles(vs, vs => entry = new HostEntry(service, $"{vs.Metadata.NamespaceProperty}/{vs.Metadata.Name}", RoutesOf(routes, vs, delegated))))
+                Compiles(vs, vs => entry = new HostEntry(service, $"{vs.Metadata.NamespaceProperty}/{vs.Metadata.Name}", RoutesOf(routes, vs, delegated), selectors, previous?.HostOf(service.Fqdn))))
             {
                 hosts.Add(entry!);
             }
             else
             {
-                hosts.Add(new HostEntry(service, "", RouteBuilder.DefaultRoutes(service)));
+                hosts.Add(new HostEntry(service, "", RouteBuilder.DefaultRoutes(service), selectors, previous?.HostOf(service.Fqdn)));
             }
 
             foreach (var port in service.Ports.Where(PortProtocol.IsOpaque))

@@ -8,6 +8,7 @@ internal sealed class SelectorTable
 {
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly List<IReadOnlyDictionary<string, string>> _selectors = [];
+    private readonly List<string> _keys = [];
 
     public int Count => _selectors.Count;
 
@@ -19,10 +20,14 @@ internal sealed class SelectorTable
             id = _selectors.Count;
             _ids.Add(key, id);
             _selectors.Add(selector);
+            _keys.Add(key);
         }
 
         return id;
     }
+
+    /// <summary>The selector numbered <paramref name="id"/>, canonically spelled: equal for equal selectors.</summary>
+    public string KeyOf(int id) => _keys[id];
 
     /// <summary>The ids of the selectors that select <paramref name="labels"/>, ascending.</summary>
     public int[] Matching(IReadOnlyDictionary<string, string> labels)

@@ -104,8 +104,20 @@ internal sealed class ProxyConnection : IDisposable
             _offeredGeneration = generation;
             if (string.Equals(config.Version, _offeredVersion, StringComparison.Ordinal))
             {
-                // The same content from the newer compile: hold that one, so the older compile can go.
+                // The same content from the newer compile: hold that one, so the older compile can go (what was
+                // sent and acknowledged too, when it is this content: otherwise every proxy a change leaves alone
+                // would keep the compile before it alive).
                 _offered = config;
+                if (string.Equals(_lastSent?.Version, config.Version, StringComparison.Ordinal))
+                {
+                    _lastSent = config;
+                }
+
+                if (string.Equals(_lastAcked?.Version, config.Version, StringComparison.Ordinal))
+                {
+                    _lastAcked = config;
+                }
+
                 return PushOutcome.Unchanged;
             }
 

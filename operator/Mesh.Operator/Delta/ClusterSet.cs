@@ -11,14 +11,17 @@ internal sealed class ClusterSet
     private readonly ConditionalWeakTable<SetDigest, SetDiff> _diffs = [];
 
     public ClusterSet(IReadOnlyList<ClusterResource> clusters)
+        : this(clusters, NameList.Of(clusters, static c => c.Name))
+    {
+    }
+
+    /// <param name="names">The clusters' names in order: one list shared by every set of the same clusters, so diffs
+    /// between those sets compare versions only.</param>
+    public ClusterSet(IReadOnlyList<ClusterResource> clusters, NameList names)
     {
         Clusters = clusters;
         Length = clusters.Sum(c => (long)c.Field.Length);
-        Digest = new SetDigest(
-            [.. clusters.Select(c => c.Name)],
-            [.. clusters.Select(c => c.ShapeVersion)],
-            [.. clusters.Select(c => c.EndpointsVersion)],
-            Names.AreSorted(clusters, static c => c.Name));
+        Digest = new SetDigest(names, [.. clusters.Select(c => c.ShapeVersion)], [.. clusters.Select(c => c.EndpointsVersion)]);
     }
 
     public IReadOnlyList<ClusterResource> Clusters { get; }
@@ -30,13 +33,14 @@ internal sealed class ClusterSet
     public SetDiff DiffFrom(SetDigest previous) =>
         ReferenceEquals(previous, Digest) ? SetDiff.None : _diffs.GetValue(previous, p => Compute(p, Clusters));
 
-    private static SetDiff Compute(SetDigest from, IReadOnlyList<ClusterResource> to)
+    private SetDiff Compute(SetDigest from, IReadOnlyList<ClusterResource> to)
     {
         var changed = new List<ReadOnlyMemory<byte>>();
         var endpoints = new List<ReadOnlyMemory<byte>>();
         var removed = new List<string>();
-        Names.Walk(from, to, static c => c.Name, removed, (before, after) =>
+        Names.Walk(from, Digest.Names, removed, (before, index) =>
         {
+            var after = to[index];
             if (before < 0 || !ResourceVersion.Same(from.Versions[before], after.ShapeVersion))
             {
                 changed.Add(after.Field);

@@ -1,44 +1,43 @@
 namespace Mesh.Operator.Delta;
 
-/// <summary>Name order of resources (ordinal, as the compiler sorts them) and the merge walk that diffs two lists.</summary>
+/// <summary>The merge walk that diffs two name-sorted lists of resources (ordinal, as the compiler sorts them).</summary>
 internal static class Names
 {
-    public static bool AreSorted<T>(IReadOnlyList<T> items, Func<T, string> nameOf)
-    {
-        for (var i = 1; i < items.Count; i++)
-        {
-            if (string.CompareOrdinal(nameOf(items[i - 1]), nameOf(items[i])) >= 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>
     /// Walks a name-sorted digest and a name-sorted list together: names only in <paramref name="from"/> go to
-    /// <paramref name="removed"/>, every item of <paramref name="to"/> goes to <paramref name="visit"/> with the index
-    /// <paramref name="from"/> had it under (or -1).
+    /// <paramref name="removed"/>, every index of <paramref name="to"/> goes to <paramref name="visit"/> with the
+    /// index <paramref name="from"/> had that name under (or -1).
     /// </summary>
-    public static void Walk<T>(SetDigest from, IReadOnlyList<T> to, Func<T, string> nameOf, List<string> removed, Action<int, T> visit)
+    public static void Walk(SetDigest from, NameList to, List<string> removed, Action<int, int> visit)
     {
-        var names = from.Names;
-        int i = 0, j = 0;
-        while (i < names.Length || j < to.Count)
+        if (ReferenceEquals(from.Names, to))
         {
-            var order = i == names.Length ? 1 : j == to.Count ? -1 : string.CompareOrdinal(names[i], nameOf(to[j]));
+            // The same names in the same order: no name needs comparing.
+            for (var i = 0; i < to.Items.Length; i++)
+            {
+                visit(i, i);
+            }
+
+            return;
+        }
+
+        var names = from.Names.Items;
+        var next = to.Items;
+        int a = 0, b = 0;
+        while (a < names.Length || b < next.Length)
+        {
+            var order = a == names.Length ? 1 : b == next.Length ? -1 : string.CompareOrdinal(names[a], next[b]);
             if (order < 0)
             {
-                removed.Add(names[i++]);
+                removed.Add(names[a++]);
             }
             else if (order == 0)
             {
-                visit(i++, to[j++]);
+                visit(a++, b++);
             }
             else
             {
-                visit(-1, to[j++]);
+                visit(-1, b++);
             }
         }
     }

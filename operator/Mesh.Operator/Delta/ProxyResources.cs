@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Mesh.Api.V1;
 using Mesh.Operator.Compiler;
@@ -18,6 +19,9 @@ internal sealed class ProxyResources(
     ReadOnlyMemory<byte> inboundField,
     ReadOnlyMemory<byte> scalarFields)
 {
+    // Keyed weakly by the base: a base no connection remembers any more takes its delta with it.
+    private readonly ConditionalWeakTable<DeltaBase, BuiltDelta> _deltas = [];
+
     public string Version { get; } = version;
 
     public VirtualHostSet VirtualHosts { get; } = virtualHosts;
@@ -41,7 +45,12 @@ internal sealed class ProxyResources(
     public DeltaPayload? DeltaFrom(ProxyResources previous) => DeltaFrom(previous.Baseline);
 
     /// <inheritdoc cref="DeltaFrom(ProxyResources)"/>
-    public DeltaPayload? DeltaFrom(DeltaBase previous) => DeltaBuilder.Build(previous, this);
+    /// <remarks>
+    /// Built once per base: every proxy that moves from the same config to this one is written the same delta, so
+    /// an endpoint change to thousands of proxies encodes one delta per distinct pair of configs, not one per proxy.
+    /// </remarks>
+    public DeltaPayload? DeltaFrom(DeltaBase previous) =>
+        _deltas.GetValue(previous, p => new BuiltDelta(DeltaBuilder.Build(p, this))).Payload;
 
     /// <summary>The resources of a config built as a message (encoded here, not shared).</summary>
     public static ProxyResources FromMessage(string version, ProxyConfig config)
@@ -56,4 +65,7 @@ internal sealed class ProxyResources(
         var scalars = new ProxyConfig { OutboundTrafficPolicy = config.OutboundTrafficPolicy, TrustDomain = config.TrustDomain, TcpListeners = { config.TcpListeners } }.ToByteArray();
         return new ProxyResources(version, new VirtualHostSet(hosts), new ClusterSet(clusters), config.Inbound is not null, ResourceVersion.Of(inbound), inbound, scalars);
     }
+
+    // A delta, or null when a whole config is sent instead; the table needs a reference for both.
+    private sealed record BuiltDelta(DeltaPayload? Payload);
 }

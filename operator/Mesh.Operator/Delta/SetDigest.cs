@@ -5,9 +5,9 @@ namespace Mesh.Operator.Delta;
 /// needs of a set a proxy was sent, so a connection can remember it without keeping that compile alive. One instance
 /// per set, shared by every proxy that has the set, and the key its diffs are cached under.
 /// </summary>
-internal sealed class SetDigest(string[] names, byte[][] versions, byte[][]? endpointVersions, bool sorted)
+internal sealed class SetDigest(NameList names, byte[][] versions, byte[][]? endpointVersions)
 {
-    public string[] Names { get; } = names;
+    public NameList Names { get; } = names;
 
     public byte[][] Versions { get; } = versions;
 
@@ -15,5 +15,5 @@ internal sealed class SetDigest(string[] names, byte[][] versions, byte[][]? end
     public byte[][]? EndpointVersions { get; } = endpointVersions;
 
     /// <summary>Names strictly ascending (ordinal), which a delta needs.</summary>
-    public bool Sorted { get; } = sorted;
+    public bool Sorted => Names.Sorted;
 }

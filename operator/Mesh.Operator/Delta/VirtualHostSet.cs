@@ -12,14 +12,25 @@ internal sealed class VirtualHostSet
     private readonly ConditionalWeakTable<SetDigest, SetDiff> _diffs = [];
 
     public VirtualHostSet(IReadOnlyList<HashedVirtualHost> hosts)
+        : this(hosts, NameList.Of(hosts, static h => h.Host.Name))
+    {
+    }
+
+    /// <param name="names">The hosts' names in order: one list shared by every set of the same hosts, so diffs
+    /// between those sets compare versions only.</param>
+    public VirtualHostSet(IReadOnlyList<HashedVirtualHost> hosts, NameList names)
     {
         Hosts = hosts;
-        Length = hosts.Sum(h => (long)h.Field.Length);
-        Digest = new SetDigest(
-            [.. hosts.Select(h => h.Host.Name)],
-            [.. hosts.Select(h => h.Hash)],
-            endpointVersions: null,
-            Names.AreSorted(hosts, static h => h.Host.Name));
+        var versions = new byte[hosts.Count][];
+        long length = 0;
+        for (var i = 0; i < versions.Length; i++)
+        {
+            versions[i] = hosts[i].Hash;
+            length += hosts[i].Field.Length;
+        }
+
+        Length = length;
+        Digest = new SetDigest(names, versions, endpointVersions: null);
     }
 
     public IReadOnlyList<HashedVirtualHost> Hosts { get; }
@@ -32,15 +43,15 @@ internal sealed class VirtualHostSet
     public SetDiff DiffFrom(SetDigest previous) =>
         ReferenceEquals(previous, Digest) ? SetDiff.None : _diffs.GetValue(previous, p => Compute(p, Hosts));
 
-    private static SetDiff Compute(SetDigest from, IReadOnlyList<HashedVirtualHost> to)
+    private SetDiff Compute(SetDigest from, IReadOnlyList<HashedVirtualHost> to)
     {
         var changed = new List<ReadOnlyMemory<byte>>();
         var removed = new List<string>();
-        Names.Walk(from, to, static h => h.Host.Name, removed, (before, after) =>
+        Names.Walk(from, Digest.Names, removed, (before, index) =>
         {
-            if (before < 0 || !ResourceVersion.Same(from.Versions[before], after.Hash))
+            if (before < 0 || !ResourceVersion.Same(from.Versions[before], to[index].Hash))
             {
-                changed.Add(after.Field);
+                changed.Add(to[index].Field);
             }
         });
         return new SetDiff([.. changed], [.. removed], []);

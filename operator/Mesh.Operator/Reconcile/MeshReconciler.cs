@@ -28,6 +28,9 @@ internal sealed partial class MeshReconciler : BackgroundService
     private readonly TaskCompletionSource _firstPublished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _generation;
 
+    // The last compile: the next one takes over the virtual hosts of hosts whose inputs did not change.
+    private CompiledMesh? _previous;
+
     public MeshReconciler(
         IResourceSource source,
         IConfigPublisher publisher,
@@ -44,6 +47,7 @@ internal sealed partial class MeshReconciler : BackgroundService
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
+        _metrics.TrackReconcileQueue(() => _pending.Reader.Count);
     }
 
     /// <summary>Completes once the first snapshot is compiled and published; <c>/readyz</c> waits on it.</summary>
@@ -58,15 +62,7 @@ internal sealed partial class MeshReconciler : BackgroundService
             _timeProvider,
             _options.DebounceQuiet,
             _options.DebounceMax,
-            seenAt =>
-            {
-                // Counted before the write, so the reader never takes it off the gauge before it is on.
-                _metrics.ReconcileQueued();
-                if (!_pending.Writer.TryWrite(seenAt))
-                {
-                    _metrics.ReconcileDequeued();
-                }
-            });
+            seenAt => _pending.Writer.TryWrite(seenAt));
         _source.Changed += debouncer.Notify;
         try
         {
@@ -77,11 +73,9 @@ internal sealed partial class MeshReconciler : BackgroundService
             Reconcile(_timeProvider.GetUtcNow());
             await foreach (var seenAt in _pending.Reader.ReadAllAsync(stoppingToken))
             {
-                _metrics.ReconcileDequeued();
                 var oldest = seenAt;
                 while (_pending.Reader.TryRead(out var more))
                 {
-                    _metrics.ReconcileDequeued();
                     oldest = more < oldest ? more : oldest;
                 }
 
@@ -103,7 +97,7 @@ internal sealed partial class MeshReconciler : BackgroundService
         var started = _timeProvider.GetTimestamp();
         try
         {
-            compiled = MeshCompiler.Compile(_source.Current, new MeshCompilerOptions { RootNamespace = _options.RootNamespace });
+            compiled = MeshCompiler.Compile(_source.Current, new MeshCompilerOptions { RootNamespace = _options.RootNamespace }, _previous);
         }
         catch (Exception ex)
         {
@@ -117,11 +111,16 @@ internal sealed partial class MeshReconciler : BackgroundService
             _metrics.Compiled(_timeProvider.GetElapsedTime(started));
         }
 
+        _previous = compiled;
+        var compileTime = _timeProvider.GetElapsedTime(started);
         var generation = ++_generation;
+        var publishing = _timeProvider.GetTimestamp();
         _publisher.Publish(new MeshConfigSnapshot(generation, changeSeenAt, new CompiledMeshGenerator(compiled)));
+        var publishTime = _timeProvider.GetElapsedTime(publishing);
+        _metrics.Published(publishTime);
         LastResults = compiled.Results;
         var rejected = compiled.Results.Count(result => !result.IsAccepted);
-        LogReconciled(generation, compiled.Results.Count, rejected);
+        LogReconciled(generation, compiled.Results.Count, rejected, (long)compileTime.TotalMilliseconds, (long)publishTime.TotalMilliseconds);
         foreach (var sink in _sinks)
         {
             try
@@ -141,8 +140,8 @@ internal sealed partial class MeshReconciler : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {Source} synced")]
     private partial void LogSourceSynced(string source);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Generation {Generation} published: {Resources} mesh resources, {Rejected} rejected")]
-    private partial void LogReconciled(long generation, int resources, int rejected);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Generation {Generation} published: {Resources} mesh resources, {Rejected} rejected; compiled in {CompileMs} ms, assembled and queued in {PublishMs} ms")]
+    private partial void LogReconciled(long generation, int resources, int rejected, long compileMs, long publishMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Compiling the mesh failed; proxies keep their last config")]
     private partial void LogCompileFailed(Exception exception);

@@ -22,7 +22,8 @@ internal sealed class OperatorMetrics
     private readonly Histogram.Child[] _pushBytes;
     private readonly Histogram _convergence;
     private readonly Histogram _compile;
-    private readonly Gauge _reconcileQueue;
+    private readonly Histogram _publish;
+    private Func<int>? _reconcileQueueDepth;
     private readonly Counter _reconcileErrors;
     private readonly Counter _certificatesIssued;
     private readonly Counter _certificateRejections;
@@ -56,8 +57,12 @@ internal sealed class OperatorMetrics
             "mesh_config_compile_seconds",
             "Time to compile the whole mesh from the source's resources, per compile (failed ones included).",
             new HistogramConfiguration { Buckets = CompileBuckets });
-        _reconcileQueue = factory.CreateGauge(
-            "mesh_reconcile_queue_depth", "Debounced changes waiting for the reconcile loop to compile them.");
+        _publish = factory.CreateHistogram(
+            "mesh_config_publish_seconds",
+            "Time to assemble every connected proxy's config of a new compile and queue the changed ones (the writes follow on each stream).",
+            new HistogramConfiguration { Buckets = CompileBuckets });
+        var queueDepth = factory.CreateGauge("mesh_reconcile_queue_depth", "Changes waiting for the reconciler (debounced notifications not yet compiled).");
+        registry.AddBeforeCollectCallback(() => queueDepth.Set(_reconcileQueueDepth?.Invoke() ?? 0));
         _reconcileErrors = factory.CreateCounter("mesh_reconcile_errors_total", "Failures while compiling or writing status.", "stage");
         _certificatesIssued = factory.CreateCounter("mesh_certificates_issued_total", "Workload certificates signed by the mesh CA.");
         _certificateRejections = factory.CreateCounter(
@@ -84,9 +89,10 @@ internal sealed class OperatorMetrics
 
     public void Compiled(TimeSpan elapsed) => _compile.Observe(elapsed.TotalSeconds);
 
-    public void ReconcileQueued() => _reconcileQueue.Inc();
+    public void Published(TimeSpan elapsed) => _publish.Observe(elapsed.TotalSeconds);
 
-    public void ReconcileDequeued() => _reconcileQueue.Dec();
+    /// <summary>Where <c>mesh_reconcile_queue_depth</c> reads the reconciler's backlog from when scraped.</summary>
+    public void TrackReconcileQueue(Func<int> depth) => _reconcileQueueDepth = depth;
 
     public void ReconcileError(string stage) => _reconcileErrors.WithLabels(stage).Inc();
 
