@@ -113,6 +113,8 @@ for i in $(seq 1 "$repeats"); do
     'BEGIN { printf "cpu run %d: %d requests (%.0f/s), %.4f CPU s per 1,000 requests\n", '"$i"', r, r / s, t / hz / r * 1000 }'
 done
 
+echo "peak RSS after the cpu runs: $(awk '/^VmHWM:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$proxy/status")"
+
 strace -f -c -p "$proxy" -o "$work/strace.txt" &
 tracer=$!
 sleep 1
