@@ -20,9 +20,11 @@ connections=${PERREQ_CONNECTIONS:-32}
 seconds=${PERREQ_SECONDS:-10}
 repeats=${PERREQ_REPEATS:-3}
 warmup=${PERREQ_WARMUP:-10}
-backend_ports=(18081 18082 18083)
-mesh_port=18101 mesh_admin_port=18100 mesh_inbound_port=18106
-yarp_port=18201 nginx_port=18301 kestrel_port=18501
+# BENCH_PORT_OFFSET moves every port (backend, targets), so that the bench can run beside something holding them.
+o=${BENCH_PORT_OFFSET:-0}
+backend_ports=($((o + 18081)) $((o + 18082)) $((o + 18083)))
+mesh_port=$((o + 18101)) mesh_admin_port=$((o + 18100)) mesh_inbound_port=$((o + 18106))
+yarp_port=$((o + 18201)) nginx_port=$((o + 18301)) kestrel_port=$((o + 18501))
 mode=${1:?usage: perrequest.sh native PATH | jit | allocations | yarp | kestrel | nginx}
 for tool in wrk nginx strace taskset curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }

@@ -27,9 +27,11 @@ rate_tool=${BENCH_RATE_TOOL:-openloop}   # openloop: evenly spaced sends; h2load
 cpu_proxy=${BENCH_CPU_PROXY:-0}
 cpu_load=${BENCH_CPU_LOAD:-1}
 cpu_backend=${BENCH_CPU_BACKEND:-1}
-backend_ports=(18081 18082 18083)
-mesh_port=18101 mesh_admin_port=18100 mesh_inbound_port=18106
-yarp_port=18201 nginx_port=18301 haproxy_port=18401 kestrel_port=18501
+# BENCH_PORT_OFFSET moves every port (backend, targets), so that the bench can run beside something holding them.
+o=${BENCH_PORT_OFFSET:-0}
+backend_ports=($((o + 18081)) $((o + 18082)) $((o + 18083)))
+mesh_port=$((o + 18101)) mesh_admin_port=$((o + 18100)) mesh_inbound_port=$((o + 18106))
+yarp_port=$((o + 18201)) nginx_port=$((o + 18301)) haproxy_port=$((o + 18401)) kestrel_port=$((o + 18501))
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 ulimit -n 65536 2>/dev/null || true
