@@ -9,7 +9,8 @@
 # Pinning (taskset): proxy on BENCH_CPU_PROXY (0), load generator on BENCH_CPU_LOAD (1), backend on
 # BENCH_CPU_BACKEND (1). BENCH_TARGETS picks targets: "mesh" is the shipped Native AOT build (published here, or
 # BENCH_MESH_EXECUTABLE), "mesh-jit" the same proxy on the JIT (dotnet mesh-proxy.dll), "mesh-defaults" the JIT build
-# with .NET's default runtime settings instead of those in its csproj. Install the tools first: build/bench/install.sh.
+# with .NET's default runtime settings instead of those in its csproj, "kestrel" a bare Kestrel app that answers
+# itself (no forwarding: the serving floor under YARP and Mesh). Install the tools first: build/bench/install.sh.
 # Leaves no process behind.
 # Output: $BENCH_WORK (default /tmp/mesh-bench): raw tool output, results.tsv files and report.md.
 set -euo pipefail
@@ -26,9 +27,11 @@ rate_tool=${BENCH_RATE_TOOL:-openloop}   # openloop: evenly spaced sends; h2load
 cpu_proxy=${BENCH_CPU_PROXY:-0}
 cpu_load=${BENCH_CPU_LOAD:-1}
 cpu_backend=${BENCH_CPU_BACKEND:-1}
-backend_ports=(18081 18082 18083)
-mesh_port=18101 mesh_admin_port=18100 mesh_inbound_port=18106
-yarp_port=18201 nginx_port=18301 haproxy_port=18401
+# BENCH_PORT_OFFSET moves every port (backend, targets), so that the bench can run beside something holding them.
+o=${BENCH_PORT_OFFSET:-0}
+backend_ports=($((o + 18081)) $((o + 18082)) $((o + 18083)))
+mesh_port=$((o + 18101)) mesh_admin_port=$((o + 18100)) mesh_inbound_port=$((o + 18106))
+yarp_port=$((o + 18201)) nginx_port=$((o + 18301)) haproxy_port=$((o + 18401)) kestrel_port=$((o + 18501))
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 ulimit -n 65536 2>/dev/null || true
@@ -86,7 +89,7 @@ peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "Building (Release)..."
-for project in "$root/proxy/Mesh.Proxy" "$bench/YarpHost" "$bench/OpenLoop"; do
+for project in "$root/proxy/Mesh.Proxy" "$bench/YarpHost" "$bench/KestrelHost" "$bench/OpenLoop"; do
   logged dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly > "$work/logs/build.txt" 2>&1 \
     || { cat "$work/logs/build.txt" >&2; exit 1; }
 done
@@ -100,6 +103,7 @@ if [ -z "$mesh_native" ] && [[ " $targets " == *" mesh "* ]]; then
   mesh_native="$work/mesh-native/mesh-proxy"
 fi
 yarp_dll="$bench/YarpHost/bin/Release/net10.0/YarpHost.dll"
+kestrel_dll="$bench/KestrelHost/bin/Release/net10.0/KestrelHost.dll"
 openloop_dll="$bench/OpenLoop/bin/Release/net10.0/openloop.dll"
 
 write_backend_conf
@@ -129,6 +133,9 @@ start_target() {
     yarp)
       start yarp taskset -c "$cpu_proxy" dotnet "$yarp_dll" "$yarp_port" "${backend_ports[@]}"
       target_url="http://127.0.0.1:$yarp_port/" ;;
+    kestrel)
+      start kestrel taskset -c "$cpu_proxy" dotnet "$kestrel_dll" "$kestrel_port"
+      target_url="http://127.0.0.1:$kestrel_port/" ;;
     nginx)
       start nginx taskset -c "$cpu_proxy" nginx -p "$work" -c "$work/proxy-nginx.conf" -e "$work/proxy-nginx.error.log"
       target_url="http://127.0.0.1:$nginx_port/" ;;

@@ -16,8 +16,12 @@ foreach (var port in args.Skip(1))
     destinations[$"backend-{port}"] = new DestinationConfig { Address = $"http://127.0.0.1:{port}" };
 }
 
+// As mesh-proxy does for itself: socket continuations run on the epoll thread. Read once, before the first socket.
+Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
+builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = false;

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 PROXIES = ["mesh", "yarp", "nginx", "haproxy"]
-ORDER = ["direct", "mesh", "mesh-jit", "mesh-defaults", "yarp", "nginx", "haproxy"]
-NAMES = {"direct": "direct (no proxy)", "mesh": "Mesh proxy (Native AOT, shipped)", "mesh-jit": "Mesh proxy on the JIT", "mesh-defaults": "Mesh proxy on the JIT, .NET default runtime settings", "yarp": "plain YARP", "nginx": "nginx", "haproxy": "haproxy"}
+ORDER = ["direct", "kestrel", "mesh", "mesh-jit", "mesh-defaults", "yarp", "nginx", "haproxy"]
+NAMES = {"direct": "direct (no proxy)", "kestrel": "bare Kestrel (answers itself, no forwarding)", "mesh": "Mesh proxy (Native AOT, shipped)", "mesh-jit": "Mesh proxy on the JIT", "mesh-defaults": "Mesh proxy on the JIT, .NET default runtime settings", "yarp": "plain YARP", "nginx": "nginx", "haproxy": "haproxy"}
 
 
 def rows(path):
