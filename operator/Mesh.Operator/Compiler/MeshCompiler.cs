@@ -224,9 +224,9 @@ public static class MeshCompiler
         return sorted;
     }
 
-    private static IEnumerable<T> Sorted<T>(IEnumerable<T> resources)
+    private static T[] Sorted<T>(IReadOnlyList<T> resources)
         where T : IKubernetesObject<V1ObjectMeta> =>
-        resources.OrderBy(r => r, ResourceOrder.Instance);
+        ResourceOrder.Sort(resources);
 
     // Gives each host to the oldest resource naming it; the others are told which resource holds it.
     private static Dictionary<string, T> ClaimHosts<T>(
@@ -239,7 +239,7 @@ public static class MeshCompiler
         var claims = new Dictionary<string, T>(StringComparer.Ordinal);
         foreach (var resource in resources)
         {
-            var lost = new List<Diagnostic>();
+            List<Diagnostic>? lost = null;
             var hosts = hostsOf(resource).Where(h => !h.Contains('*', StringComparison.Ordinal)).ToList();
             for (var i = 0; i < hosts.Count; i++)
             {
@@ -248,7 +248,7 @@ public static class MeshCompiler
                 {
                     if (!ReferenceEquals(holder, resource))
                     {
-                        lost.Add(new Diagnostic(ResourceRef.Of(resource), hosts.Count == 1 && resource is DestinationRule ? "spec.host" : $"spec.hosts[{i}]",
+                        (lost ??= []).Add(new Diagnostic(ResourceRef.Of(resource), hosts.Count == 1 && resource is DestinationRule ? "spec.host" : $"spec.hosts[{i}]",
                             DiagnosticSeverity.Warning,
                             $"host {host} is already configured by the older {resource.Kind} {holder.Metadata.NamespaceProperty}/{holder.Metadata.Name}; ignored for this host",
                             DiagnosticCategory.Conflict));
@@ -260,7 +260,7 @@ public static class MeshCompiler
                 }
             }
 
-            record(resource, lost, lost.Count > 0 && lost.Count == hosts.Count);
+            record(resource, lost ?? [], lost is not null && lost.Count == hosts.Count);
         }
 
         return claims;
