@@ -81,9 +81,18 @@ internal static class ClusterBuilder
             InMesh = endpoint.InMesh,
             Locality = endpoint.Locality,
         };
-        foreach (var (key, value) in endpoint.Labels.OrderBy(p => p.Key, StringComparer.Ordinal))
+        // Sorted keys without LINQ's ordering machinery: this runs per endpoint on every compile.
+        var keys = new string[endpoint.Labels.Count];
+        var i = 0;
+        foreach (var (key, _) in endpoint.Labels)
         {
-            proto.Labels.Add(key, value);
+            keys[i++] = key;
+        }
+
+        Array.Sort(keys, StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            proto.Labels.Add(key, endpoint.Labels[key]);
         }
 
         return proto;

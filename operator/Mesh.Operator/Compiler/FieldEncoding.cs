@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Google.Protobuf;
 
@@ -52,16 +53,22 @@ internal static class FieldEncoding
         }
 
         output.CheckNoSpaceLeft();
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        // The hashed bytes gathered first and hashed in one call: an incremental update per message costs a call
+        // into OpenSSL each (4,000 per compile at 1,000 services).
+        var untagged = ArrayPool<byte>.Shared.Rent(total - (messages.Count * tagSize));
         var offset = 0;
+        var at = 0;
         foreach (var size in sizes)
         {
             var length = CodedOutputStream.ComputeLengthSize(size) + size;
-            sha.AppendData(buffer, offset + tagSize, length);
+            buffer.AsSpan(offset + tagSize, length).CopyTo(untagged.AsSpan(at));
+            at += length;
             offset += tagSize + length;
         }
 
-        hash = sha.GetHashAndReset();
+        hash = SHA256.HashData(untagged.AsSpan(0, at));
+        ArrayPool<byte>.Shared.Return(untagged);
         return buffer;
     }
 }

@@ -52,16 +52,13 @@ internal sealed class ServiceRegistry
             .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal).ToList());
 
         var byHost = new Dictionary<string, MeshService>(StringComparer.Ordinal);
-        foreach (var service in snapshot.Services.OrderBy(s => s, ResourceOrder.Instance))
+        foreach (var service in ResourceOrder.Sort(snapshot.Services))
         {
             try
             {
                 var ns = service.Metadata.NamespaceProperty ?? "";
                 var fqdn = HostNames.Fqdn(service.Metadata.Name ?? "", ns);
-                var ports = (service.Spec.Ports ?? [])
-                    .Where(p => p.Protocol is null or "TCP" && p.Port is > 0 and <= 65535)
-                    .GroupBy(p => p.Port).Select(g => g.First())
-                    .OrderBy(p => p.Port).ToList();
+                var ports = TcpPorts(service.Spec.Ports);
                 if (ports.Count == 0 || byHost.ContainsKey(fqdn))
                 {
                     continue;
@@ -99,9 +96,7 @@ internal sealed class ServiceRegistry
                         }
                     }
 
-                    meshService.Endpoints[port.Port] = [.. endpoints
-                        .DistinctBy(e => (e.Address, e.Port))
-                        .OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).ThenBy(e => e.Workload, StringComparer.Ordinal)];
+                    meshService.Endpoints[port.Port] = Ordered(endpoints);
                 }
 
                 byHost[fqdn] = meshService;
@@ -168,6 +163,57 @@ internal sealed class ServiceRegistry
                 }
             }
         }
+    }
+
+    // The service's TCP ports by number, the first of any two with one number kept. Written out rather than grouped
+    // and ordered with LINQ: this runs per Service on every compile, for one or two ports.
+    private static List<V1ServicePort> TcpPorts(IList<V1ServicePort>? declared)
+    {
+        var ports = new List<V1ServicePort>(declared?.Count ?? 0);
+        foreach (var port in declared ?? [])
+        {
+            if (port.Protocol is null or "TCP" && port.Port is > 0 and <= 65535 && !ports.Exists(p => p.Port == port.Port))
+            {
+                ports.Add(port);
+            }
+        }
+
+        ports.Sort(static (a, b) => a.Port.CompareTo(b.Port));
+        return ports;
+    }
+
+    // One endpoint per address and port (the first found), ordered by address, port and workload.
+    private static List<ServiceEndpoint> Ordered(List<ServiceEndpoint> endpoints)
+    {
+        var distinct = new List<ServiceEndpoint>(endpoints.Count);
+        var seen = endpoints.Count > 8 ? new HashSet<(string, int)>() : null;
+        foreach (var endpoint in endpoints)
+        {
+            if (seen?.Add((endpoint.Address, endpoint.Port)) ?? !Contains(distinct, endpoint.Address, endpoint.Port))
+            {
+                distinct.Add(endpoint);
+            }
+        }
+
+        // No two left share address and port, so an unstable sort orders them as a stable one would.
+        distinct.Sort(static (a, b) =>
+            string.CompareOrdinal(a.Address, b.Address) is var c and not 0 ? c
+            : a.Port != b.Port ? a.Port.CompareTo(b.Port)
+            : string.CompareOrdinal(a.Workload, b.Workload));
+        return distinct;
+    }
+
+    private static bool Contains(List<ServiceEndpoint> endpoints, string address, int port)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            if (endpoint.Port == port && endpoint.Address == address)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ServiceEndpoint ToEndpoint(Workload workload, string address, int port, string trustDomain) =>

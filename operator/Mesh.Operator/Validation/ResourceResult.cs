@@ -44,7 +44,10 @@ public sealed record ResourceResult(ResourceRef Resource, IReadOnlyList<Diagnost
         Type = type,
         Status = status ? "True" : "False",
         Reason = reason,
-        Message = string.Join("; ", diagnostics.Select(d => (d.Path.Length == 0 ? "" : d.Path + ": ") + d.Message).Prepend(note ?? "").Where(m => m.Length > 0)),
+        // Most conditions report nothing: no iterators to join for them on every compile of every resource.
+        Message = diagnostics.Count == 0
+            ? note ?? ""
+            : string.Join("; ", diagnostics.Select(d => (d.Path.Length == 0 ? "" : d.Path + ": ") + d.Message).Prepend(note ?? "").Where(m => m.Length > 0)),
         ObservedGeneration = generation,
 
         // Stamped by the status writer, which keeps the time of an unchanged condition.
