@@ -19,37 +19,7 @@ internal static class LocalityLbValidator
             return;
         }
 
-        if ((failover.Count > 0 || locality.FailoverPriority is { Count: > 0 }) && outlier is null)
-        {
-            bag.Warning(path, "failover needs outlierDetection in the same traffic policy: without it an endpoint is never ejected and traffic never fails over");
-        }
-
-        for (var i = 0; i < failover.Count; i++)
-        {
-            var at = $"{path}.failover[{i}]";
-            if (failover[i] is not { } entry)
-            {
-                bag.Error(at, "a failover entry must not be null");
-                continue;
-            }
-
-            if (entry.From == entry.To)
-            {
-                bag.Error(at, "from and to must be different regions");
-            }
-
-            foreach (var (name, value) in new[] { ("from", entry.From), ("to", entry.To) })
-            {
-                if (value?.Contains('/', StringComparison.Ordinal) == true)
-                {
-                    bag.Error($"{at}.{name}", $"'{value}': failover names a region only");
-                }
-                else if (value?.Contains('*', StringComparison.Ordinal) == true)
-                {
-                    bag.Error($"{at}.{name}", $"'{value}': a failover region cannot contain '*'");
-                }
-            }
-        }
+        FailoverRules.Validate(bag, failover, locality.FailoverPriority, outlier, path);
 
         for (var i = 0; i < distribute.Count; i++)
         {

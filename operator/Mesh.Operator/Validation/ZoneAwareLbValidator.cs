@@ -26,37 +26,7 @@ internal static class ZoneAwareLbValidator
             }
         }
 
-        if ((zoneAware.Failover is { Count: > 0 } || zoneAware.FailoverPriority is { Count: > 0 }) && outlier is null)
-        {
-            bag.Warning(path, "failover needs outlierDetection in the same traffic policy: without it an endpoint is never ejected and traffic never fails over");
-        }
-
-        for (var i = 0; i < (zoneAware.Failover?.Count ?? 0); i++)
-        {
-            var at = $"{path}.failover[{i}]";
-            if (zoneAware.Failover![i] is not { } entry)
-            {
-                bag.Error(at, "a failover entry must not be null");
-                continue;
-            }
-
-            if (entry.From == entry.To)
-            {
-                bag.Error(at, "from and to must be different regions");
-            }
-
-            foreach (var (name, value) in new[] { ("from", entry.From), ("to", entry.To) })
-            {
-                if (value?.Contains('/', StringComparison.Ordinal) == true)
-                {
-                    bag.Error($"{at}.{name}", $"'{value}': failover names a region only; zones and subzones fail over by themselves");
-                }
-                else if (value?.Contains('*', StringComparison.Ordinal) == true)
-                {
-                    bag.Error($"{at}.{name}", $"'{value}': a failover region cannot contain '*'");
-                }
-            }
-        }
+        FailoverRules.Validate(bag, zoneAware.Failover ?? [], zoneAware.FailoverPriority, outlier, path);
 
         ValidationContext.CheckRange(bag, new(path, ".minClusterSize"), zoneAware.MinClusterSize, 1, ulong.MaxValue);
         if (zoneAware.MinClusterSize is > 0)
