@@ -32,6 +32,8 @@ done
 
 # shellcheck source=lib/configs.sh
 source "$bench/lib/configs.sh"
+# shellcheck source=lib/process.sh
+source "$bench/lib/process.sh"
 rm -rf "$work" && mkdir -p "$work"/{tmp-backend,tmp-nginx-body,tmp-nginx-proxy,logs}
 pids=()
 cleanup() {
@@ -41,16 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-wait_http() {
-  local i
-  for i in $(seq 1 600); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = 200 ]; then return 0; fi
-    sleep 0.1
-  done
-  echo "not ready: $1" >&2
-  return 1
-}
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 requests_of() { awk '/requests in/ { print $1 }' "$1"; }
 
 write_backend_conf
@@ -87,7 +79,7 @@ pids+=("$proxy")
 wait_http "$ready"
 taskset -c 1 wrk -t1 -c"$connections" -d"${warmup}s" "$url" > "$work/logs/warmup.txt" 2>&1
 
-echo "mode $mode, $connections connections, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "mode $mode, $connections connections, load average $(load_average)"
 if [ "$mode" = allocations ]; then
   for i in $(seq 1 "$repeats"); do
     kill -HUP "$proxy"; sleep 0.2

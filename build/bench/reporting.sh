@@ -30,16 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-wait_http() {
-  local i
-  for i in $(seq 1 600); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "${@:2}" "$1" || true)" = 200 ]; then return 0; fi
-    sleep 0.1
-  done
-  echo "not ready: $1" >&2
-  return 1
-}
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# shellcheck source=lib/process.sh
+source "$root/build/bench/lib/process.sh"
 host() { echo "svc-$1.default.svc.cluster.local:80"; }
 
 cat > "$work/backend-nginx.conf" <<CONF
@@ -122,7 +114,7 @@ for count in 1 "$destinations"; do
     for interval in 5s 0; do
       run "$count" "$interval" "d$count-$interval-$i"
       printf 'destinations %3d  reports %-3s  run %d  cpu %6.2f s  2xx %s  load %s\n' "$count" "$interval" "$i" \
-        "$(awk -v t="$ticks" -v hz="$hz" 'BEGIN { print t / hz }')" "$ok" "$(cut -d' ' -f1-3 /proc/loadavg)"
+        "$(awk -v t="$ticks" -v hz="$hz" 'BEGIN { print t / hz }')" "$ok" "$(load_average)"
     done
   done
 done

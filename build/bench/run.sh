@@ -44,6 +44,8 @@ done
 
 # shellcheck source=lib/configs.sh
 source "$bench/lib/configs.sh"
+# shellcheck source=lib/process.sh
+source "$bench/lib/process.sh"
 rm -rf "$work" && mkdir -p "$work"/{tmp-backend,tmp-nginx-body,tmp-nginx-proxy,logs}
 commands="$work/commands.txt"
 : > "$commands"
@@ -73,20 +75,6 @@ stop() {
   wait "$1" 2>/dev/null || true
 }
 
-wait_http() {
-  local url=$1 i
-  for i in $(seq 1 300); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" = 200 ]; then return 0; fi
-    sleep 0.1
-  done
-  echo "not ready: $url" >&2
-  return 1
-}
-
-# utime+stime of a process and all its threads, in clock ticks.
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
-peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
-load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "Building (Release)..."
 for project in "$root/proxy/Mesh.Proxy" "$bench/YarpHost" "$bench/KestrelHost" "$bench/OpenLoop"; do
