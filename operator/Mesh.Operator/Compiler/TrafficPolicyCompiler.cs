@@ -267,6 +267,7 @@ internal static class TrafficPolicyCompiler
         Http1MaxPendingRequests = (uint)(pool.Http?.Http1MaxPendingRequests ?? 0),
         Http2MaxRequests = (uint)(pool.Http?.Http2MaxRequests ?? 0),
         MaxRequestsPerConnection = (uint)(pool.Http?.MaxRequestsPerConnection ?? 0),
+        Http2MaxConcurrentStreams = (uint)(pool.Http?.MaxConcurrentStreams ?? 0),
         MaxRetries = (uint)(pool.Http?.MaxRetries ?? 0),
         IdleTimeout = pool.Http?.IdleTimeout is { } idle ? Durations.Parse(idle) : null,
     };

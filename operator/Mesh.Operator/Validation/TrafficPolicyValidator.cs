@@ -293,10 +293,6 @@ internal static class TrafficPolicyValidator
         }
 
         ValidationContext.CheckRange(bag, new(http, ".maxConcurrentStreams"), pool.Http?.MaxConcurrentStreams, 0, int.MaxValue);
-        if (pool.Http?.MaxConcurrentStreams > 0)
-        {
-            bag.Warning(http + ".maxConcurrentStreams", "not applied: the proxy's HTTP/2 client keeps to the limit each upstream announces (SETTINGS_MAX_CONCURRENT_STREAMS) and opens further connections beyond it");
-        }
 
         ValidationContext.CheckDuration(bag, new(tcp, ".maxConnectionDuration"), pool.Tcp?.MaxConnectionDuration);
         ValidationContext.CheckRange(bag, new(tcp, ".tcpKeepalive.probes"), pool.Tcp?.TcpKeepalive?.Probes, 0, int.MaxValue);

@@ -96,45 +96,60 @@ internal sealed class UpstreamClientCache : IDisposable
         KeepAlivePingDelay = settings.Http2Ping?.Interval ?? Timeout.InfiniteTimeSpan,
         KeepAlivePingTimeout = settings.Http2Ping?.Timeout ?? TimeSpan.FromSeconds(20),
         KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-        ConnectCallback = async (context, cancellationToken) =>
+        ConnectCallback = (context, cancellationToken) => ConnectAsync(settings, client, tls, context, cancellationToken),
+    };
+
+    private static async ValueTask<Stream> ConnectAsync(UpstreamSettings settings, UpstreamClient client, UpstreamTlsConnector? tls, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        settings.Keepalive?.Apply(socket);
+        try
         {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            settings.Keepalive?.Apply(socket);
-            try
-            {
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
 
-            var stream = new CountedNetworkStream(socket, client);
-            if (tls is null || settings.Tls is null)
-            {
-                return stream;
-            }
-
+        Stream stream = new CountedNetworkStream(socket, client);
+        try
+        {
             // The request URI stays http://: SocketsHttpHandler speaks HTTP/1.1 or prior-knowledge h2 over this
             // stream as it would over TCP, and the TLS underneath is the mesh's business.
-            try
+            if (tls is not null && settings.Tls is not null)
             {
-                return await tls.SecureAsync(stream, settings.ClusterName, settings.Tls, context.DnsEndPoint, cancellationToken);
+                stream = await tls.SecureAsync(stream, settings.ClusterName, settings.Tls, context.DnsEndPoint, cancellationToken);
             }
-            catch
+
+            if (settings.Http2MaxConcurrentStreams > 0 && OpensHttp2(context.InitialRequestMessage))
             {
-                await stream.DisposeAsync();
-                throw;
+                var limited = new Http2StreamLimitStream(stream, settings.Http2MaxConcurrentStreams);
+                stream = limited;
+                await limited.ReadServerPrefaceAsync(cancellationToken);
             }
-        },
-    };
+
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
+    // Over http:// the handler opens a prior-knowledge HTTP/2 connection exactly for such requests; an HTTP/1.1
+    // connection of the same client (useClientProtocol) carries no frames to rewrite.
+    private static bool OpensHttp2(HttpRequestMessage request) =>
+        request.Version.Major == 2 && request.VersionPolicy != HttpVersionPolicy.RequestVersionOrLower;
 }
 
 /// <summary>The settings an upstream client is built from.</summary>
 /// <param name="MaxConnectionDuration">Age after which a connection is not reused; infinite by default.</param>
 /// <param name="Keepalive">TCP keepalive of new connections; null: the socket's default (off).</param>
 /// <param name="Http2Ping">HTTP/2 PINGs on upstream connections; null: none.</param>
+/// <param name="Http2MaxConcurrentStreams">At most this many streams on each upstream HTTP/2 connection; 0: the upstream's own limit.</param>
 internal sealed record UpstreamSettings(
     string ClusterName,
     TimeSpan ConnectTimeout,
@@ -143,7 +158,8 @@ internal sealed record UpstreamSettings(
     UpstreamTls? Tls = null,
     TimeSpan? MaxConnectionDuration = null,
     UpstreamKeepalive? Keepalive = null,
-    Http2Ping? Http2Ping = null)
+    Http2Ping? Http2Ping = null,
+    uint Http2MaxConcurrentStreams = 0)
 {
-    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}|{Tls?.Key ?? "plaintext"}|{MaxConnectionDuration?.Ticks}|{Keepalive}|{Http2Ping}";
+    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}|{Tls?.Key ?? "plaintext"}|{MaxConnectionDuration?.Ticks}|{Keepalive}|{Http2Ping}|{Http2MaxConcurrentStreams}";
 }

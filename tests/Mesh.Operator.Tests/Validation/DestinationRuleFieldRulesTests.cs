@@ -46,7 +46,6 @@ public sealed class DestinationRuleFieldRulesTests
     {
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, loadBalancer: {simple: RANDOM}}, {port: {number: 80}, loadBalancer: {simple: ROUND_ROBIN}}]}\n", "spec.trafficPolicy.portLevelSettings[1].port.number", "also set by spec.trafficPolicy.portLevelSettings[0]" },
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {}, loadBalancer: {simple: RANDOM}}]}\n", "spec.trafficPolicy.portLevelSettings[0].port.number", "never applies" },
-        { "  host: multi\n  trafficPolicy: {connectionPool: {http: {maxConcurrentStreams: 10}}}\n", "spec.trafficPolicy.connectionPool.http.maxConcurrentStreams", "not applied" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, minimumRingSize: 10}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize", "deprecated" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {localityLbSetting: {failover: [{from: r1, to: r2}]}}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting", "failover needs outlierDetection" },
     };
@@ -65,7 +64,7 @@ public sealed class DestinationRuleFieldRulesTests
     [InlineData("  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, tls: {mode: DISABLE}}]}\n")]
     [InlineData("  host: multi\n  trafficPolicy: {outlierDetection: {minHealthPercent: 0, splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 2}}\n")]
     [InlineData("  host: multi\n  trafficPolicy:\n    loadBalancer: {simple: RANDOM}\n    portLevelSettings: [{port: {number: 8081}, loadBalancer: {consistentHash: {httpHeaderName: x-user}}}]\n")]
-    [InlineData("  host: multi\n  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: DO_NOT_UPGRADE, useClientProtocol: true, idleTimeout: 30s}, tcp: {maxConnectionDuration: 1h, tcpKeepalive: {probes: 3}}}}\n")]
+    [InlineData("  host: multi\n  trafficPolicy: {connectionPool: {http: {h2UpgradePolicy: DO_NOT_UPGRADE, useClientProtocol: true, idleTimeout: 30s, maxConcurrentStreams: 10}, tcp: {maxConnectionDuration: 1h, tcpKeepalive: {probes: 3}}}}\n")]
     [InlineData("  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user, maglev: {tableSize: 65537}}}}\n")]
     [InlineData("  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: c, ttl: 1h, path: /, attributes: [{name: Secure}]}, ringHash: {minimumRingSize: 2048}}}}\n")]
     [InlineData("  host: multi\n  trafficPolicy:\n    outlierDetection: {consecutive5xxErrors: 1}\n    loadBalancer: {localityLbSetting: {failover: [{from: r1, to: r2}], failoverPriority: [topology.kubernetes.io/zone]}}\n")]
