@@ -24,13 +24,13 @@ internal sealed class SelectedRuleSubsets
     public static SelectedRuleSubsets Build(IEnumerable<DestinationRule> rules, ServiceRegistry registry)
     {
         Dictionary<(string Host, string Subset), List<DestinationRule>>? bySubset = null;
-        var holders = new HashSet<(string Namespace, string Selector, string Host)>();
+        HashSet<(string Namespace, string Selector, string Host)>? holders = null;
         foreach (var rule in rules)
         {
             var ns = rule.Metadata.NamespaceProperty ?? "";
             var host = registry.Resolve(rule.Spec.Host!, ns).Host;
-            if (rule.Spec.Subsets is not { Count: > 0 } subsets ||
-                !holders.Add((ns, LabelSelector.Canonical(rule.Spec.WorkloadSelector?.MatchLabels ?? []), host)))
+            if (!(holders ??= []).Add((ns, LabelSelector.Canonical(rule.Spec.WorkloadSelector?.MatchLabels ?? []), host)) ||
+                rule.Spec.Subsets is not { Count: > 0 } subsets)
             {
                 continue;
             }

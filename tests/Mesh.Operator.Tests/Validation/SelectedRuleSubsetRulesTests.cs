@@ -72,7 +72,8 @@ public sealed class SelectedRuleSubsetRulesTests
     [Fact]
     public void A_subset_only_an_ignored_younger_rule_with_the_same_selector_defines_is_still_unknown()
     {
-        var older = Canary.Replace("reviews-canary", "reviews-older", StringComparison.Ordinal).Replace("v3", "v4", StringComparison.Ordinal)
+        var older = Canary.Replace("reviews-canary", "reviews-older", StringComparison.Ordinal)
+            .Replace("subsets: [{name: v3, labels: {version: v3}}]", "trafficPolicy: {loadBalancer: {simple: RANDOM}}", StringComparison.Ordinal)
             .Replace("2024-01-02", "2024-01-01", StringComparison.Ordinal);
 
         AssertProblem(
