@@ -143,7 +143,7 @@ public sealed class CompiledMesh
         var names = variants.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var orphans = clusters
             .Where(c => replaced.Contains(c.ServiceHost) && !names.Contains(c.Name))
-            .Select(c => new Cluster { Name = c.Name, ServiceHost = c.ServiceHost, Port = c.Port, Subset = c.Subset, Protocol = c.Protocol, LoadBalancer = new LoadBalancer() });
+            .Select(WorkloadRules.WithoutEndpoints);
         Cluster[] merged = [.. clusters.Where(c => !replaced.Contains(c.ServiceHost)).Concat(variants).Concat(orphans).OrderBy(c => c.Name, StringComparer.Ordinal)];
         var field = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, merged, out var hash);
         return new ScopedClusterPart(merged, field, new ClusterSet(ClusterResource.Split(merged, field)), hash);

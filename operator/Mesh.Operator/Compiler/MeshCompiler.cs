@@ -96,7 +96,7 @@ public static class MeshCompiler
         var rules = Sorted(snapshot.DestinationRules).Where(r => Valid(r, r => DestinationRuleValidator.Validate(r, noRules))).ToList();
         var ruleByHost = ClaimHosts([.. rules.Where(r => r.Spec.WorkloadSelector is null)], r => [r.Spec.Host!], registry, Record);
 
-        var context = new ValidationContext(registry, ruleByHost, options.RootNamespace);
+        var context = new ValidationContext(registry, ruleByHost, options.RootNamespace, SelectedRuleSubsets.Build(rules.Where(r => r.Spec.WorkloadSelector is not null), registry));
         var virtualServices = Sorted(snapshot.VirtualServices)
             .Where(v => Valid(v, v => VirtualServiceValidator.Validate(v, context)) && v.Spec.AppliesToSidecars)
             .ToList();
@@ -161,6 +161,9 @@ public static class MeshCompiler
 
         var workloadRules = WorkloadRuleBuilder.Build(
             [.. rules.Where(r => r.Spec.WorkloadSelector is not null)], registry, routes.ExternalDestinations, new SecretCredentials(snapshot.Secrets), Compiles, Record);
+
+        // After every real cluster: ByName keeps the first of one name, so a stand-in only fills a gap.
+        clusters.AddRange(workloadRules.SubsetStandIns());
         var results = outcomes
             .Select(o => ResourceResult.Create(ResourceRef.Of(o.Key), (IReadOnlyList<Diagnostic>?)o.Value.Diagnostics ?? [], o.Value.Conflicted, o.Key.Metadata.Generation, o.Value.Note))
             .OrderBy(r => r.Resource)

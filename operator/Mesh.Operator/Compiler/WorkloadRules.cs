@@ -20,6 +20,26 @@ internal sealed class WorkloadRules
 
     public WorkloadRuleEntry this[int index] => _entries[index];
 
+    /// <summary>
+    /// A cluster without endpoints for each subset these rules define, for the proxies no defining rule selects. Istio
+    /// accepts a route to such a subset, and those sidecars answer it 503 (their Envoy has no such cluster); this proxy
+    /// would refuse a config naming a cluster it lacks, so they get one that answers 503 instead. A selected proxy's
+    /// own cluster of that name replaces it. Where the shared rule defines the subset too, its cluster wins by name.
+    /// </summary>
+    public IEnumerable<Cluster> SubsetStandIns() =>
+        _entries.SelectMany(e => e.Clusters).Where(c => c.Subset.Length > 0).Select(WithoutEndpoints);
+
+    /// <summary>A cluster of <paramref name="like"/>'s name and service that has no endpoints: requests to it get 503.</summary>
+    public static Cluster WithoutEndpoints(Cluster like) => new()
+    {
+        Name = like.Name,
+        ServiceHost = like.ServiceHost,
+        Port = like.Port,
+        Subset = like.Subset,
+        Protocol = like.Protocol,
+        LoadBalancer = new LoadBalancer(),
+    };
+
     /// <summary>The entries (indexes, ascending) that apply to a proxy: for each host the oldest that selects it.</summary>
     public int[] Matching(string ns, IReadOnlyDictionary<string, string> labels)
     {

@@ -69,7 +69,16 @@ internal static class DestinationValidator
         if (!string.IsNullOrEmpty(destination.Subset))
         {
             var rule = context.RuleFor(target.Host);
-            if (rule?.Spec.Subsets?.Exists(s => s?.Name == destination.Subset) != true)
+            if (rule?.Spec.Subsets?.Exists(s => s?.Name == destination.Subset) == true)
+            {
+                return;
+            }
+
+            if (context.SelectedSubsets.Defining(target.Host, destination.Subset) is { Count: > 0 } selected)
+            {
+                bag.Warning(path + ".subset", OnlySelected(destination.Subset, target.Host, selected));
+            }
+            else
             {
                 var subsets = rule?.Spec.Subsets?.Select(s => s?.Name).OfType<string>() ?? [];
                 bag.UnresolvedRef(path + ".subset", rule is null
@@ -78,4 +87,10 @@ internal static class DestinationValidator
             }
         }
     }
+
+    // Istio accepts the route; its sidecars that no defining rule selects have no such cluster and answer 503 NC.
+    private static string OnlySelected(string subset, string host, IReadOnlyList<DestinationRule> rules) =>
+        $"subset '{subset}' of {host} is defined only by the workload-selected DestinationRule "
+        + string.Join("; ", rules.Select(r => $"{r.Metadata.NamespaceProperty}/{r.Metadata.Name} (for {SelectedRuleSubsets.Workloads(r)})"))
+        + ": only the proxies of those workloads have it; the others answer 503 for this destination";
 }

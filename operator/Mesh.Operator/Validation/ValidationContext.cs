@@ -7,7 +7,8 @@ namespace Mesh.Operator.Validation;
 internal sealed class ValidationContext(
     ServiceRegistry registry,
     IReadOnlyDictionary<string, DestinationRule> destinationRules,
-    string rootNamespace)
+    string rootNamespace,
+    SelectedRuleSubsets? selectedSubsets = null)
 {
     public ServiceRegistry Registry { get; } = registry;
 
@@ -15,6 +16,9 @@ internal sealed class ValidationContext(
 
     /// <summary>The DestinationRule that is in force for a host, if any.</summary>
     public DestinationRule? RuleFor(string host) => destinationRules.GetValueOrDefault(host);
+
+    /// <summary>The subsets that rules with a workloadSelector define, for the proxies they select.</summary>
+    public SelectedRuleSubsets SelectedSubsets { get; } = selectedSubsets ?? SelectedRuleSubsets.None;
 
     /// <summary>
     /// Checks a host reference. A missing service is an error when the host is spelled as a cluster service

@@ -81,6 +81,51 @@ public sealed class WorkloadSelectorTests
         Assert.Single(mesh.ConfigFor(MeshFixture.Node("default", "app=other")).ToProxyConfig().Clusters.Single(c => c.Name == "outbound|9080|v1|reviews.default.svc.cluster.local").Endpoints);
     }
 
+    /// <summary>
+    /// Istio accepts a route to a subset only a workload-selected rule defines; the sidecars that rule does not select
+    /// have no such cluster and answer 503. Here they get the cluster without endpoints, which answers 503 too, rather
+    /// than a route to a cluster they lack (which the proxy would refuse).
+    /// </summary>
+    [Fact]
+    public void A_subset_only_a_selected_rule_defines_has_endpoints_for_its_proxies_and_none_for_the_others()
+    {
+        const string canary = """
+            apiVersion: mesh.io/v1alpha1
+            kind: WorkloadEntry
+            metadata: {name: reviews-v2, namespace: default}
+            spec: {address: 10.0.0.2, labels: {app: reviews, version: v2}}
+            ---
+            apiVersion: mesh.io/v1alpha1
+            kind: DestinationRule
+            metadata: {name: reviews-canary, namespace: default, creationTimestamp: "2024-01-02T00:00:00Z"}
+            spec:
+              host: reviews
+              workloadSelector: {matchLabels: {app: ratings}}
+              subsets: [{name: v2, labels: {version: v2}}]
+            ---
+            apiVersion: mesh.io/v1alpha1
+            kind: VirtualService
+            metadata: {name: reviews, namespace: default}
+            spec:
+              hosts: [reviews]
+              http: [{route: [{destination: {host: reviews, subset: v2}}]}]
+            """;
+        const string v2 = "outbound|9080|v2|reviews.default.svc.cluster.local";
+
+        var mesh = Compile(CatchAll + canary);
+
+        Assert.True(mesh.Results.Single(r => r.Resource.Kind == "VirtualService").IsAccepted);
+        foreach (var (ns, labels, endpoints) in new[] { ("default", "app=ratings", 1), ("default", "app=productpage", 0), ("other", "app=ratings", 0) })
+        {
+            var config = mesh.ConfigFor(MeshFixture.Node(ns, labels)).ToProxyConfig();
+            var route = config.VirtualHosts.Single(h => h.Name == "reviews.default.svc.cluster.local").Routes.Single();
+            Assert.Equal(v2, route.Forward.Destinations.Single().Cluster);
+            Assert.Equal(endpoints, config.Clusters.Single(c => c.Name == v2).Endpoints.Count);
+        }
+
+        Assert.Equal("10.0.0.2", mesh.ConfigFor(MeshFixture.Node("default", "app=ratings")).ToProxyConfig().Clusters.Single(c => c.Name == v2).Endpoints.Single().Address);
+    }
+
     [Fact]
     public void Of_two_matching_selected_rules_the_oldest_applies()
     {
