@@ -116,6 +116,8 @@ public static class OperatorHost
         services.AddSingleton<Ui.UiAssets>();
         services.AddSingleton(provider => new Mesh.Api.Security.LocalHostPolicy(provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService(provider => provider.GetRequiredService<MeshReconciler>());
+        services.AddOptions<HeapCompactionOptions>();
+        services.AddHostedService<IdleHeapCompactor>();
         configureServices?.Invoke(services);
 
         var app = builder.Build();
