@@ -51,6 +51,10 @@ public sealed class CompiledProxyConfig
 
     private MeshCompilerOptions Options { get; }
 
+    /// <summary>Whether this config is made of exactly these parts (the same objects).</summary>
+    internal bool SameParts(VirtualHostSet hosts, ClusterSet clusters, InboundConfig inbound, TcpListenerPart listeners) =>
+        ReferenceEquals(_parts.Hosts, hosts) && ReferenceEquals(_parts.Clusters, clusters) && ReferenceEquals(Inbound, inbound) && ReferenceEquals(Listeners, listeners);
+
     /// <summary>
     /// A new ProxyConfig whose nested messages are shared with other proxies' configs: serialize it, never change it.
     /// </summary>

@@ -173,7 +173,8 @@ public static class MeshCompiler
             selectors,
             new InboundBuilder(policies, options.RootNamespace, registry),
             workloadRules,
-            results);
+            results,
+            previous);
     }
 
     // Rules bound only to gateways (match.gateways without mesh) are not the sidecars' (Istio's semantics).
