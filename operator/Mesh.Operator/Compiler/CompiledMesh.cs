@@ -35,6 +35,7 @@ public sealed class CompiledMesh
     private readonly ConcurrentDictionary<string, CompiledProxyConfig> _byVersion = new(StringComparer.Ordinal);
     private readonly NameList _hostNames;
     private Dictionary<string, HostEntry>? _hostsByFqdn;
+    private readonly IReadOnlyDictionary<string, ServiceClusters> _serviceClusters;
 
     // The compile before this one, whose per-proxy work this one takes over where its inputs are unchanged; dropped
     // when the next compile takes this one's place, so at most two compiles stay linked.
@@ -55,8 +56,10 @@ public sealed class CompiledMesh
         InboundBuilder inbound,
         WorkloadRules workloadRules,
         IReadOnlyList<ResourceResult> results,
+        IReadOnlyDictionary<string, ServiceClusters> serviceClusters,
         CompiledMesh? previous = null)
     {
+        _serviceClusters = serviceClusters;
         _options = options;
         _hosts = hosts;
         _listeners = listeners;
@@ -87,6 +90,9 @@ public sealed class CompiledMesh
     /// <summary>The host entry of <paramref name="fqdn"/>, for the next compile to reuse.</summary>
     internal HostEntry? HostOf(string fqdn) =>
         LazyInitializer.EnsureInitialized(ref _hostsByFqdn, () => _hosts.ToDictionary(h => h.Service.Fqdn, StringComparer.Ordinal)).GetValueOrDefault(fqdn);
+
+    /// <summary>The clusters of the service <paramref name="fqdn"/>, for the next compile to reuse.</summary>
+    internal ServiceClusters? ClustersOf(string fqdn) => _serviceClusters.GetValueOrDefault(fqdn);
 
     public CompiledProxyConfig ConfigFor(Node node)
     {
