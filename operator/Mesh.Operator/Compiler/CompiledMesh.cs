@@ -138,7 +138,6 @@ public sealed class CompiledMesh
         // resources are described once and a delta to them is built once (see ProxyResources.DeltaFrom).
         return _byVersion.GetOrAdd(Convert.ToHexStringLower(version)[..16], v => new CompiledProxyConfig(
             v,
-            outbound.VirtualHosts,
             clusters?.Clusters ?? _clusters.Clusters,
             inputs.Inbound,
             inputs.InboundHash,
@@ -168,20 +167,15 @@ public sealed class CompiledMesh
         }
 
         IReadOnlyList<HostEntry> entries = scope is null ? _hosts : [.. _hosts.Where(h => scope.Includes(h.Service, ns))];
-        var hosts = new VirtualHost[entries.Count];
         var variants = new HashedVirtualHost[entries.Count];
-        var hashes = new byte[entries.Count][];
         for (var i = 0; i < entries.Count; i++)
         {
-            var variant = entries[i].For(entries[i].Service.Namespace == ns, matched);
-            hosts[i] = variant.Host;
-            variants[i] = variant;
-            hashes[i] = variant.Hash;
+            variants[i] = entries[i].For(entries[i].Service.Namespace == ns, matched);
         }
 
         var names = scope is null ? _hostNames : NameList.Of(entries, static h => h.Service.Fqdn);
-        var clusters = scope is null ? null : ScopedClusters(hosts, listeners.Listeners);
-        return new OutboundPart(variants, hosts, new VirtualHostSet(variants, names), HostSetHash.Of(hashes), listeners, selected.Length == 0 ? clusters : SelectedClusters(clusters?.Clusters ?? _clusters.Clusters, selected));
+        var clusters = scope is null ? null : ScopedClusters(variants, listeners.Listeners);
+        return new OutboundPart(variants, new VirtualHostSet(variants, names), HostSetHash.Of(variants), listeners, selected.Length == 0 ? clusters : SelectedClusters(clusters?.Clusters ?? _clusters.Clusters, selected));
     }
 
     // The previous compile's part with only the hosts this compile did not take over built again (the others'
@@ -208,15 +202,7 @@ public sealed class CompiledMesh
             return ReferenceEquals(listeners, before.Listeners) ? before : before with { Listeners = listeners };
         }
 
-        var hosts = new VirtualHost[variants.Length];
-        var hashes = new byte[variants.Length][];
-        for (var i = 0; i < variants.Length; i++)
-        {
-            hosts[i] = variants[i].Host;
-            hashes[i] = variants[i].Hash;
-        }
-
-        return new OutboundPart(variants, hosts, new VirtualHostSet(variants, _hostNames), before.Hash.With(hashes, changed), listeners, null);
+        return new OutboundPart(variants, new VirtualHostSet(variants, _hostNames), before.Hash.With(variants, changed), listeners, null);
     }
 
     // A proxy that workload-selected DestinationRules apply to: their clusters replace those of the same hosts (the
@@ -240,10 +226,10 @@ public sealed class CompiledMesh
 
     // A scoped proxy gets the clusters of the services in its scope and those its routes name (a route may send to a
     // service outside the scope; the proxy refuses a route to a cluster it does not have). Encoded once per scope.
-    private ScopedClusterPart ScopedClusters(VirtualHost[] hosts, L4Listener[] listeners)
+    private ScopedClusterPart ScopedClusters(HashedVirtualHost[] hosts, L4Listener[] listeners)
     {
-        var services = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-        var named = hosts.SelectMany(h => h.Routes)
+        var services = hosts.Select(h => h.Host.Name).ToHashSet(StringComparer.Ordinal);
+        var named = hosts.SelectMany(h => h.Host.Routes)
             .SelectMany(r => (r.Forward?.Destinations.Select(d => d.Cluster) ?? []).Append(r.Mirror?.Cluster ?? ""))
             .Concat(listeners.SelectMany(l => l.Routes).SelectMany(r => r.Destinations).Select(d => d.Cluster))
             .ToHashSet(StringComparer.Ordinal);

@@ -21,7 +21,6 @@ public sealed class CompiledProxyConfig
 
     internal CompiledProxyConfig(
         string version,
-        IReadOnlyList<VirtualHost> virtualHosts,
         IReadOnlyList<Cluster> clusters,
         InboundConfig inbound,
         byte[] inboundHash,
@@ -30,7 +29,6 @@ public sealed class CompiledProxyConfig
         ProxyConfigParts parts)
     {
         Version = version;
-        VirtualHosts = virtualHosts;
         Clusters = clusters;
         Inbound = inbound;
         _inboundHash = inboundHash;
@@ -41,7 +39,8 @@ public sealed class CompiledProxyConfig
 
     public string Version { get; }
 
-    internal IReadOnlyList<VirtualHost> VirtualHosts { get; }
+    /// <summary>The virtual hosts, taken from the shared set (for building the message; pushes write the encodings).</summary>
+    internal IReadOnlyList<VirtualHost> VirtualHosts => [.. _parts.Hosts.Hosts.Select(h => h.Host)];
 
     internal IReadOnlyList<Cluster> Clusters { get; }
 

@@ -20,20 +20,20 @@ internal sealed class HostSetHash
 
     public byte[] Value { get; }
 
-    public static HostSetHash Of(byte[][] hashes)
+    public static HostSetHash Of(HashedVirtualHost[] hosts)
     {
-        var runs = new byte[(hashes.Length + RunLength - 1) / RunLength][];
+        var runs = new byte[(hosts.Length + RunLength - 1) / RunLength][];
         for (var run = 0; run < runs.Length; run++)
         {
-            runs[run] = Run(hashes, run);
+            runs[run] = Run(hosts, run);
         }
 
         return new HostSetHash(runs);
     }
 
-    /// <summary>The hash of <paramref name="hashes"/>, which differ from those this was taken of only at
+    /// <summary>The hash of <paramref name="hosts"/>, which differ from those this was taken of only at
     /// <paramref name="changed"/> (ascending).</summary>
-    public HostSetHash With(byte[][] hashes, ReadOnlySpan<int> changed)
+    public HostSetHash With(HashedVirtualHost[] hosts, ReadOnlySpan<int> changed)
     {
         var runs = (byte[][])_runs.Clone();
         var last = -1;
@@ -42,7 +42,7 @@ internal sealed class HostSetHash
             var run = index / RunLength;
             if (run != last)
             {
-                runs[run] = Run(hashes, run);
+                runs[run] = Run(hosts, run);
                 last = run;
             }
         }
@@ -50,9 +50,15 @@ internal sealed class HostSetHash
         return new HostSetHash(runs);
     }
 
-    private static byte[] Run(byte[][] hashes, int run)
+    private static byte[] Run(HashedVirtualHost[] hosts, int run)
     {
         var start = run * RunLength;
-        return ContentHash.Combine(new ArraySegment<byte[]>(hashes, start, Math.Min(RunLength, hashes.Length - start)));
+        var hashes = new byte[Math.Min(RunLength, hosts.Length - start)][];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = hosts[start + i].Hash;
+        }
+
+        return ContentHash.Combine(hashes);
     }
 }
