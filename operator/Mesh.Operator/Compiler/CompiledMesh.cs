@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Mesh.Api.V1;
 using Mesh.Operator.Delta;
@@ -14,27 +15,37 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 public sealed class CompiledMesh
 {
-    // The name lists of the latest compile, which the next compile of the same hosts and clusters shares, so the
-    // diffs between their sets compare versions only (see NameList). A race between compiles only misses the share.
+    // The name list of the latest compile's hosts, which the next compile of the same hosts shares, so the diffs
+    // between their sets compare versions only (see NameList). A race between compiles only misses the share.
     private static NameList? _latestHostNames;
-    private static NameList? _latestClusterNames;
+
+    // A node's key and labels, taken once per node object rather than on every publication.
+    private static readonly ConditionalWeakTable<Node, NodeKey> _nodeKeys = [];
 
     private readonly MeshCompilerOptions _options;
     private readonly IReadOnlyList<HostEntry> _hosts;
     private readonly IReadOnlyList<TcpListenerEntry> _listeners;
-    private readonly IReadOnlyList<Cluster> _clusters;
-    private readonly byte[] _clustersHash;
-    private readonly byte[] _clustersField;
-    private readonly ClusterResource[] _clusterResources;
-    private readonly ClusterSet _clusterSet;
+    private readonly ClusterPart _clusters;
     private readonly SelectorTable _selectors;
     private readonly InboundBuilder _inbound;
     private readonly WorkloadRules _workloadRules;
     private readonly ConcurrentDictionary<string, OutboundPart> _outbound = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProxyInputs> _inputs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CompiledProxyConfig> _proxies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CompiledProxyConfig> _byVersion = new(StringComparer.Ordinal);
     private readonly NameList _hostNames;
     private Dictionary<string, HostEntry>? _hostsByFqdn;
+    private readonly IReadOnlyDictionary<string, ServiceClusters> _serviceClusters;
+
+    // The compile before this one, whose per-proxy work this one takes over where its inputs are unchanged; dropped
+    // when the next compile takes this one's place, so at most two compiles stay linked.
+    private CompiledMesh? _previous;
+
+    // Indexes of the hosts not taken over from the previous compile (null: the host lists differ, nothing is reused).
+    private readonly int[]? _changedHosts;
+
+    // Whether each proxy's selectors, workload rules and options read the same as in the previous compile.
+    private readonly bool _sameProxyInputs;
 
     internal CompiledMesh(
         MeshCompilerOptions options,
@@ -44,21 +55,31 @@ public sealed class CompiledMesh
         SelectorTable selectors,
         InboundBuilder inbound,
         WorkloadRules workloadRules,
-        IReadOnlyList<ResourceResult> results)
+        IReadOnlyList<ResourceResult> results,
+        IReadOnlyDictionary<string, ServiceClusters> serviceClusters,
+        CompiledMesh? previous = null)
     {
+        _serviceClusters = serviceClusters;
         _options = options;
         _hosts = hosts;
         _listeners = listeners;
-        _clusters = clusters;
-        // Every proxy carries all clusters: encoded once per compile, and hashed from that encoding.
-        _clustersField = FieldEncoding.EncodeAll(ProxyConfig.ClustersFieldNumber, clusters, out _clustersHash);
-        _clusterResources = ClusterResource.Split(clusters, _clustersField);
-        _clusterSet = new ClusterSet(_clusterResources, _latestClusterNames = NameList.Of(_clusterResources, static c => c.Name).SameAs(_latestClusterNames));
-        _hostNames = _latestHostNames = NameList.Of(hosts, static h => h.Service.Fqdn).SameAs(_latestHostNames);
+        _clusters = ClusterPart.Build(clusters, previous?._clusters);
+        _hostNames = _latestHostNames = NameList.Of(hosts, static h => h.Service.Fqdn).SameAs(previous?._hostNames ?? _latestHostNames);
         _selectors = selectors;
         _inbound = inbound;
         _workloadRules = workloadRules;
         Results = results;
+        if (previous is not null)
+        {
+            previous._previous = null;
+            _previous = previous;
+            _changedHosts = ReferenceEquals(_hostNames, previous._hostNames)
+                ? [.. Enumerable.Range(0, hosts.Count).Where(i => !hosts[i].Reused)]
+                : null;
+            _sameProxyInputs = selectors.SameAs(previous._selectors) && workloadRules.SameAs(previous._workloadRules) &&
+                options.TrustDomain == previous._options.TrustDomain && options.RootNamespace == previous._options.RootNamespace &&
+                options.OutboundTrafficPolicy == previous._options.OutboundTrafficPolicy;
+        }
     }
 
     /// <summary>One result per mesh resource (VirtualService, DestinationRule, MeshPolicy, WorkloadEntry), sorted.</summary>
@@ -70,64 +91,118 @@ public sealed class CompiledMesh
     internal HostEntry? HostOf(string fqdn) =>
         LazyInitializer.EnsureInitialized(ref _hostsByFqdn, () => _hosts.ToDictionary(h => h.Service.Fqdn, StringComparer.Ordinal)).GetValueOrDefault(fqdn);
 
+    /// <summary>The clusters of the service <paramref name="fqdn"/>, for the next compile to reuse.</summary>
+    internal ServiceClusters? ClustersOf(string fqdn) => _serviceClusters.GetValueOrDefault(fqdn);
+
     public CompiledProxyConfig ConfigFor(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var labels = node.Labels.ToDictionary(StringComparer.Ordinal);
-        var key = $"{node.Namespace}\n{LabelSelector.Canonical(labels)}\n{node.ServiceAccount}";
-        return _proxies.GetOrAdd(key, _ => Assemble(node.Namespace, labels));
+        var key = _nodeKeys.GetValue(node, static n =>
+        {
+            var labels = n.Labels.ToDictionary(StringComparer.Ordinal);
+            return new NodeKey($"{n.Namespace}\n{LabelSelector.Canonical(labels)}\n{n.ServiceAccount}", labels);
+        });
+        return _proxies.TryGetValue(key.Key, out var config)
+            ? config
+            : _proxies.GetOrAdd(key.Key, static (k, a) => a.Mesh.Assemble(k, a.Namespace, a.Labels), (Mesh: this, node.Namespace, key.Labels));
     }
 
-    private CompiledProxyConfig Assemble(string ns, Dictionary<string, string> labels)
+    private CompiledProxyConfig Assemble(string key, string ns, Dictionary<string, string> labels)
     {
-        var matched = _selectors.Matching(labels);
-        var scope = _inbound.EgressFor(ns, labels);
-        var selected = _workloadRules.Matching(ns, labels);
-        var key = selected.Length == 0 ? $"{ns}|{string.Join(",", matched)}|{scope?.Key}" : $"{ns}|{string.Join(",", matched)}|{scope?.Key}|{string.Join(",", selected)}";
-        var outbound = _outbound.GetOrAdd(key, _ => BuildOutbound(ns, matched, scope, selected));
-        var inbound = _inbound.Build(ns, labels);
-        var inboundHash = ContentHash.Of(inbound);
+        var previous = _previous;
+        var inputs = previous is not null && _sameProxyInputs && previous._inputs.TryGetValue(key, out var before) && _inbound.SameAs(ns, previous._inbound)
+            ? before
+            : InputsFor(ns, labels);
+        _inputs.TryAdd(key, inputs);
+        var outbound = _outbound.GetOrAdd(inputs.OutboundKey, static (k, a) => a.Mesh.BuildOutbound(k, a.Namespace, a.Inputs), (Mesh: this, Namespace: ns, Inputs: inputs));
+        var clusters = outbound.Clusters;
+        var hosts = outbound.Hosts;
+        var clusterSet = clusters?.Set ?? _clusters.Set;
+
+        // Nothing this proxy's config is made of changed: the previous compile's config object serves again.
+        if (previous is not null && previous._proxies.TryGetValue(key, out var old) && old.SameParts(hosts, clusterSet, inputs.Inbound, outbound.Listeners))
+        {
+            return _byVersion.GetOrAdd(old.Version, old);
+        }
+
         var version = ContentHash.Combine(
         [
-            outbound.Hash,
-            outbound.Clusters?.Hash ?? _clustersHash,
-            inboundHash,
+            outbound.Hash.Value,
+            clusters?.Hash ?? _clusters.Hash,
+            inputs.InboundHash,
             outbound.Listeners.Field,
             Encoding.UTF8.GetBytes($"{_options.TrustDomain}|{(int)_options.OutboundTrafficPolicy}"),
         ]);
-        var clusters = outbound.Clusters;
 
         // Proxies whose labels differ in ways no rule reads get equal configs: one instance per version, so their
         // resources are described once and a delta to them is built once (see ProxyResources.DeltaFrom).
         return _byVersion.GetOrAdd(Convert.ToHexStringLower(version)[..16], v => new CompiledProxyConfig(
             v,
-            outbound.VirtualHosts,
-            clusters?.Clusters ?? _clusters,
-            inbound,
-            inboundHash,
+            clusters?.Clusters ?? _clusters.Clusters,
+            inputs.Inbound,
+            inputs.InboundHash,
             outbound.Listeners,
             _options,
-            new ProxyConfigParts(outbound.Hosts, clusters?.Field ?? _clustersField, clusters?.Set ?? _clusterSet)));
+            new ProxyConfigParts(hosts, clusters?.Field ?? _clusters.Field, clusterSet)));
     }
 
-    private OutboundPart BuildOutbound(string ns, int[] matched, EgressScope? scope, int[] selected)
+    private ProxyInputs InputsFor(string ns, Dictionary<string, string> labels)
     {
+        var matched = _selectors.Matching(labels);
+        var scope = _inbound.EgressFor(ns, labels);
+        var selected = _workloadRules.Matching(ns, labels);
+        var key = selected.Length == 0 ? $"{ns}|{string.Join(",", matched)}|{scope?.Key}" : $"{ns}|{string.Join(",", matched)}|{scope?.Key}|{string.Join(",", selected)}";
+        var inbound = _inbound.Build(ns, labels);
+        return new ProxyInputs(matched, scope, selected, key, inbound, ContentHash.Of(inbound));
+    }
+
+    private OutboundPart BuildOutbound(string key, string ns, ProxyInputs inputs)
+    {
+        var (matched, scope, selected) = (inputs.Matched, inputs.Scope, inputs.Selected);
+        var listeners = TcpListenerPart.Of([.. _listeners.Where(l => scope is null || scope.Includes(l.Service, ns)).Select(l => l.For(ns, matched))]);
+        if (scope is null && selected.Length == 0 && _changedHosts is { } changed && _sameProxyInputs &&
+            _previous?._outbound.TryGetValue(key, out var before) == true && before.Clusters is null)
+        {
+            return Update(before, ns, matched, changed, listeners);
+        }
+
         IReadOnlyList<HostEntry> entries = scope is null ? _hosts : [.. _hosts.Where(h => scope.Includes(h.Service, ns))];
-        var hosts = new VirtualHost[entries.Count];
         var variants = new HashedVirtualHost[entries.Count];
-        var hashes = new byte[entries.Count][];
         for (var i = 0; i < entries.Count; i++)
         {
-            var variant = entries[i].For(entries[i].Service.Namespace == ns, matched);
-            hosts[i] = variant.Host;
-            variants[i] = variant;
-            hashes[i] = variant.Hash;
+            variants[i] = entries[i].For(entries[i].Service.Namespace == ns, matched);
         }
 
         var names = scope is null ? _hostNames : NameList.Of(entries, static h => h.Service.Fqdn);
-        var listeners = TcpListenerPart.Of([.. _listeners.Where(l => scope is null || scope.Includes(l.Service, ns)).Select(l => l.For(ns, matched))]);
-        var clusters = scope is null ? null : ScopedClusters(hosts, listeners.Listeners);
-        return new OutboundPart(hosts, new VirtualHostSet(variants, names), ContentHash.Combine(hashes), listeners, selected.Length == 0 ? clusters : SelectedClusters(clusters?.Clusters ?? _clusters, selected));
+        var clusters = scope is null ? null : ScopedClusters(variants, listeners.Listeners);
+        return new OutboundPart(variants, new VirtualHostSet(variants, names), HostSetHash.Of(variants), listeners, selected.Length == 0 ? clusters : SelectedClusters(clusters?.Clusters ?? _clusters.Clusters, selected));
+    }
+
+    // The previous compile's part with only the hosts this compile did not take over built again (the others'
+    // variants are the same objects): a change to one host costs each part one variant and two small hashes.
+    private OutboundPart Update(OutboundPart before, string ns, int[] matched, int[] changed, TcpListenerPart listeners)
+    {
+        if (before.Listeners.Field.AsSpan().SequenceEqual(listeners.Field))
+        {
+            listeners = before.Listeners;
+        }
+
+        HashedVirtualHost[]? variants = null;
+        foreach (var i in changed)
+        {
+            var variant = _hosts[i].For(_hosts[i].Service.Namespace == ns, matched);
+            if (!ReferenceEquals(variant, before.Variants[i]))
+            {
+                (variants ??= (HashedVirtualHost[])before.Variants.Clone())[i] = variant;
+            }
+        }
+
+        if (variants is null)
+        {
+            return ReferenceEquals(listeners, before.Listeners) ? before : before with { Listeners = listeners };
+        }
+
+        return new OutboundPart(variants, new VirtualHostSet(variants, _hostNames), before.Hash.With(variants, changed), listeners, null);
     }
 
     // A proxy that workload-selected DestinationRules apply to: their clusters replace those of the same hosts (the
@@ -151,28 +226,26 @@ public sealed class CompiledMesh
 
     // A scoped proxy gets the clusters of the services in its scope and those its routes name (a route may send to a
     // service outside the scope; the proxy refuses a route to a cluster it does not have). Encoded once per scope.
-    private ScopedClusterPart ScopedClusters(VirtualHost[] hosts, L4Listener[] listeners)
+    private ScopedClusterPart ScopedClusters(HashedVirtualHost[] hosts, L4Listener[] listeners)
     {
-        var services = hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-        var named = hosts.SelectMany(h => h.Routes)
+        var services = hosts.Select(h => h.Host.Name).ToHashSet(StringComparer.Ordinal);
+        var named = hosts.SelectMany(h => h.Host.Routes)
             .SelectMany(r => (r.Forward?.Destinations.Select(d => d.Cluster) ?? []).Append(r.Mirror?.Cluster ?? ""))
             .Concat(listeners.SelectMany(l => l.Routes).SelectMany(r => r.Destinations).Select(d => d.Cluster))
             .ToHashSet(StringComparer.Ordinal);
-        var kept = Enumerable.Range(0, _clusters.Count).Where(i => services.Contains(_clusters[i].ServiceHost) || named.Contains(_clusters[i].Name)).ToArray();
-        var field = new byte[kept.Sum(i => _clusterResources[i].Field.Length)];
+        var all = _clusters.Clusters;
+        var resources = _clusters.Resources;
+        var kept = Enumerable.Range(0, all.Count).Where(i => services.Contains(all[i].ServiceHost) || named.Contains(all[i].Name)).ToArray();
+        var field = new byte[kept.Sum(i => resources[i].Field.Length)];
         var offset = 0;
         foreach (var i in kept)
         {
-            _clusterResources[i].Field.Span.CopyTo(field.AsSpan(offset));
-            offset += _clusterResources[i].Field.Length;
+            resources[i].Field.Span.CopyTo(field.AsSpan(offset));
+            offset += resources[i].Field.Length;
         }
 
         // Resources are cut from this scope's own encoding so that a push reads one buffer, as unscoped ones do.
-        var clusters = kept.Select(i => _clusters[i]).ToArray();
+        var clusters = kept.Select(i => all[i]).ToArray();
         return new ScopedClusterPart(clusters, field, new ClusterSet(ClusterResource.Split(clusters, field)), ContentHash.Combine([field]));
     }
-
-    private sealed record OutboundPart(VirtualHost[] VirtualHosts, VirtualHostSet Hosts, byte[] Hash, TcpListenerPart Listeners, ScopedClusterPart? Clusters);
-
-    private sealed record ScopedClusterPart(Cluster[] Clusters, byte[] Field, ClusterSet Set, byte[] Hash);
 }

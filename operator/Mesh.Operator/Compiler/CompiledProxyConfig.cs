@@ -21,7 +21,6 @@ public sealed class CompiledProxyConfig
 
     internal CompiledProxyConfig(
         string version,
-        IReadOnlyList<VirtualHost> virtualHosts,
         IReadOnlyList<Cluster> clusters,
         InboundConfig inbound,
         byte[] inboundHash,
@@ -30,7 +29,6 @@ public sealed class CompiledProxyConfig
         ProxyConfigParts parts)
     {
         Version = version;
-        VirtualHosts = virtualHosts;
         Clusters = clusters;
         Inbound = inbound;
         _inboundHash = inboundHash;
@@ -41,7 +39,8 @@ public sealed class CompiledProxyConfig
 
     public string Version { get; }
 
-    internal IReadOnlyList<VirtualHost> VirtualHosts { get; }
+    /// <summary>The virtual hosts, taken from the shared set (for building the message; pushes write the encodings).</summary>
+    internal IReadOnlyList<VirtualHost> VirtualHosts => [.. _parts.Hosts.Hosts.Select(h => h.Host)];
 
     internal IReadOnlyList<Cluster> Clusters { get; }
 
@@ -50,6 +49,10 @@ public sealed class CompiledProxyConfig
     internal TcpListenerPart Listeners { get; }
 
     private MeshCompilerOptions Options { get; }
+
+    /// <summary>Whether this config is made of exactly these parts (the same objects).</summary>
+    internal bool SameParts(VirtualHostSet hosts, ClusterSet clusters, InboundConfig inbound, TcpListenerPart listeners) =>
+        ReferenceEquals(_parts.Hosts, hosts) && ReferenceEquals(_parts.Clusters, clusters) && ReferenceEquals(Inbound, inbound) && ReferenceEquals(Listeners, listeners);
 
     /// <summary>
     /// A new ProxyConfig whose nested messages are shared with other proxies' configs: serialize it, never change it.

@@ -28,6 +28,7 @@ internal sealed class HostEntry
         _domainsOtherNamespace = Domains(service, sameNamespace: false);
         if (previous is not null && SameInputs(previous))
         {
+            Reused = true;
             _variants = LazyInitializer.EnsureInitialized(ref previous._variants);
             Unscoped = previous.Unscoped;
         }
@@ -38,6 +39,9 @@ internal sealed class HostEntry
     }
 
     public MeshService Service { get; }
+
+    /// <summary>Took over the previous entry's variants: every variant is the same object as there.</summary>
+    public bool Reused { get; }
 
     /// <summary>"NAMESPACE/NAME" of the VirtualService, or empty for the default route.</summary>
     public string Source { get; }

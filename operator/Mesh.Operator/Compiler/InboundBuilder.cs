@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Mesh.Api.V1;
 using Mesh.Operator.Resources;
@@ -13,6 +14,9 @@ namespace Mesh.Operator.Compiler;
 /// </summary>
 internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string rootNamespace, ServiceRegistry registry)
 {
+    // Per namespace, whether Build and EgressFor read the same inputs as in the builder last compared against.
+    private readonly ConcurrentDictionary<string, bool> _sameAs = new(StringComparer.Ordinal);
+
     // Sorted oldest first within each namespace, so the first applicable policy at a level is the one in force.
     private readonly ILookup<string, MeshPolicy> _policies = policies
         .OrderBy(p => p, ResourceOrder.Instance)
@@ -46,9 +50,49 @@ internal sealed class InboundBuilder(IReadOnlyList<MeshPolicy> policies, string 
         return inbound;
     }
 
+    /// <summary>
+    /// Whether <see cref="Build"/> and <see cref="EgressFor"/> give every workload of <paramref name="ns"/> what
+    /// <paramref name="previous"/>'s give: the same policy objects in the namespace and the root namespace (the
+    /// sources keep unchanged objects), and the namespace's services with the same names and selectors. Cached per
+    /// namespace; a builder is compared against one previous builder only.
+    /// </summary>
+    public bool SameAs(string ns, InboundBuilder previous) =>
+        _sameAs.GetOrAdd(ns, static (ns, pair) => pair.This.Compare(ns, pair.Previous), (This: this, Previous: previous));
+
     /// <summary>The egress scope of the workload's proxy (see <see cref="EgressScope.Resolve"/>); null: the whole mesh.</summary>
     public EgressScope? EgressFor(string ns, IReadOnlyDictionary<string, string> labels) =>
         EgressScope.Resolve(Applicable(ns, labels), ns, rootNamespace);
+
+    private ServiceRegistry Registry => registry;
+
+    private bool Compare(string ns, InboundBuilder previous)
+    {
+        if (rootNamespace != previous.RootNamespace ||
+            !_policies[ns].SequenceEqual(previous._policies[ns], ReferenceEqualityComparer.Instance) ||
+            !_policies[rootNamespace].SequenceEqual(previous._policies[rootNamespace], ReferenceEqualityComparer.Instance))
+        {
+            return false;
+        }
+
+        var services = registry.ByNamespace[ns].ToList();
+        var before = previous.Registry.ByNamespace[ns].ToList();
+        if (services.Count != before.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].Fqdn != before[i].Fqdn || !LabelSelector.Same(services[i].Selector, before[i].Selector))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private string RootNamespace => rootNamespace;
 
     private List<MeshPolicy> Applicable(string ns, IReadOnlyDictionary<string, string> labels)
     {

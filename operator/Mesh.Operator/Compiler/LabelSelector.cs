@@ -36,6 +36,17 @@ internal static class LabelSelector
         return true;
     }
 
+    /// <summary>Whether two selectors select the same labels (null and empty both select all).</summary>
+    public static bool Same(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b)
+    {
+        if ((a?.Count ?? 0) != (b?.Count ?? 0))
+        {
+            return false;
+        }
+
+        return a is null || b is null || Matches(a, b);
+    }
+
     /// <summary>A canonical spelling (sorted <c>k=v</c> pairs) for use as a dictionary key.</summary>
     public static string Canonical(IReadOnlyDictionary<string, string> labels) =>
         string.Join(",", labels.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));

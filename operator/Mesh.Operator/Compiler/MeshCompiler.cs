@@ -112,16 +112,24 @@ public static class MeshCompiler
         var hosts = new List<HostEntry>();
         var listeners = new List<TcpListenerEntry>();
         var clusters = new List<Cluster>();
+        var serviceClusters = new Dictionary<string, ServiceClusters>(StringComparer.Ordinal);
+        void AddClusters(MeshService service, DestinationRule? rule)
+        {
+            var built = ServiceClusters.For(service, rule, previous?.ClustersOf(service.Fqdn));
+            clusters.AddRange(built.Clusters);
+            serviceClusters[service.Fqdn] = built;
+        }
+
         foreach (var service in registry.Services)
         {
             ruleByHost.TryGetValue(service.Fqdn, out var rule);
-            if (rule is not null && !Compiles(rule, r => clusters.AddRange([.. ClusterBuilder.ForService(service, r)])))
+            if (rule is not null && !Compiles(rule, r => AddClusters(service, r)))
             {
                 ruleByHost.Remove(service.Fqdn);
                 rule = null;
             }
 
-            if (rule is null && !Compiles(service.Service, _ => clusters.AddRange([.. ClusterBuilder.ForService(service, null)])))
+            if (rule is null && !Compiles(service.Service, _ => AddClusters(service, null)))
             {
                 continue;
             }
@@ -176,7 +184,9 @@ public static class MeshCompiler
             selectors,
             new InboundBuilder(policies, options.RootNamespace, registry),
             workloadRules,
-            results);
+            results,
+            serviceClusters,
+            previous);
     }
 
     // Rules bound only to gateways (match.gateways without mesh) are not the sidecars' (Istio's semantics).

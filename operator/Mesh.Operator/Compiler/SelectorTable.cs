@@ -29,6 +29,9 @@ internal sealed class SelectorTable
     /// <summary>The selector numbered <paramref name="id"/>, canonically spelled: equal for equal selectors.</summary>
     public string KeyOf(int id) => _keys[id];
 
+    /// <summary>Whether <paramref name="other"/> numbers the same selectors the same way.</summary>
+    public bool SameAs(SelectorTable other) => _keys.SequenceEqual(other._keys, StringComparer.Ordinal);
+
     /// <summary>The ids of the selectors that select <paramref name="labels"/>, ascending.</summary>
     public int[] Matching(IReadOnlyDictionary<string, string> labels)
     {

@@ -40,6 +40,27 @@ internal sealed class WorkloadRules
         LoadBalancer = new LoadBalancer(),
     };
 
+    /// <summary>Whether <see cref="Matching"/> gives every proxy the same indexes as <paramref name="other"/>'s (what
+    /// the entries' clusters are is not compared).</summary>
+    public bool SameAs(WorkloadRules other)
+    {
+        if (_entries.Count != other._entries.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            var (a, b) = (_entries[i], other._entries[i]);
+            if (a.Namespace != b.Namespace || a.Host != b.Host || !LabelSelector.Same(a.Selector, b.Selector))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The entries (indexes, ascending) that apply to a proxy: for each host the oldest that selects it.</summary>
     public int[] Matching(string ns, IReadOnlyDictionary<string, string> labels)
     {

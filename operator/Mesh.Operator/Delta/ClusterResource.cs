@@ -65,6 +65,15 @@ internal sealed class ClusterResource
         return resources;
     }
 
+    /// <summary>This resource for an equal cluster at <paramref name="field"/> (the same bytes in another buffer),
+    /// keeping the versions and endpoint encoding already taken.</summary>
+    public ClusterResource MovedTo(Cluster cluster, ReadOnlyMemory<byte> field) => new(cluster, field)
+    {
+        _shapeVersion = _shapeVersion,
+        _endpointsVersion = _endpointsVersion,
+        _endpointsField = _endpointsField,
+    };
+
     /// <summary>One cluster, encoded on its own (for configs built as messages).</summary>
     public static ClusterResource Of(Cluster cluster) =>
         Split([cluster], FieldEncoding.Encode(ProxyConfig.ClustersFieldNumber, cluster, out _))[0];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Mesh.Api.V1;
 using Mesh.Operator.Compiler;
 using Mesh.Operator.ConfigServer;
@@ -10,11 +11,12 @@ internal sealed class CompiledMeshGenerator(CompiledMesh mesh) : IProxyConfigGen
 {
     public CompiledMesh Mesh { get; } = mesh;
 
-    public VersionedProxyConfig Generate(Node node)
-    {
-        var compiled = Mesh.ConfigFor(node);
-        return new VersionedProxyConfig(compiled.Version, new CompiledPayload(compiled));
-    }
+    // One served form per config object: a config the next compile keeps (a proxy the change leaves alone) is offered
+    // again without allocating.
+    private static readonly ConditionalWeakTable<CompiledProxyConfig, VersionedProxyConfig> _served = [];
+
+    public VersionedProxyConfig Generate(Node node) =>
+        _served.GetValue(Mesh.ConfigFor(node), static compiled => new VersionedProxyConfig(compiled.Version, new CompiledPayload(compiled)));
 
     // Writes the config from the parts it shares with other proxies instead of serializing a message per push.
     private sealed class CompiledPayload(CompiledProxyConfig config) : IIncrementalPayload
