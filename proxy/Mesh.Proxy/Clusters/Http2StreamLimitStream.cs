@@ -74,36 +74,33 @@ internal sealed class Http2StreamLimitStream : Stream
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_pending.WrittenCount > _pendingRead)
         {
             // Also for a zero-byte read: data is available.
-            return DeliverPending(buffer.Span);
+            return new(DeliverPending(buffer.Span));
         }
 
         if (buffer.IsEmpty)
         {
-            return await _inner.ReadAsync(buffer, cancellationToken);
+            return _inner.ReadAsync(buffer, cancellationToken);
         }
 
-        while (true)
+        // The handler reads after a zero-byte read has said data is there, so this read usually completes at once and,
+        // holding no SETTINGS frame, goes to the handler as it is: no state machine, nothing allocated.
+        var read = _inner.ReadAsync(buffer, cancellationToken);
+        if (read.IsCompletedSuccessfully)
         {
-            var read = await _inner.ReadAsync(buffer, cancellationToken);
-            if (read == 0 || _rewriter.TryPassThrough(buffer.Span[..read]))
+            if (TryFilter(buffer.Span, read.Result, out var count))
             {
-                return read;
+                return new(count);
             }
 
-            _rewriter.Rewrite(buffer.Span[..read], _pending);
-            if (_pending.WrittenCount > 0)
-            {
-                return DeliverPending(buffer.Span);
-            }
-
-            // All of it was the start of a frame header or of a SETTINGS frame: nothing to give the client yet.
+            read = _inner.ReadAsync(buffer, cancellationToken);
         }
+
+        return FilterAsync(read, buffer, cancellationToken);
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -149,6 +146,37 @@ internal sealed class Http2StreamLimitStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>What the handler gets of <paramref name="read"/> bytes just read; false when nothing yet.</summary>
+    private bool TryFilter(Span<byte> buffer, int read, out int count)
+    {
+        if (read == 0 || _rewriter.TryPassThrough(buffer[..read]))
+        {
+            count = read;
+            return true;
+        }
+
+        _rewriter.Rewrite(buffer[..read], _pending);
+
+        // Nothing when all of it was the start of a frame header or of a SETTINGS frame.
+        count = _pending.WrittenCount > 0 ? DeliverPending(buffer) : 0;
+        return count > 0;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> FilterAsync(ValueTask<int> read, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var bytes = await read;
+            if (TryFilter(buffer.Span, bytes, out var count))
+            {
+                return count;
+            }
+
+            read = _inner.ReadAsync(buffer, cancellationToken);
+        }
     }
 
     private int DeliverPending(Span<byte> buffer)
