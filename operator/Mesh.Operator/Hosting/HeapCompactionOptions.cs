@@ -5,7 +5,7 @@ public sealed class HeapCompactionOptions
 {
     /// <summary>
     /// How much the garbage collector's committed memory must have grown since the last compaction for a quiet spell
-    /// to trigger another. Default 24 MiB: one compile and push to 2,000 proxies leaves 15-25 MiB more committed
+    /// to trigger another. Default 24 MiB: one compile and push to 2,000 proxies leaves 25-40 MiB more committed
     /// (build/convergence/README.md), while the churn of an idle operator (streams open, traffic reports arriving) is
     /// collected in gen0 and does not grow it, so an idle operator does not compact. 0 turns compaction off.
     /// </summary>
