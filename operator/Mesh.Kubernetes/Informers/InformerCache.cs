@@ -76,15 +76,20 @@ internal sealed partial class InformerCache<T>(ILogger logger)
     }
 
     /// <summary>
-    /// Replaces the whole cache with a list: new objects are added, changed ones (by resourceVersion) updated, and
-    /// cached objects the list lacks are deleted with their last known state as a tombstone, so no ghost survives.
+    /// Replaces the whole cache with a list: new objects are added, changed ones (by resourceVersion) updated, unchanged
+    /// ones kept as the cached instances, and cached objects the list lacks are deleted with their last known state as a tombstone, so no ghost survives.
     /// </summary>
     public void Replace(IEnumerable<T> listed)
     {
         lock (_gate)
         {
             var old = _state.Items;
-            var state = CacheState<T>.From(listed);
+
+            // An object whose resourceVersion did not change keeps its cached instance: the mesh compiler takes over
+            // its previous work for objects that are the same instances.
+            var state = CacheState<T>.From(listed.Select(obj =>
+                old.TryGetValue(CacheKey.Of(obj), out var cached) && !string.IsNullOrEmpty(obj.Metadata.ResourceVersion) &&
+                cached.Metadata.ResourceVersion == obj.Metadata.ResourceVersion ? cached : obj));
             var next = state.Items;
             Volatile.Write(ref _state, state);
             foreach (var (key, obj) in next)

@@ -20,7 +20,7 @@ public sealed class CompiledMesh
     private static NameList? _latestHostNames;
 
     // A node's key and labels, taken once per node object rather than on every publication.
-    private static readonly ConditionalWeakTable<Node, NodeKey> _nodeKeys = [];
+    private static readonly ConditionalWeakTable<Node, NodeKey> NodeKeys = [];
 
     private readonly MeshCompilerOptions _options;
     private readonly IReadOnlyList<HostEntry> _hosts;
@@ -97,7 +97,7 @@ public sealed class CompiledMesh
     public CompiledProxyConfig ConfigFor(Node node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var key = _nodeKeys.GetValue(node, static n =>
+        var key = NodeKeys.GetValue(node, static n =>
         {
             var labels = n.Labels.ToDictionary(StringComparer.Ordinal);
             return new NodeKey($"{n.Namespace}\n{LabelSelector.Canonical(labels)}\n{n.ServiceAccount}", labels);

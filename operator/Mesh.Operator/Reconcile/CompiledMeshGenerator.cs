@@ -13,10 +13,10 @@ internal sealed class CompiledMeshGenerator(CompiledMesh mesh) : IProxyConfigGen
 
     // One served form per config object: a config the next compile keeps (a proxy the change leaves alone) is offered
     // again without allocating.
-    private static readonly ConditionalWeakTable<CompiledProxyConfig, VersionedProxyConfig> _served = [];
+    private static readonly ConditionalWeakTable<CompiledProxyConfig, VersionedProxyConfig> Served = [];
 
     public VersionedProxyConfig Generate(Node node) =>
-        _served.GetValue(Mesh.ConfigFor(node), static compiled => new VersionedProxyConfig(compiled.Version, new CompiledPayload(compiled)));
+        Served.GetValue(Mesh.ConfigFor(node), static compiled => new VersionedProxyConfig(compiled.Version, new CompiledPayload(compiled)));
 
     // Writes the config from the parts it shares with other proxies instead of serializing a message per push.
     private sealed class CompiledPayload(CompiledProxyConfig config) : IIncrementalPayload

@@ -92,6 +92,27 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task A_relist_keeps_the_cached_instance_of_an_object_whose_resource_version_did_not_change()
+    {
+        await using var harness = await InformerHarness.StartAsync();
+        await harness.CreateAsync("a", "same");
+        await harness.CreateAsync("a", "recolored");
+        await harness.RunAndSyncAsync();
+        await FirstWatchAsync(harness);
+        var same = harness.Informer.Get("a", "same");
+        var recolored = harness.Informer.Get("a", "recolored");
+
+        harness.Store.ExpireWatches();
+        await harness.RecolorAsync("a", "recolored", "green");
+        await harness.WaitForConvergenceAsync();
+        await TestTimeout.WaitUntilAsync(() => harness.Informer.Lists >= 2, "a relist after the 410");
+
+        Assert.Same(same, harness.Informer.Get("a", "same"));
+        Assert.NotSame(recolored, harness.Informer.Get("a", "recolored"));
+        Assert.Equal("green", harness.Informer.Get("a", "recolored")!.Spec!.Color);
+    }
+
+    [Fact]
     public async Task DeletesDuringADisconnect_WithHistoryCompacted_AreTombstonesAfterTheRelist_AndAnExpiredListFallsBackToLatest()
     {
         await using var harness = await InformerHarness.StartAsync();
