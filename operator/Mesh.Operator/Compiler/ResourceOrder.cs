@@ -19,14 +19,20 @@ internal sealed class ResourceOrder : IComparer<IKubernetesObject<V1ObjectMeta>>
         where T : IKubernetesObject<V1ObjectMeta>
     {
         var keys = new Key[resources.Count];
-        var sorted = new T[resources.Count];
         for (var i = 0; i < keys.Length; i++)
         {
             keys[i] = Key.Of(resources[i], i);
-            sorted[i] = resources[i];
         }
 
-        Array.Sort(keys, sorted);
+        // The keys alone, then the resources by the positions they carry: sorting keys and items together runs the
+        // runtime's sort code shared by all reference types, whose type tests on the key are calls, ~13 per comparison.
+        Array.Sort(keys);
+        var sorted = new T[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            sorted[i] = resources[keys[i].Position];
+        }
+
         return sorted;
     }
 
