@@ -24,9 +24,10 @@ internal sealed class ResourceOrder : IComparer<IKubernetesObject<V1ObjectMeta>>
             keys[i] = Key.Of(resources[i], i);
         }
 
-        // The keys alone, then the resources by the positions they carry: sorting keys and items together runs the
-        // runtime's sort code shared by all reference types, whose type tests on the key are calls, ~13 per comparison.
-        Array.Sort(keys);
+        // The keys alone, with a comparison, then the resources by the positions the keys carry. Sorting by the keys'
+        // IComparable (with or without the items) ran the runtime's type tests for primitive keys as calls under the
+        // JIT, 39 per comparison: 120M of BuildShared's 747M instructions under callgrind.
+        Array.Sort(keys, static (a, b) => a.CompareTo(b));
         var sorted = new T[keys.Length];
         for (var i = 0; i < keys.Length; i++)
         {
