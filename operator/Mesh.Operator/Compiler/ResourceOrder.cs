@@ -19,14 +19,21 @@ internal sealed class ResourceOrder : IComparer<IKubernetesObject<V1ObjectMeta>>
         where T : IKubernetesObject<V1ObjectMeta>
     {
         var keys = new Key[resources.Count];
-        var sorted = new T[resources.Count];
         for (var i = 0; i < keys.Length; i++)
         {
             keys[i] = Key.Of(resources[i], i);
-            sorted[i] = resources[i];
         }
 
-        Array.Sort(keys, sorted);
+        // The keys alone, with a comparison, then the resources by the positions the keys carry. Sorting by the keys'
+        // IComparable (with or without the items) runs the runtime's tests of the key type against each primitive
+        // type; JIT-ed without tiering they were calls, 39 per comparison (120M of BuildShared's 747M instructions).
+        Array.Sort(keys, static (a, b) => a.CompareTo(b));
+        var sorted = new T[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            sorted[i] = resources[keys[i].Position];
+        }
+
         return sorted;
     }
 
