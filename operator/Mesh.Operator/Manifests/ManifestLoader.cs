@@ -39,6 +39,48 @@ public static class ManifestLoader
         return new ManifestSet(resources, problems);
     }
 
+    /// <summary>
+    /// Reads <paramref name="yaml"/>, the newest text of <paramref name="file"/>, as <see cref="LoadText(string, string)"/>
+    /// does, but reads only the documents that <paramref name="documents"/> (what the file's earlier versions were read
+    /// into) does not hold at the same line with the same text: the others give the resource objects they gave before.
+    /// </summary>
+    public static ManifestSet LoadText(string file, string yaml, ManifestDocumentCache documents)
+    {
+        var cut = ManifestDocuments.Split(yaml);
+        if (cut is null)
+        {
+            documents.Clear();
+            return LoadText(file, yaml);
+        }
+
+        var resources = new List<LoadedResource>();
+        var problems = new List<ManifestProblem>();
+        var read = new Dictionary<(int Line, string Text), ManifestDocumentCache.ReadDocument>(cut.Count);
+        foreach (var (line, text) in cut)
+        {
+            if (!documents.TryGet(line, text, out var document))
+            {
+                var documentResources = new List<LoadedResource>();
+                var documentProblems = new List<ManifestProblem>();
+                if (!LoadText(file, text, line, documentResources, documentProblems))
+                {
+                    // A syntax error makes the whole file unreadable; read whole, it is reported as it always is.
+                    documents.Clear();
+                    return LoadText(file, yaml);
+                }
+
+                document = new ManifestDocumentCache.ReadDocument([.. documentResources], [.. documentProblems]);
+            }
+
+            read.TryAdd((line, text), document);
+            resources.AddRange(document.Resources);
+            problems.AddRange(document.Problems);
+        }
+
+        documents.Replace(read);
+        return new ManifestSet(resources, problems);
+    }
+
     private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, List<ManifestProblem> problems)
     {
         foreach (var path in paths)
@@ -64,18 +106,22 @@ public static class ManifestLoader
         }
     }
 
-    private static void LoadText(string file, string yaml, List<LoadedResource> resources, List<ManifestProblem> problems)
+    private static void LoadText(string file, string yaml, List<LoadedResource> resources, List<ManifestProblem> problems) =>
+        LoadText(file, yaml, 1, resources, problems);
+
+    /// <returns>False when the text is not valid YAML (reported in <paramref name="problems"/>).</returns>
+    private static bool LoadText(string file, string yaml, int firstLine, List<LoadedResource> resources, List<ManifestProblem> problems)
     {
         IReadOnlyList<YamlJsonDocument> documents;
         try
         {
-            documents = YamlJsonReader.Read(yaml);
+            documents = YamlJsonReader.Read(yaml, firstLine);
         }
         catch (YamlException ex)
         {
             var message = ex.InnerException is YamlException inner ? inner.Message : ex.Message;
             problems.Add(new ManifestProblem(file, (int)ex.Start.Line, null, $"invalid YAML: {message}"));
-            return;
+            return false;
         }
 
         foreach (var document in documents)
@@ -102,6 +148,8 @@ public static class ManifestLoader
                 problems.Add(new ManifestProblem(file, document.Line, null, $"the document could not be read ({ex.GetType().Name}: {ex.Message})"));
             }
         }
+
+        return true;
     }
 
     private static void LoadObject(JsonObject root, ManifestOrigin origin, List<LoadedResource> resources, List<ManifestProblem> problems)

@@ -13,12 +13,14 @@ namespace Mesh.Operator.Manifests;
 /// </summary>
 public static partial class YamlJsonReader
 {
-    public static IReadOnlyList<YamlJsonDocument> Read(string yaml)
+    /// <param name="firstLine">The line <paramref name="yaml"/> starts on, when it is one document cut from a file
+    /// (<see cref="ManifestDocuments"/>): the lines recorded are the file's (an error's are the text's).</param>
+    public static IReadOnlyList<YamlJsonDocument> Read(string yaml, int firstLine = 1)
     {
         var parser = new Parser(new StringReader(yaml));
         try
         {
-            return ReadStream(parser);
+            return ReadStream(parser, firstLine - 1);
         }
         catch (InvalidOperationException ex)
         {
@@ -28,19 +30,19 @@ public static partial class YamlJsonReader
         }
     }
 
-    private static List<YamlJsonDocument> ReadStream(IParser parser)
+    private static List<YamlJsonDocument> ReadStream(IParser parser, int lineOffset)
     {
         var documents = new List<YamlJsonDocument>();
         parser.Consume<StreamStart>();
         while (parser.TryConsume<DocumentStart>(out var start))
         {
-            var state = new ReadState();
+            var state = new ReadState(lineOffset);
             JsonNode? root = null;
-            var line = (int)start.Start.Line;
+            var line = (int)start.Start.Line + lineOffset;
             if (!parser.Accept<DocumentEnd>(out _))
             {
                 parser.Accept<NodeEvent>(out var first);
-                line = first is null ? line : (int)first.Start.Line;
+                line = first is null ? line : (int)first.Start.Line + lineOffset;
                 root = ReadNode(parser, "", state);
             }
 
@@ -76,7 +78,7 @@ public static partial class YamlJsonReader
             {
                 parser.Accept<NodeEvent>(out var item);
                 var itemPath = FieldPath.Index(path, array.Count);
-                state.FieldLines[itemPath] = item is null ? 0 : (int)item.Start.Line;
+                state.FieldLines[itemPath] = item is null ? 0 : (int)item.Start.Line + state.LineOffset;
                 array.Add(ReadNode(parser, itemPath, state));
             }
 
@@ -96,7 +98,7 @@ public static partial class YamlJsonReader
                     throw new YamlException(key.Start, key.End, $"duplicate key '{key.Value}'");
                 }
 
-                state.FieldLines[keyPath] = (int)key.Start.Line;
+                state.FieldLines[keyPath] = (int)key.Start.Line + state.LineOffset;
                 obj[key.Value] = ReadNode(parser, keyPath, state);
             }
 
@@ -156,8 +158,10 @@ public static partial class YamlJsonReader
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
     private static partial Regex FloatPattern();
 
-    private sealed class ReadState
+    private sealed class ReadState(int lineOffset)
     {
+        public int LineOffset { get; } = lineOffset;
+
         public Dictionary<string, int> FieldLines { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, JsonNode?> Anchors { get; } = new(StringComparer.Ordinal);

@@ -26,6 +26,9 @@ internal sealed partial class DirectorySource : IResourceSource
     private readonly ILogger<DirectorySource> _logger;
     private readonly SemaphoreSlim _scanLock = new(1, 1);
     private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
+
+    // Per file, what its documents were read into: a rewritten file re-reads only the documents that changed.
+    private readonly Dictionary<string, ManifestDocumentCache> _documents = new(StringComparer.Ordinal);
     private readonly FileSettleRule _settle;
     private FileSystemWatcher? _watcher;
     private ITimer? _pollTimer;
@@ -149,6 +152,11 @@ internal sealed partial class DirectorySource : IResourceSource
                 _settleTimer?.Change(recheckIn, Timeout.InfiniteTimeSpan);
             }
 
+            foreach (var gone in _documents.Keys.Where(path => !seen.Contains(path)).ToList())
+            {
+                _documents.Remove(gone);
+            }
+
             foreach (var gone in _files.Keys.Where(path => !seen.Contains(path)).ToList())
             {
                 _files.Remove(gone);
@@ -213,7 +221,13 @@ internal sealed partial class DirectorySource : IResourceSource
             return false;
         }
 
-        var loaded = ManifestLoader.LoadText(path, text);
+        if (!_documents.TryGetValue(path, out var documents))
+        {
+            documents = new ManifestDocumentCache();
+            _documents.Add(path, documents);
+        }
+
+        var loaded = ManifestLoader.LoadText(path, text, documents);
         var errors = loaded.Problems.Where(problem => problem.IsError)
             .Select(problem => new SourceProblem($"{problem.File}:{problem.Line}", problem.Message))
             .ToList();

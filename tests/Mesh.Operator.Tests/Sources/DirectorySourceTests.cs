@@ -122,6 +122,21 @@ public sealed class DirectorySourceTests : IAsyncLifetime
         await Eventually.AssertAsync(() => Ports() is [9090], "the renamed file is taken");
     }
 
+    [Fact]
+    public async Task A_rewritten_file_keeps_the_objects_of_its_unchanged_documents()
+    {
+        var productpage = _source.Current.Services.Single(s => s.Metadata.Name == "productpage");
+        var reviews = _source.Current.Services.Single(s => s.Metadata.Name == "reviews");
+
+        var temporary = System.IO.Path.Combine(_directory, ".services.yaml.tmp");
+        await File.WriteAllTextAsync(temporary, FourServices.Replace("port: 9080\n", "port: 9090\n", StringComparison.Ordinal));
+        File.Move(temporary, Path, overwrite: true);
+
+        await Eventually.AssertAsync(() => Ports() is [9080, 9090], "the renamed file is taken");
+        Assert.Same(productpage, _source.Current.Services.Single(s => s.Metadata.Name == "productpage"));
+        Assert.NotSame(reviews, _source.Current.Services.Single(s => s.Metadata.Name == "reviews"));
+    }
+
     private async Task ScanAfterAsync(TimeSpan delay)
     {
         _time.Advance(delay);
