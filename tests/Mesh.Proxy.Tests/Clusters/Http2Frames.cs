@@ -15,7 +15,7 @@ internal static class Http2Frames
     public const byte Ack = 0x1;
     public const ushort MaxConcurrentStreams = 0x3;
 
-    public static byte[] Frame(byte type, byte flags, int streamId, byte[] payload)
+    public static byte[] Frame(byte type, byte flags, uint streamId, byte[] payload)
     {
         var frame = new byte[9 + payload.Length];
         frame[0] = (byte)(payload.Length >> 16);
@@ -23,7 +23,7 @@ internal static class Http2Frames
         frame[2] = (byte)payload.Length;
         frame[3] = type;
         frame[4] = flags;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(5), streamId & 0x7FFFFFFF);
         payload.CopyTo(frame, 9);
         return frame;
     }

@@ -76,7 +76,7 @@ public sealed class Http2StreamLimitStreamTests
             {
                 var payload = new byte[random.Next(0, 60)];
                 random.NextBytes(payload);
-                frame = Frame((byte)random.Next(0, 10), (byte)random.Next(0, 256), random.Next(0, 9), payload);
+                frame = Frame((byte)random.Next(0, 10), (byte)random.Next(0, 256), (uint)random.Next(0, 9), payload);
             }
 
             frames.AddRange(frame);

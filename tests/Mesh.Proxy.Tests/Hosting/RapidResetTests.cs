@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Mesh.Proxy.Tests.Clusters;
 using Mesh.Proxy.Tests.Fixtures;
 using Mesh.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,11 +37,11 @@ public sealed class RapidResetTests(ITestOutputHelper output)
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         await stream.WriteAsync(Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), deadline.Token);
-        await stream.WriteAsync(Frame(Settings, 0, 0, []), deadline.Token);
+        await stream.WriteAsync(Http2Frames.Frame(Settings, 0, 0, []), deadline.Token);
         var reader = ReadUntilClosedAsync(stream, deadline.Token);
 
         // A stream that is not reset goes through: the frames are right, and the backend counts what arrives.
-        await stream.WriteAsync(Frame(Headers, EndHeaders | EndStream, 1, RequestHeaderBlock("reviews")), deadline.Token);
+        await stream.WriteAsync(Http2Frames.Frame(Headers, EndHeaders | EndStream, 1, RequestHeaderBlock("reviews")), deadline.Token);
         await Eventually.AssertAsync(() => backend.RequestCount == 1, "an ordinary stream reaches the backend");
 
         var sent = 0;
@@ -50,8 +51,8 @@ public sealed class RapidResetTests(ITestOutputHelper output)
             for (var i = 0; i < 100; i++)
             {
                 var id = (uint)(((batch * 100) + i) * 2) + 3;
-                frames.Write(Frame(Headers, EndHeaders | EndStream, id, RequestHeaderBlock("reviews")));
-                frames.Write(Frame(RstStream, 0, id, BigEndian(Cancel)));
+                frames.Write(Http2Frames.Frame(Headers, EndHeaders | EndStream, id, RequestHeaderBlock("reviews")));
+                frames.Write(Http2Frames.Frame(RstStream, 0, id, BigEndian(Cancel)));
             }
 
             try
@@ -93,18 +94,18 @@ public sealed class RapidResetTests(ITestOutputHelper output)
         using var stream = new NetworkStream(socket, ownsSocket: false);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await stream.WriteAsync(Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), deadline.Token);
-        await stream.WriteAsync(Frame(Settings, 0, 0, []), deadline.Token);
+        await stream.WriteAsync(Http2Frames.Frame(Settings, 0, 0, []), deadline.Token);
         var reader = ReadUntilClosedAsync(stream, deadline.Token);
 
         var opened = 0;
         for (var i = 0; i < Attempts && !reader.IsCompleted; i++)
         {
             var id = (uint)(i * 2) + 1;
-            await stream.WriteAsync(Frame(Headers, EndHeaders | EndStream, id, RequestHeaderBlock("reviews")), deadline.Token);
+            await stream.WriteAsync(Http2Frames.Frame(Headers, EndHeaders | EndStream, id, RequestHeaderBlock("reviews")), deadline.Token);
             opened++;
             var arrived = i + 1;
             await Eventually.AssertAsync(() => backend.RequestCount >= arrived || reader.IsCompleted, "the stream reaches the backend (or the connection closes)");
-            await stream.WriteAsync(Frame(RstStream, 0, id, BigEndian(Cancel)), deadline.Token);
+            await stream.WriteAsync(Http2Frames.Frame(RstStream, 0, id, BigEndian(Cancel)), deadline.Token);
         }
 
         var closed = await reader;
@@ -140,19 +141,6 @@ public sealed class RapidResetTests(ITestOutputHelper output)
         {
             return false;
         }
-    }
-
-    private static byte[] Frame(byte type, byte flags, uint streamId, byte[] payload)
-    {
-        var frame = new byte[9 + payload.Length];
-        frame[0] = (byte)(payload.Length >> 16);
-        frame[1] = (byte)(payload.Length >> 8);
-        frame[2] = (byte)payload.Length;
-        frame[3] = type;
-        frame[4] = flags;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(5), streamId & 0x7FFFFFFF);
-        payload.CopyTo(frame, 9);
-        return frame;
     }
 
     /// <summary>HPACK: :method GET, :scheme http, :path / from the static table; :authority as a literal.</summary>
