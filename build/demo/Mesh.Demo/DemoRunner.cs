@@ -139,7 +139,9 @@ internal static class DemoRunner
 
         await output.WriteLineAsync("Try it yourself while it is not running:");
         await output.WriteLineAsync("  dotnet operator/Mesh.Operator/bin/Release/net10.0/mesh-operator.dll run --source dir:examples/bookinfo");
-        await output.WriteLineAsync("  curl -x http://127.0.0.1:15001 http://reviews.default.svc.cluster.local:9080/  (with a mesh-proxy running)");
+        await output.WriteLineAsync("  dotnet proxy/Mesh.Proxy/bin/Release/net10.0/mesh-proxy.dll --bootstrap-token-file .mesh/ca/bootstrap-token \\");
+        await output.WriteLineAsync("    --discovery-address http://127.0.0.1:15010 --node-id default/productpage-1 --labels app=productpage");
+        await output.WriteLineAsync("  curl -x http://127.0.0.1:15001 http://reviews.default.svc.cluster.local:9080/  (503 until backends listen on 9084-9086; README: Local mode by hand)");
         return checks.Failed == 0 ? 0 : 1;
     }
 

@@ -107,7 +107,9 @@ internal static class DiagnosticsEndpoints
                 kind = result.Resource.Kind,
                 @namespace = result.Resource.Namespace,
                 name = result.Resource.Name,
-                conditions = result.Conditions,
+                // Without lastTransitionTime: the status writer stamps it when it writes to the API server, so here
+                // it would always read as the year 1.
+                conditions = result.Conditions.Select(c => new { type = c.Type, status = c.Status, reason = c.Reason, message = c.Message, observedGeneration = c.ObservedGeneration }),
                 problems = result.Diagnostics.Select(d => new { path = d.Path, severity = d.Severity.ToString(), message = d.Message }),
             }),
             KubernetesJson.Options);

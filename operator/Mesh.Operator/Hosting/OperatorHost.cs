@@ -28,7 +28,10 @@ public static class OperatorHost
         ArgumentNullException.ThrowIfNull(options);
         var source = ParseSource(options.Source);
         var kubeConfig = LoadKubeConfig(options, source.IsDirectory);
-        var listenAddress = IPAddress.Parse(options.ListenAddress ?? (source.IsDirectory ? "127.0.0.1" : "0.0.0.0"));
+        var listenAddress = ParseListenAddress(options.ListenAddress ?? (source.IsDirectory ? "127.0.0.1" : "0.0.0.0"));
+        CheckPort("--grpc-port", options.GrpcPort);
+        CheckPort("--http-port", options.HttpPort);
+        CheckPort("--webhook-port", options.WebhookPort);
 
         var builder = WebApplication.CreateSlimBuilder();
         OperatorLogging.Configure(builder, options.LogLevel);
@@ -153,6 +156,20 @@ public static class OperatorHost
     /// Reads an explicitly named kubeconfig or context now, so that a missing file or unknown context is a usage
     /// error at start. Without either, the client resolves its default configuration when first used.
     /// </summary>
+    private static IPAddress ParseListenAddress(string text) =>
+        IPAddress.TryParse(text, out var address)
+            ? address
+            : throw new ArgumentException($"--listen-address: '{text}' is not an IP address.");
+
+    // Kestrel's own range check names only its parameter ('port'), not the flag that set it.
+    private static void CheckPort(string flag, int port)
+    {
+        if (port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
+        {
+            throw new ArgumentException($"{flag}: {port} is not a port (0-65535).");
+        }
+    }
+
     private static KubernetesClientConfiguration? LoadKubeConfig(OperatorOptions options, bool localMode)
     {
         if (options.Kubeconfig is null && options.Context is null)

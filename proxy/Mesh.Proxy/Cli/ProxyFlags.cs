@@ -27,6 +27,8 @@ internal sealed class ProxyFlags
     public Option<Uri?> ZipkinEndpoint { get; } = UriOption("--zipkin-endpoint", "Zipkin v2 span endpoint, http://HOST:9411/api/v2/spans.");
     public Option<TraceFormats> TracePropagation { get; } = new("--trace-propagation")
     {
+        // Not the enum's member names, which the help would list otherwise and which are not what the flag reads.
+        HelpName = "w3c,b3,b3multi",
         Description = $"Trace headers written on forwarded requests, comma-separated: {TraceFormatNames.Names}. Default w3c,b3multi. Env {EnvironmentName("--trace-propagation")}.",
         DefaultValueFactory = result => FromEnvironment("--trace-propagation") is { } text ? Parse(result, "--trace-propagation", text, TraceFormatNames.TryParse, Defaults.TracePropagation) : Defaults.TracePropagation,
         CustomParser = result => Parse(result, "--trace-propagation", result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty, TraceFormatNames.TryParse, Defaults.TracePropagation),
@@ -72,16 +74,18 @@ internal sealed class ProxyFlags
                 result.AddError("--bootstrap-token-file: " + problem);
             }
 
-            // Custom parsers run lazily, so their errors surface here rather than as parse errors.
+            // Custom parsers run lazily: reading each value here runs them, and an error one finds is recorded on the
+            // option's own result, which makes it a parse error. Reading such a value then throws with that same
+            // message, so adding it again would print every error twice.
             foreach (var option in All)
             {
                 try
                 {
                     _ = result.GetResult(option)?.GetValueOrDefault<object?>();
                 }
-                catch (InvalidOperationException ex)
+                catch (InvalidOperationException)
                 {
-                    result.AddError(ex.Message);
+                    // Already recorded by the parser, see above.
                 }
             }
         });

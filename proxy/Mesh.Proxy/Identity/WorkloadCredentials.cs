@@ -24,7 +24,9 @@ internal sealed class WorkloadCredentials(ProxyOptions options)
         }
 
         var token = options.BootstrapToken
-            ?? await ReadTokenAsync(options.BootstrapTokenFile ?? options.TokenFile, cancellationToken);
+            ?? (options.BootstrapTokenFile is { } file
+                ? await ReadTokenAsync(file, $"--bootstrap-token-file: {file} does not exist", cancellationToken)
+                : await ReadTokenAsync(options.TokenFile, NoServiceAccountToken(options.TokenFile), cancellationToken));
         return new Metadata
         {
             { "authorization", "Bearer " + token },
@@ -33,12 +35,22 @@ internal sealed class WorkloadCredentials(ProxyOptions options)
         };
     }
 
-    private static async Task<string> ReadTokenAsync(string path, CancellationToken cancellationToken)
+    // Outside a pod the service-account token is missing because the proxy was not given local mode's token; the bare
+    // "could not find a part of the path" the read fails with says neither.
+    private static string NoServiceAccountToken(string path) =>
+        $"no service-account token at {path} (--token-file); outside Kubernetes give --bootstrap-token-file "
+        + "(the operator's .mesh/ca/bootstrap-token) or MESH_BOOTSTRAP_TOKEN";
+
+    private static async Task<string> ReadTokenAsync(string path, string missing, CancellationToken cancellationToken)
     {
         string token;
         try
         {
             token = (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new IOException(missing, ex);
         }
         catch (UnauthorizedAccessException ex)
         {

@@ -139,6 +139,10 @@ public sealed class MeshCliTests : IDisposable
     [InlineData("neither 'kube' nor 'dir:PATH'", "run", "--source", "bogus")]
     [InlineData("does not exist", "run", "--source", "dir:/no/such/mesh/dir")]
     [InlineData("--log-level", "run", "--source", "dir:.", "--log-level", "loud")]
+    [InlineData("--grpc-port: 99999 is not a port", "run", "--source", "dir:.", "--grpc-port", "99999")]
+    [InlineData("--http-port: -1 is not a port", "run", "--source", "dir:.", "--http-port", "-1")]
+    [InlineData("--webhook-port: 65536 is not a port", "run", "--source", "dir:.", "--webhook-port", "65536")]
+    [InlineData("--listen-address: 'localhost:1' is not an IP address", "run", "--source", "dir:.", "--listen-address", "localhost:1")]
     public void Run_with_an_unusable_command_line_is_a_usage_error(string message, params string[] args)
     {
         var (code, _, error) = Run(args);

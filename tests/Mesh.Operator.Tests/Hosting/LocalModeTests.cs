@@ -212,6 +212,25 @@ public sealed class LocalModeTests : IAsyncLifetime
         return response.StatusCode;
     }
 
+    [Fact]
+    public async Task Debug_resources_shows_each_condition_without_an_unset_transition_time()
+    {
+        await Eventually.AssertAsync(
+            async () => (await _http.GetStringAsync("/debug/resources")).Contains("\"VirtualService\"", StringComparison.Ordinal),
+            "/debug/resources lists the VirtualService");
+
+        using var document = JsonDocument.Parse(await _http.GetStringAsync("/debug/resources"));
+        var conditions = document.RootElement.EnumerateArray().SelectMany(resource => resource.GetProperty("conditions").EnumerateArray()).ToList();
+
+        Assert.NotEmpty(conditions);
+        Assert.All(conditions, condition =>
+        {
+            Assert.False(condition.TryGetProperty("lastTransitionTime", out _), condition.ToString());
+            Assert.Contains(condition.GetProperty("type").GetString(), (string[])["Accepted", "ResolvedRefs"]);
+            Assert.Equal("True", condition.GetProperty("status").GetString());
+        });
+    }
+
     private static List<string> Problems(string json)
     {
         using var document = JsonDocument.Parse(json);

@@ -26,9 +26,9 @@ public sealed class ProxyCommandLineTests
         Assert.False(flags.Bind(root.Parse(["--inline-io", "false"])).InlineIo);
 
         var bad = root.Parse(["--outbound-port", "99999", "--labels", "novalue", "--bind-address", "localhost:80"]);
-        Assert.Contains(bad.Errors, e => e.Message.Contains("--bind-address", StringComparison.Ordinal));
-        Assert.Contains(bad.Errors, e => e.Message.Contains("--outbound-port", StringComparison.Ordinal));
-        Assert.Contains(bad.Errors, e => e.Message.Contains("--labels", StringComparison.Ordinal));
+        Assert.Single(bad.Errors, e => e.Message.Contains("--bind-address", StringComparison.Ordinal));
+        Assert.Single(bad.Errors, e => e.Message.Contains("--outbound-port", StringComparison.Ordinal));
+        Assert.Single(bad.Errors, e => e.Message.Contains("--labels", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -47,6 +47,20 @@ public sealed class ProxyCommandLineTests
         Assert.Empty(parsed.Errors);
         Assert.Equal(formats, flags.Bind(parsed).TracePropagation);
         Assert.Equal(new Uri("http://zipkin:9411/api/v2/spans"), flags.Bind(parsed).ZipkinEndpoint);
+    }
+
+    [Fact]
+    public void HelpListsTheTracePropagationFormatsTheFlagAccepts()
+    {
+        using var output = new StringWriter();
+
+        ProxyCommandLine.Build().Parse(["--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });
+
+        var line = output.ToString().Split('\n').Single(l => l.TrimStart().StartsWith("--trace-propagation", StringComparison.Ordinal));
+        Assert.Contains("--trace-propagation <w3c,b3,b3multi>", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("B3Single", line, StringComparison.Ordinal);
+        Assert.True(TraceFormatNames.TryParse("w3c,b3,b3multi", out var formats));
+        Assert.Equal(TraceFormats.W3C | TraceFormats.B3Single | TraceFormats.B3Multi, formats);
     }
 
     [Fact]
