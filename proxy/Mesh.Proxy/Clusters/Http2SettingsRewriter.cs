@@ -7,7 +7,9 @@ namespace Mesh.Proxy.Clusters;
 /// Walks the frames an HTTP/2 server sends (RFC 9113 §4.1: a 9-byte header of 24-bit payload length, type, flags and
 /// stream id, then the payload) and lowers the SETTINGS_MAX_CONCURRENT_STREAMS each SETTINGS frame announces to a
 /// limit, so the client keeps to min(server's limit, limit) streams on the connection, as Envoy's
-/// max_concurrent_streams does. Every other byte passes unchanged; bytes arrive in any chunking.
+/// max_concurrent_streams does. After <see cref="HideAckOfOwnSettings"/> it also drops the server's first SETTINGS
+/// ACK, which answers a SETTINGS frame the client did not send. Every other byte passes unchanged; bytes arrive in
+/// any chunking.
 /// </summary>
 internal sealed class Http2SettingsRewriter
 {
@@ -30,11 +32,19 @@ internal sealed class Http2SettingsRewriter
     private int _settingsFill;
     private int _settingsEnd;
     private bool _settingsSeen;
+    private bool _hideAck;
 
     public Http2SettingsRewriter(uint limit) => _limit = limit;
 
     /// <summary>The server's first frame has gone out (for a SETTINGS frame, rewritten): the client's limit is set.</summary>
     public bool FirstFrameDone { get; private set; }
+
+    /// <summary>
+    /// A SETTINGS frame of the connection's own went to the server ahead of the client's: the server's first SETTINGS
+    /// ACK answers it (ACKs follow the order of the frames they answer, RFC 9113 §6.5.3), and the client, which
+    /// expects exactly one ACK for its own frame, would take a second as a protocol error.
+    /// </summary>
+    public void HideAckOfOwnSettings() => _hideAck = true;
 
     /// <summary>
     /// True when <paramref name="data"/>, next on the connection, goes out unchanged: it holds no SETTINGS frame and
@@ -59,7 +69,7 @@ internal sealed class Http2SettingsRewriter
             }
 
             var header = data.Slice(position, FrameHeaderSize);
-            if (IsRewritten(header))
+            if (IsRewritten(header) || (_hideAck && IsSettingsAck(header)))
             {
                 return false;
             }
@@ -120,9 +130,21 @@ internal sealed class Http2SettingsRewriter
         return header[3] == SettingsType && (header[4] & AckFlag) == 0 && length % ParameterSize == 0 && length <= MaxSettingsPayload;
     }
 
+    // Only a well-formed ACK is taken for the answer to the connection's own frame; a malformed one passes for the
+    // client to reject.
+    private static bool IsSettingsAck(ReadOnlySpan<byte> header) =>
+        header[3] == SettingsType && (header[4] & AckFlag) != 0 && PayloadLength(header) == 0
+        && (BinaryPrimitives.ReadUInt32BigEndian(header[5..]) & 0x7FFF_FFFF) == 0;
+
     private void OnHeader(IBufferWriter<byte> output)
     {
         var length = PayloadLength(_header);
+        if (_hideAck && IsSettingsAck(_header))
+        {
+            _hideAck = false;
+            return;
+        }
+
         if (!IsRewritten(_header))
         {
             output.Write(_header);

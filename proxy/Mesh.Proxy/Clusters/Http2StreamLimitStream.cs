@@ -12,13 +12,19 @@ namespace Mesh.Proxy.Clusters;
 /// <remarks>
 /// Until the server's first SETTINGS frame is processed, <c>SocketsHttpHandler</c> allows 100 streams on a new
 /// connection, so a burst of requests would overrun the limit. <see cref="ReadServerPrefaceAsync"/> therefore sends
-/// the client preface and reads the server's SETTINGS before the handler gets the connection; the handler then reads
+/// a client preface and reads the server's SETTINGS before the handler gets the connection; the handler then reads
 /// that frame synchronously while setting the connection up, before any request can use it. It costs one round trip
 /// per new connection, and only connections with a limit.
+/// <para>
+/// The preface is whole, the magic and an empty SETTINGS frame (RFC 9113 §3.4), because a server may wait for both
+/// before it sends its own. The handler's SETTINGS follows as a second SETTINGS frame, which is legal; the server's
+/// ACK of the first is hidden from the handler, which takes a second ACK as a protocol error.
+/// </para>
 /// </remarks>
 internal sealed class Http2StreamLimitStream : Stream
 {
-    private static readonly byte[] ClientPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
+    // The magic, then an empty SETTINGS frame: payload length 0, type 0x4, no flags, stream 0.
+    private static readonly byte[] ClientPreface = [.. Magic, 0, 0, 0, 0x4, 0, 0, 0, 0, 0];
 
     private readonly Stream _inner;
     private readonly Http2SettingsRewriter _rewriter;
@@ -33,6 +39,8 @@ internal sealed class Http2StreamLimitStream : Stream
     }
 
     public override bool CanRead => true;
+
+    private static ReadOnlySpan<byte> Magic => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
     public override bool CanWrite => true;
 
@@ -49,10 +57,11 @@ internal sealed class Http2StreamLimitStream : Stream
     /// <summary>Sends the client preface and reads on until the server's first frame has been through the rewriter.</summary>
     public async ValueTask ReadServerPrefaceAsync(CancellationToken cancellationToken)
     {
+        _rewriter.HideAckOfOwnSettings();
         await _inner.WriteAsync(ClientPreface, cancellationToken);
 
-        // The handler writes the preface itself as the start of its first write; the server must see it once.
-        _prefaceToDrop = ClientPreface.Length;
+        // The handler writes the magic itself as the start of its first write; the server must see it once.
+        _prefaceToDrop = Magic.Length;
         var scratch = ArrayPool<byte>.Shared.Rent(256);
         try
         {

@@ -44,6 +44,12 @@ internal static class Http2Frames
     public static async Task<byte[]> ReadThroughAsync(uint limit, IEnumerable<byte[]> chunks, Func<int>? readSize = null)
     {
         await using var limited = new Http2StreamLimitStream(new ChunkedConnection(chunks), limit);
+        return await ReadToEndAsync(limited, readSize);
+    }
+
+    /// <summary>Reads <paramref name="limited"/> to its end with reads of <paramref name="readSize"/> bytes.</summary>
+    public static async Task<byte[]> ReadToEndAsync(Http2StreamLimitStream limited, Func<int>? readSize = null)
+    {
         using var output = new MemoryStream();
         while (true)
         {

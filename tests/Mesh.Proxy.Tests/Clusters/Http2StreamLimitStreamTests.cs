@@ -10,28 +10,55 @@ public sealed class Http2StreamLimitStreamTests
 {
     private const uint Limit = 3;
 
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
     [Fact]
-    public async Task The_server_preface_is_read_before_the_client_reads_and_the_client_preface_reaches_the_server_once()
+    public async Task A_whole_client_preface_goes_before_the_server_preface_is_read_and_the_client_magic_reaches_the_server_once()
     {
-        var preface = Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
         var clientSettings = SettingsFrame((0x2, 0));
         var connection = new ChunkedConnection([SettingsFrame(), Frame(Ping, 0, 0, new byte[8])]);
         await using var limited = new Http2StreamLimitStream(connection, Limit);
 
         await limited.ReadServerPrefaceAsync(CancellationToken.None);
         var sentBeforeClient = connection.Written.ToArray();
-        await limited.WriteAsync((byte[])[.. preface, .. clientSettings]);
+        await limited.WriteAsync((byte[])[.. Magic, .. clientSettings]);
         var buffer = new byte[64];
         var read = await limited.ReadAsync(buffer);
 
-        Assert.Equal(preface, sentBeforeClient);
-        Assert.Equal([.. preface, .. clientSettings], connection.Written.ToArray());
+        Assert.Equal([.. Magic, .. SettingsFrame()], sentBeforeClient);
+        Assert.Equal([.. Magic, .. SettingsFrame(), .. clientSettings], connection.Written.ToArray());
         Assert.Equal(SettingsFrame((MaxConcurrentStreams, Limit)), buffer[..read]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(1_000)]
+    public async Task The_servers_ack_of_the_own_settings_is_hidden_and_the_ack_of_the_clients_reaches_it(int chunkSize)
+    {
+        var ack = Frame(Settings, Ack, 0, []);
+        var ping = Frame(Ping, 0, 0, new byte[8]);
+        byte[] server = [.. SettingsFrame(), .. ack, .. ping, .. ack];
+
+        var output = await ReadAfterPrefaceAsync(server.Chunk(chunkSize));
+
+        Assert.Equal([.. SettingsFrame((MaxConcurrentStreams, Limit)), .. ping, .. ack], output);
+    }
+
+    [Fact]
+    public async Task A_malformed_settings_ack_is_not_taken_for_the_ack_of_the_own_settings()
+    {
+        var malformed = Frame(Settings, Ack, 0, [0, 3, 0, 0, 0, 1]);
+        var ack = Frame(Settings, Ack, 0, []);
+
+        var output = await ReadAfterPrefaceAsync([[.. SettingsFrame(), .. malformed, .. ack, .. ack]]);
+
+        Assert.Equal([.. SettingsFrame((MaxConcurrentStreams, Limit)), .. malformed, .. ack], output);
+    }
+
     /// <summary>
-    /// 2,000 random frame sequences (fixed seeds), each read in random chunks into random-sized buffers, against a
-    /// rewrite of the whole sequence at once.
+    /// 2,000 random frame sequences (fixed seeds), each read in random chunks into random-sized buffers, half of them
+    /// after the stream's own preface, against a rewrite of the whole sequence at once.
     /// </summary>
     [Fact]
     public async Task Random_frame_sequences_in_random_chunkings_read_as_the_whole_sequence_rewritten_at_once()
@@ -48,10 +75,21 @@ public sealed class Http2StreamLimitStreamTests
                 at += size;
             }
 
-            var output = await ReadThroughAsync(Limit, chunks, () => random.Next(1, 70));
+            var prefaced = random.Next(2) == 0;
+            var output = prefaced
+                ? await ReadAfterPrefaceAsync(chunks, () => random.Next(1, 70))
+                : await ReadThroughAsync(Limit, chunks, () => random.Next(1, 70));
 
-            Assert.True(Reference(input).AsSpan().SequenceEqual(output), $"seed {seed}");
+            Assert.True(Reference(input, prefaced).AsSpan().SequenceEqual(output), $"seed {seed}");
         }
+    }
+
+    /// <summary>Everything <paramref name="chunks"/> hold, read through a limit after the stream has sent its own preface.</summary>
+    private static async Task<byte[]> ReadAfterPrefaceAsync(IEnumerable<byte[]> chunks, Func<int>? readSize = null)
+    {
+        await using var limited = new Http2StreamLimitStream(new ChunkedConnection(chunks), Limit);
+        await limited.ReadServerPrefaceAsync(CancellationToken.None);
+        return await ReadToEndAsync(limited, readSize);
     }
 
     private static byte[] RandomFrames(Random random)
@@ -85,16 +123,23 @@ public sealed class Http2StreamLimitStreamTests
         return [.. frames];
     }
 
-    /// <summary>The rewrite, frame by frame over the whole sequence.</summary>
-    private static byte[] Reference(byte[] input)
+    /// <summary>The rewrite, frame by frame over the whole sequence; after the own preface, less the first well-formed SETTINGS ACK.</summary>
+    private static byte[] Reference(byte[] input, bool prefaced)
     {
         var output = new List<byte>();
         var firstSettings = true;
+        var hideAck = prefaced;
         for (var at = 0; at < input.Length;)
         {
             var length = (input[at] << 16) | (input[at + 1] << 8) | input[at + 2];
             var frame = input[at..(at + 9 + length)];
             at += frame.Length;
+            if (hideAck && frame[3] == Settings && (frame[4] & Ack) != 0 && length == 0 && (BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(5)) & 0x7FFFFFFF) == 0)
+            {
+                hideAck = false;
+                continue;
+            }
+
             if (frame[3] != Settings || (frame[4] & Ack) != 0 || length % 6 != 0)
             {
                 output.AddRange(frame);

@@ -28,6 +28,25 @@ public sealed class MaxConcurrentStreamsTrafficTests
         Assert.True(peaks.Count >= Requests / 2, $"{peaks.Count} connections for {Requests} concurrent requests at 2 streams each");
     }
 
+    /// <summary>
+    /// A server that sends its SETTINGS only after the client's SETTINGS frame: the proxy must send a whole client
+    /// preface before it waits for the server's, or the connect stalls until its timeout (2 s here) and fails.
+    /// </summary>
+    [Fact]
+    public async Task Max_concurrent_streams_holds_with_a_server_that_sends_its_settings_only_after_the_clients()
+    {
+        await using var server = LateSettingsHttp2Server.Start(Requests, HoldDeadline);
+        await using var proxy = await StartAsync(server.Port, "connectionPool: { tcp: { connectTimeout: 2s }, http: { h2UpgradePolicy: UPGRADE, maxConcurrentStreams: 2 } }");
+
+        var statuses = await SendConcurrentlyAsync(proxy);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Empty(server.Problems);
+        Assert.True(server.AllHeldTogether, $"{Requests} requests were never in flight together");
+        Assert.All(server.PeakStreams, peak => Assert.InRange(peak, 1, 2));
+        Assert.True(server.PeakStreams.Count >= Requests / 2, $"{server.PeakStreams.Count} connections for {Requests} concurrent requests at 2 streams each");
+    }
+
     [Fact]
     public async Task Without_max_concurrent_streams_the_upstream_limit_applies_and_one_connection_carries_all_streams()
     {

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Mesh.Testing;
+
+namespace Mesh.Proxy.Tests.Fixtures;
+
+/// <summary>
+/// An HTTP/2 server nobody here wrote on 127.0.0.1, run by node from peers/http2 (installed by build/test.sh from its
+/// lockfile): Node's own http2 (nghttp2) over h2c or TLS, or a @grpc/grpc-js server. Like
+/// <see cref="StreamCountingBackend"/> it holds each request until <c>hold</c> have arrived (or a deadline passes)
+/// and records, per connection, the most requests it had in flight at once.
+/// </summary>
+public sealed class NodeStreamCountingServer : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly Process _process;
+    private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
+    private readonly StringBuilder _stderr = new();
+
+    private NodeStreamCountingServer(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { Length: > 0 } data)
+            {
+                using var document = JsonDocument.Parse(data);
+                _events.Writer.TryWrite(document.RootElement.Clone());
+            }
+        };
+        _process.ErrorDataReceived += (_, line) =>
+        {
+            lock (_stderr)
+            {
+                _stderr.AppendLine(line.Data);
+            }
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Port { get; private set; }
+
+    /// <summary>Node's http2 server; <paramref name="maxConcurrentStreams"/> null announces no limit (nghttp2's default).</summary>
+    /// <param name="tls">PEM files of the server's certificate and key: TLS with ALPN h2; null: h2c.</param>
+    public static Task<NodeStreamCountingServer> StartHttp2Async(int hold, TimeSpan deadline, uint? maxConcurrentStreams = null, (string Certificate, string Key)? tls = null)
+    {
+        var options = Options(hold, deadline);
+        if (maxConcurrentStreams is { } limit)
+        {
+            options["maxConcurrentStreams"] = limit;
+        }
+
+        if (tls is var (certificate, key))
+        {
+            options["tls"] = new JsonObject { ["cert"] = certificate, ["key"] = key };
+        }
+
+        return StartAsync("http2-server.js", options);
+    }
+
+    /// <summary>A @grpc/grpc-js server (h2c) whose unary method /mesh.test.Holder/Hold answers the bytes "ok".</summary>
+    public static Task<NodeStreamCountingServer> StartGrpcAsync(int hold, TimeSpan deadline) => StartAsync("grpc-server.js", Options(hold, deadline));
+
+    /// <summary>What the server has counted so far.</summary>
+    public async Task<StreamCounts> ReportAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("report");
+        await _process.StandardInput.FlushAsync();
+        var report = await NextAsync("report");
+        return new StreamCounts(
+            report.GetProperty("allHeldTogether").GetBoolean(),
+            report.GetProperty("arrived").GetInt32(),
+            [.. report.GetProperty("peaks").EnumerateArray().Select(p => p.GetInt32())]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // The script exits when its stdin closes; a kill is for one that does not.
+            _process.StandardInput.Close();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private static JsonObject Options(int hold, TimeSpan deadline) => new() { ["hold"] = hold, ["deadlineMs"] = (int)deadline.TotalMilliseconds };
+
+    private static async Task<NodeStreamCountingServer> StartAsync(string script, JsonObject options)
+    {
+        var folder = RepositoryPaths.Combine("tests", "Mesh.Proxy.Tests", "peers", "http2");
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", "@grpc", "grpc-js")))
+        {
+            Assert.Fail($"{folder}/node_modules is missing: run build/test.sh (it runs npm ci there) or npm ci in that folder.");
+        }
+
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(options.ToJsonString());
+        var server = new NodeStreamCountingServer(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
+        try
+        {
+            server.Port = (await server.NextAsync("listening")).GetProperty("port").GetInt32();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<JsonElement> NextAsync(string kind)
+    {
+        using var deadline = new CancellationTokenSource(Patience);
+        try
+        {
+            while (true)
+            {
+                var next = await _events.Reader.ReadAsync(deadline.Token);
+                if (next.GetProperty("event").GetString() == kind)
+                {
+                    return next;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_stderr)
+            {
+                Assert.Fail($"node printed no '{kind}' event within {Patience.TotalSeconds} s; exited: {_process.HasExited}. stderr: {_stderr}");
+            }
+
+            throw;
+        }
+    }
+}
+
+/// <summary>A server's counts: whether <c>hold</c> requests were in flight together, how many arrived, and per connection the most in flight at once.</summary>
+public sealed record StreamCounts(bool AllHeldTogether, int Arrived, IReadOnlyList<int> PeakStreams);
