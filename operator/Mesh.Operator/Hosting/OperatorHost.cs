@@ -152,10 +152,6 @@ public static class OperatorHost
         return app;
     }
 
-    /// <summary>
-    /// Reads an explicitly named kubeconfig or context now, so that a missing file or unknown context is a usage
-    /// error at start. Without either, the client resolves its default configuration when first used.
-    /// </summary>
     private static IPAddress ParseListenAddress(string text) =>
         IPAddress.TryParse(text, out var address)
             ? address
@@ -170,6 +166,10 @@ public static class OperatorHost
         }
     }
 
+    /// <summary>
+    /// Reads an explicitly named kubeconfig or context now, so that a missing file or unknown context is a usage
+    /// error at start. Without either, the client resolves its default configuration when first used.
+    /// </summary>
     private static KubernetesClientConfiguration? LoadKubeConfig(OperatorOptions options, bool localMode)
     {
         if (options.Kubeconfig is null && options.Context is null)
