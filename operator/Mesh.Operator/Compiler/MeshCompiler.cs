@@ -34,8 +34,8 @@ public static class MeshCompiler
         var registry = ServiceRegistry.Build(kubernetes, entries, options.TrustDomain, (service, ex) => outcomes.Record(service, [CompileFailure.Of(service, "compiled", ex)]));
         var validated = ValidatedResources.Validate(snapshot, registry, options.RootNamespace, outcomes, previous?.Work.Validated);
 
-        // A rule whose clusters fail to build holds its host no longer: copied on the first such rule, as the
-        // validated resources may be the previous compile's.
+        // A rule whose clusters fail to build holds its host no longer: removed from a copy, as the validated
+        // resources may be the previous compile's.
         var ruleByHost = validated.RuleByHost;
         var clusters = new List<Cluster>();
         var serviceClusters = new Dictionary<string, ServiceClusters>(StringComparer.Ordinal);

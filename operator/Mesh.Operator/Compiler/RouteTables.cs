@@ -68,7 +68,7 @@ internal sealed class RouteTables
                 http = RouteBuilder.DefaultRoutes(service);
             }
 
-            var l4 = new List<OpaquePortRoutes>();
+            List<OpaquePortRoutes>? l4 = null;
             foreach (var port in service.Ports.Where(PortProtocol.IsOpaque))
             {
                 var tls = PortProtocol.IsTls(port);
@@ -78,10 +78,10 @@ internal sealed class RouteTables
                     templates = l4Routes.Build(service, port.Port, tls, null);
                 }
 
-                l4.Add(new OpaquePortRoutes(port.Port, tls, templates!));
+                (l4 ??= []).Add(new OpaquePortRoutes(port.Port, tls, templates!));
             }
 
-            hosts[s] = new HostRoutes(service.Fqdn, source, http!, l4);
+            hosts[s] = new HostRoutes(service.Fqdn, source, http!, (IReadOnlyList<OpaquePortRoutes>?)l4 ?? []);
         }
 
         return new RouteTables(validated.VirtualServices, registry, outcomes.FailedCount != failures, hosts, selectors, routes.ExternalDestinations);
