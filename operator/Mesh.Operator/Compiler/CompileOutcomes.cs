@@ -7,23 +7,29 @@ namespace Mesh.Operator.Compiler;
 
 /// <summary>
 /// What one compile reports per resource: diagnostics, whether an older resource took all it claims, and a note for
-/// its status. A phase of the compile can keep its reports (<see cref="StartLog"/>) so that a later compile taking
-/// over that phase's work reports the same (<see cref="Replay"/>).
+/// its status. A phase of the compile can keep what it reported (<see cref="StartPhase"/>) so that a later compile
+/// taking over that phase's work reports the same (<see cref="Replay"/>).
 /// </summary>
 internal sealed class CompileOutcomes
 {
     // Most resources have nothing to report: they get no list of their own. The result is made at the end.
     private readonly Dictionary<IKubernetesObject<V1ObjectMeta>, Outcome> _outcomes = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<IKubernetesObject<V1ObjectMeta>> _failed = new(ReferenceEqualityComparer.Instance);
-    private List<OutcomeReport>? _log;
+
+    // The resources first reported on, and those whose build threw, since StartPhase.
+    private List<IKubernetesObject<V1ObjectMeta>>? _phaseResources;
+    private List<IKubernetesObject<V1ObjectMeta>>? _phaseFailed;
 
     /// <summary>How many resources a build threw for (see <see cref="Compiles{T}"/>).</summary>
     public int FailedCount => _failed.Count;
 
     public void Record(IKubernetesObject<V1ObjectMeta> obj, IReadOnlyCollection<Diagnostic> diagnostics, bool conflicted = false)
     {
-        _log?.Add(new OutcomeReport(obj, diagnostics, conflicted, null, false));
-        _outcomes.TryGetValue(obj, out var outcome);
+        if (!_outcomes.TryGetValue(obj, out var outcome))
+        {
+            _phaseResources?.Add(obj);
+        }
+
         if (diagnostics.Count > 0)
         {
             (outcome.Diagnostics ??= []).AddRange(diagnostics);
@@ -34,8 +40,11 @@ internal sealed class CompileOutcomes
 
     public void Note(IKubernetesObject<V1ObjectMeta> obj, string note)
     {
-        _log?.Add(new OutcomeReport(obj, [], false, note, false));
-        _outcomes.TryGetValue(obj, out var outcome);
+        if (!_outcomes.TryGetValue(obj, out var outcome))
+        {
+            _phaseResources?.Add(obj);
+        }
+
         _outcomes[obj] = outcome with { Note = outcome.Note is null ? note : outcome.Note + "; " + note };
     }
 
@@ -80,41 +89,55 @@ internal sealed class CompileOutcomes
         catch (Exception ex) when (!CompileFailure.IsFatal(ex))
         {
             _failed.Add(obj);
-            _log?.Add(new OutcomeReport(obj, [], false, null, true));
+            _phaseFailed?.Add(obj);
             Record(obj, [CompileFailure.Of(obj, "compiled", ex)]);
             return false;
         }
     }
 
-    /// <summary>Keeps every report from now on, until <see cref="EndLog"/>.</summary>
-    public void StartLog() => _log = [];
+    /// <summary>
+    /// Keeps what is reported from now on, until <see cref="EndPhase"/>, on resources no earlier phase reported on
+    /// (their outcomes are kept whole); <paramref name="resources"/> is how many there may be.
+    /// </summary>
+    public void StartPhase(int resources) => (_phaseResources, _phaseFailed) = (new(resources), []);
 
-    /// <summary>The reports made since <see cref="StartLog"/>, in order.</summary>
-    public OutcomeReport[] EndLog()
+    /// <summary>What was reported since <see cref="StartPhase"/>.</summary>
+    public PhaseReport EndPhase()
     {
-        OutcomeReport[] log = [.. _log ?? []];
-        _log = null;
-        return log;
+        // Most resources are reported clean: only the others' outcomes are kept. Later phases only append to a
+        // diagnostics list, so the phase's diagnostics are the list's first Count, and the list need not be copied.
+        Dictionary<IKubernetesObject<V1ObjectMeta>, PhaseOutcome>? reported = null;
+        foreach (var obj in _phaseResources ?? [])
+        {
+            var outcome = _outcomes[obj];
+            if (outcome.Diagnostics is not null || outcome.Conflicted || outcome.Note is not null)
+            {
+                (reported ??= new(ReferenceEqualityComparer.Instance))[obj] = new PhaseOutcome(outcome.Diagnostics, outcome.Diagnostics?.Count ?? 0, outcome.Conflicted, outcome.Note);
+            }
+        }
+
+        var report = new PhaseReport(_phaseResources ?? [], reported, _phaseFailed ?? []);
+        (_phaseResources, _phaseFailed) = (null, null);
+        return report;
     }
 
     /// <summary>Reports again, in the same order, what another compile's phase reported.</summary>
-    public void Replay(OutcomeReport[] log)
+    public void Replay(PhaseReport report)
     {
-        foreach (var report in log)
+        foreach (var obj in report.Resources)
         {
-            if (report.Failed)
+            var outcome = report.Outcomes?.GetValueOrDefault(obj);
+            Record(obj, outcome is { Count: > 0 } ? outcome.Diagnostics!.GetRange(0, outcome.Count) : [], outcome?.Conflicted ?? false);
+            if (outcome?.Note is { } note)
             {
-                _failed.Add(report.Resource);
-                _log?.Add(report);
+                Note(obj, note);
             }
-            else if (report.Note is { } note)
-            {
-                Note(report.Resource, note);
-            }
-            else
-            {
-                Record(report.Resource, report.Diagnostics, report.Conflicted);
-            }
+        }
+
+        foreach (var obj in report.Failed)
+        {
+            _failed.Add(obj);
+            _phaseFailed?.Add(obj);
         }
     }
 
@@ -174,5 +197,14 @@ internal sealed class CompileOutcomes
     private record struct Outcome(List<Diagnostic>? Diagnostics, bool Conflicted, string? Note, ResourceResult? Result);
 }
 
-/// <summary>One report of a compile phase: diagnostics (possibly none), a note, or a build that threw.</summary>
-internal sealed record OutcomeReport(IKubernetesObject<V1ObjectMeta> Resource, IReadOnlyCollection<Diagnostic> Diagnostics, bool Conflicted, string? Note, bool Failed);
+/// <summary>
+/// What one phase of a compile reported: the resources in the order first reported on, the outcomes of those not
+/// reported clean, and those whose build threw. Never changed once made.
+/// </summary>
+internal sealed record PhaseReport(
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Resources,
+    IReadOnlyDictionary<IKubernetesObject<V1ObjectMeta>, PhaseOutcome>? Outcomes,
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Failed);
+
+/// <summary>What a phase reported on one resource: the first <paramref name="Count"/> of <paramref name="Diagnostics"/>, a conflict, a note.</summary>
+internal sealed record PhaseOutcome(List<Diagnostic>? Diagnostics, int Count, bool Conflicted, string? Note);

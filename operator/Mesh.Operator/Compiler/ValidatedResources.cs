@@ -24,7 +24,7 @@ internal sealed class ValidatedResources
 
     // Whether some rule or policy has a selector, whose check reads the workloads' labels.
     private readonly bool _readsWorkloads;
-    private readonly OutcomeReport[] _reports;
+    private readonly PhaseReport _reports;
 
     private ValidatedResources(ValidatedResources validated, ServiceRegistry registry)
         : this(validated._ruleInputs, validated._virtualServiceInputs, validated._policyInputs, validated._rootNamespace, registry, validated._readsWorkloads, validated._reports)
@@ -44,7 +44,7 @@ internal sealed class ValidatedResources
         string rootNamespace,
         ServiceRegistry registry,
         bool readsWorkloads,
-        OutcomeReport[] reports)
+        PhaseReport reports)
     {
         _ruleInputs = ruleInputs;
         _virtualServiceInputs = virtualServiceInputs;
@@ -85,7 +85,7 @@ internal sealed class ValidatedResources
             return new ValidatedResources(previous, registry);
         }
 
-        outcomes.StartLog();
+        outcomes.StartPhase(snapshot.DestinationRules.Length + snapshot.VirtualServices.Length + snapshot.MeshPolicies.Length);
         var noRules = new ValidationContext(registry, new Dictionary<string, DestinationRule>(), rootNamespace);
         var rules = ResourceOrder.Sort(snapshot.DestinationRules).Where(r => outcomes.Valid(r, r => DestinationRuleValidator.Validate(r, noRules))).ToList();
         var ruleByHost = ClaimHosts([.. rules.Where(r => r.Spec.WorkloadSelector is null)], r => [r.Spec.Host!], registry, outcomes);
@@ -101,7 +101,7 @@ internal sealed class ValidatedResources
             .ToList();
         var readsWorkloads = snapshot.DestinationRules.Any(r => r.Spec?.WorkloadSelector?.MatchLabels is { Count: > 0 }) ||
             snapshot.MeshPolicies.Any(p => p.Spec?.Selector?.MatchLabels is { Count: > 0 });
-        return new ValidatedResources(snapshot.DestinationRules, snapshot.VirtualServices, snapshot.MeshPolicies, rootNamespace, registry, readsWorkloads, outcomes.EndLog())
+        return new ValidatedResources(snapshot.DestinationRules, snapshot.VirtualServices, snapshot.MeshPolicies, rootNamespace, registry, readsWorkloads, outcomes.EndPhase())
         {
             Rules = rules,
             RuleByHost = ruleByHost,
