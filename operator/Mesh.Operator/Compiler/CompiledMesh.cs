@@ -57,9 +57,11 @@ public sealed class CompiledMesh
         WorkloadRules workloadRules,
         IReadOnlyList<ResourceResult> results,
         IReadOnlyDictionary<string, ServiceClusters> serviceClusters,
+        ReusableWork work,
         CompiledMesh? previous = null)
     {
         _serviceClusters = serviceClusters;
+        Work = work;
         _options = options;
         _hosts = hosts;
         _listeners = listeners;
@@ -86,6 +88,9 @@ public sealed class CompiledMesh
     public IReadOnlyList<ResourceResult> Results { get; }
 
     public IEnumerable<Diagnostic> Diagnostics => Results.SelectMany(r => r.Diagnostics);
+
+    /// <summary>This compile's validation, route templates and results, for the next compile to take over.</summary>
+    internal ReusableWork Work { get; }
 
     /// <summary>The host entry of <paramref name="fqdn"/>, for the next compile to reuse.</summary>
     internal HostEntry? HostOf(string fqdn) =>

@@ -24,8 +24,12 @@ internal sealed class HostEntry
         Source = source;
         Routes = routes;
         Selectors = selectors;
-        SelectorIds = [.. routes.SelectMany(r => r.BlockSelectors).Where(id => id >= 0).Distinct().Order()];
-        _domainsOtherNamespace = Domains(service, sameNamespace: false);
+
+        // Taken-over templates of the same Service object: the spellings and selector ids are the previous entry's.
+        var sameTemplates = previous is not null && ReferenceEquals(service.Service, previous.Service.Service) &&
+            ReferenceEquals(routes, previous.Routes) && ReferenceEquals(selectors, previous.Selectors);
+        SelectorIds = sameTemplates ? previous!.SelectorIds : [.. routes.SelectMany(r => r.BlockSelectors).Where(id => id >= 0).Distinct().Order()];
+        _domainsOtherNamespace = sameTemplates ? previous!._domainsOtherNamespace : Domains(service, sameNamespace: false);
         if (previous is not null && SameInputs(previous))
         {
             Reused = true;
@@ -82,6 +86,12 @@ internal sealed class HostEntry
             Routes.Count != previous.Routes.Count)
         {
             return false;
+        }
+
+        // Templates taken over with the selector table that numbers them (see RouteTables) are equal by identity.
+        if (ReferenceEquals(Routes, previous.Routes) && ReferenceEquals(Selectors, previous.Selectors))
+        {
+            return true;
         }
 
         foreach (var id in SelectorIds)

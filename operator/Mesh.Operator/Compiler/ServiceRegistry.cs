@@ -17,6 +17,7 @@ internal sealed class ServiceRegistry
 
     private static readonly Dictionary<string, string> NoLabels = [];
     private readonly Dictionary<string, MeshService> _byHost;
+    private HashSet<(string Namespace, IReadOnlyDictionary<string, string> Labels)>? _workloadLabels;
 
     private ServiceRegistry(Dictionary<string, MeshService> byHost, IReadOnlyList<Workload> workloads)
     {
@@ -34,6 +35,10 @@ internal sealed class ServiceRegistry
 
     /// <summary>Every Pod and valid WorkloadEntry.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
+
+    /// <summary>The distinct label sets of the workloads of each namespace, made on first use.</summary>
+    public HashSet<(string Namespace, IReadOnlyDictionary<string, string> Labels)> WorkloadLabels =>
+        LazyInitializer.EnsureInitialized(ref _workloadLabels, () => Workloads.Select(w => (w.Namespace, w.Labels)).ToHashSet(NamespacedLabels.Instance));
 
     /// <summary>
     /// Builds the registry; a Service whose build throws is passed to <paramref name="failed"/> and left out, so that
@@ -265,4 +270,16 @@ internal sealed class ServiceRegistry
     /// <summary>The number of an int-or-string port, or null when it names a container port.</summary>
     private static int? PortNumber(IntOrString port) =>
         int.TryParse(port.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+}
+
+/// <summary>Compares a namespace and label set pair by content.</summary>
+file sealed class NamespacedLabels : IEqualityComparer<(string Namespace, IReadOnlyDictionary<string, string> Labels)>
+{
+    public static NamespacedLabels Instance { get; } = new();
+
+    public bool Equals((string Namespace, IReadOnlyDictionary<string, string> Labels) x, (string Namespace, IReadOnlyDictionary<string, string> Labels) y) =>
+        x.Namespace == y.Namespace && LabelSetComparer.Instance.Equals(x.Labels, y.Labels);
+
+    public int GetHashCode((string Namespace, IReadOnlyDictionary<string, string> Labels) obj) =>
+        HashCode.Combine(obj.Namespace, LabelSetComparer.Instance.GetHashCode(obj.Labels));
 }

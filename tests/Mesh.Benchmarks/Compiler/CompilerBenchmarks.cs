@@ -17,6 +17,7 @@ public class CompilerBenchmarks
     private List<Node> _proxies = [];
     private CompiledMesh _mesh = MeshCompiler.Compile(MeshSnapshot.Empty);
     private CompiledProxyConfig _config = null!;
+    private MeshSnapshot _endpointChanged = MeshSnapshot.Empty;
     private int _counter;
 
     [GlobalSetup]
@@ -26,11 +27,19 @@ public class CompilerBenchmarks
         _proxies = SyntheticMesh.Proxies(_snapshot);
         _mesh = MeshCompiler.Compile(_snapshot);
         _config = _mesh.ConfigFor(_proxies[0]);
+        _endpointChanged = SyntheticMesh.WithEntryPort(_snapshot, index: 0, port: 9080);
     }
 
     /// <summary>Validation, endpoints, clusters, route tables and the per-namespace virtual hosts: once per snapshot.</summary>
     [Benchmark]
     public CompiledMesh BuildShared() => MeshCompiler.Compile(_snapshot);
+
+    /// <summary>
+    /// The most frequent change in a real cluster: one endpoint moved (a WorkloadEntry's port), compiled with the
+    /// compile before it given, as the reconciler does.
+    /// </summary>
+    [Benchmark]
+    public CompiledMesh RecompileAfterEndpointChange() => MeshCompiler.Compile(_endpointChanged, previous: _mesh);
 
     /// <summary>
     /// A proxy joining a namespace whose outbound part exists: its inbound side and version (a new pod of an existing

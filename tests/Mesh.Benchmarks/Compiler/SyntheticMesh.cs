@@ -91,6 +91,27 @@ internal static class SyntheticMesh
         return MeshSnapshot.From(objects);
     }
 
+    /// <summary>
+    /// <paramref name="snapshot"/> with the WorkloadEntry at <paramref name="index"/> serving on <paramref name="port"/>
+    /// instead: a new object for it, every other object kept, as the sources hand over an endpoint-only change.
+    /// </summary>
+    public static MeshSnapshot WithEntryPort(MeshSnapshot snapshot, int index, int port)
+    {
+        var entry = snapshot.WorkloadEntries[index];
+        var moved = new WorkloadEntry
+        {
+            Metadata = new V1ObjectMeta { Name = entry.Metadata.Name, NamespaceProperty = entry.Metadata.NamespaceProperty, Generation = 2 },
+            Spec = new WorkloadEntrySpec
+            {
+                Address = entry.Spec.Address,
+                Labels = entry.Spec.Labels,
+                ServiceAccount = entry.Spec.ServiceAccount,
+                Ports = new() { ["http"] = port },
+            },
+        };
+        return snapshot with { WorkloadEntries = snapshot.WorkloadEntries.SetItem(index, moved) };
+    }
+
     public static List<Node> Proxies(MeshSnapshot snapshot) =>
         [.. snapshot.WorkloadEntries.Select(entry =>
         {
