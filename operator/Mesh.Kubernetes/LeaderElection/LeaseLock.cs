@@ -1,56 +1,34 @@
-using System.Text.Json.Nodes;
 using k8s;
+using k8s.LeaderElection;
 using k8s.Models;
-using Mesh.Kubernetes.Client;
-using KubernetesException = Mesh.Kubernetes.Client.KubernetesException;
 
 namespace Mesh.Kubernetes.LeaderElection;
 
 /// <summary>
-/// Reads and writes the <see cref="V1Lease"/> record through KubernetesClient's typed API. Every write is a merge
-/// patch conditional on the resourceVersion read (409 Conflict when another candidate wrote first), so fields of
-/// the Lease this project does not set (strategy, preferredHolder, labels) survive.
+/// KubernetesClient's <see cref="k8s.LeaderElection.ResourceLock.LeaseLock"/>, reading a Lease that names no holder
+/// (or has no spec, acquireTime or renewTime) as free. The library's elector would otherwise try to create such a
+/// Lease, get 409 AlreadyExists and never lead; client-go takes it. Such Leases exist: <c>kubectl create</c> without
+/// a spec, or a release that removes holderIdentity instead of emptying it (as this project's elector before
+/// KubernetesClient's did).
 /// </summary>
-internal sealed class LeaseLock(IKubernetesClient client, string @namespace, string name)
+internal sealed class LeaseLock(IKubernetes client, string @namespace, string name, string identity)
+    : k8s.LeaderElection.ResourceLock.LeaseLock(client, @namespace, name, identity)
 {
-    public string Namespace => @namespace;
-
-    public string Name => name;
-
-    /// <summary>The Lease, or null when it does not exist.</summary>
-    public async Task<V1Lease?> GetAsync(CancellationToken cancellationToken)
+    protected override LeaderElectionRecord GetLeaderElectionRecord(V1Lease obj)
     {
-        try
+        if (obj is null)
         {
-            return await client.CallAsync(api => api.CoordinationV1.ReadNamespacedLeaseAsync(name, @namespace, cancellationToken: cancellationToken));
+            return null!;
         }
-        catch (KubernetesException e) when (e.IsNotFound)
-        {
-            return null;
-        }
-    }
 
-    public Task<V1Lease> CreateAsync(LeaseRecord record, CancellationToken cancellationToken)
-    {
-        var lease = new V1Lease
+        var spec = obj.Spec ?? new V1LeaseSpec();
+        return new LeaderElectionRecord
         {
-            ApiVersion = $"{V1Lease.KubeGroup}/{V1Lease.KubeApiVersion}",
-            Kind = V1Lease.KubeKind,
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace },
-            Spec = record.ToSpec(),
+            HolderIdentity = spec.HolderIdentity ?? "",
+            LeaseDurationSeconds = spec.LeaseDurationSeconds ?? 15,
+            AcquireTime = spec.AcquireTime ?? DateTime.MinValue,
+            RenewTime = spec.RenewTime ?? DateTime.MinValue,
+            LeaderTransitions = spec.LeaseTransitions ?? 0,
         };
-        return client.CallAsync(api => api.CoordinationV1.CreateNamespacedLeaseAsync(lease, @namespace, cancellationToken: cancellationToken));
-    }
-
-    /// <summary>Fails with 409 Conflict when the lease changed since <paramref name="read"/> was read.</summary>
-    public Task<V1Lease> UpdateAsync(V1Lease read, LeaseRecord record, CancellationToken cancellationToken)
-    {
-        var patch = new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["resourceVersion"] = read.Metadata.ResourceVersion },
-            ["spec"] = record.ToMergePatch(),
-        };
-        var body = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
-        return client.CallAsync(api => api.CoordinationV1.PatchNamespacedLeaseAsync(body, name, @namespace, cancellationToken: cancellationToken));
     }
 }

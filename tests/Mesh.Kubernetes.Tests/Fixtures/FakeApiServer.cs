@@ -72,7 +72,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>The next <paramref name="count"/> requests that <paramref name="match"/> get <paramref name="statusCode"/>.</summary>
+    /// <summary>
+    /// The next <paramref name="count"/> requests that <paramref name="match"/> get <paramref name="statusCode"/>; status
+    /// code 0 drops the connection without an answer.
+    /// </summary>
     public void InjectFailures(int count, int statusCode, int? retryAfterSeconds = null, Func<FakeRequest, bool>? match = null)
     {
         lock (_faults)
@@ -109,6 +112,12 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
 
             if (TakeFault(recorded) is { } fault)
             {
+                if (fault.StatusCode == 0)
+                {
+                    context.Abort();
+                    return;
+                }
+
                 if (fault.RetryAfterSeconds is { } seconds)
                 {
                     context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -117,6 +126,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                 var reason = fault.StatusCode switch
                 {
                     403 => "Forbidden",
+                    409 => "Conflict",
                     410 => "Expired",
                     429 => "TooManyRequests",
                     _ => "InternalError",

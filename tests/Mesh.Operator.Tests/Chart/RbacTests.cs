@@ -95,7 +95,7 @@ public sealed class RbacTests
                     var seen = Parse(kube);
                     return op.Source.HasSynced
                         && seen.Where(r => r.Verb == "watch").Select(r => r.Resource).Distinct().Count() == 8
-                        && seen.Count(r => r.Resource == "leases" && r.Verb == "patch") >= 1
+                        && seen.Count(r => r.Resource == "leases" && r.Verb == "update") >= 1
                         && seen.Where(r => r.Subresource == "status").Select(r => r.Resource).Distinct().Count() == FakeKube.MeshTypes.Count;
                 },
                 "the operator syncs, leads, renews its Lease and writes status on every mesh.io kind",

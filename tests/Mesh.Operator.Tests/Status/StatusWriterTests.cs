@@ -99,6 +99,29 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALeaderThatCannotRenewItsLease_StopsWritingStatus_AndWritesAgainOnceItLeads()
+    {
+        await using var op = await KubeOperator.StartAsync(_kube);
+        await Eventually.AssertAsync(() => MeshResourcesWithConditions() == 4 && op.Elector.IsLeader, "the replica leads and writes");
+
+        var leaseRefused = 1;
+        _kube.Server.InjectFailures(int.MaxValue, 403, match: r => Volatile.Read(ref leaseRefused) == 1 && r.Path.Contains("/leases", StringComparison.Ordinal));
+        await Eventually.AssertAsync(() => !op.Elector.IsLeader, "the replica stops leading at its renew deadline (3 s)");
+
+        _kube.Create(FakeKube.VirtualServices, FakeKube.VirtualService("while-not-leading", """["*"]"""));
+        var reconciler = op.Services.GetRequiredService<MeshReconciler>();
+        await Eventually.AssertAsync(() => reconciler.LastResults.Any(r => r.Resource.Name == "while-not-leading"), "the new VirtualService is judged");
+        var leaseRequestsAfterJudging = LeaseReads();
+        await Eventually.AssertAsync(() => LeaseReads() >= leaseRequestsAfterJudging + 3, "the replica keeps trying for the lease");
+        Assert.False(op.Elector.IsLeader);
+        Assert.Equal(0, PatchesOf("virtualservices/while-not-leading"));
+
+        Volatile.Write(ref leaseRefused, 0);
+        await Eventually.AssertAsync(() => Conditions("while-not-leading").Count > 0, "leading again, the replica writes the status it held back");
+        Assert.True(op.Elector.IsLeader);
+    }
+
+    [Fact]
     public async Task WithTwoReplicas_BothAreReady_AndTheSecondWritesOnceTheLeaderStops()
     {
         var first = await KubeOperator.StartAsync(_kube, identity: "operator-a");
