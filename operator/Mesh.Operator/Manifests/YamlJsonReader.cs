@@ -13,6 +13,10 @@ namespace Mesh.Operator.Manifests;
 /// </summary>
 public static partial class YamlJsonReader
 {
+    // Far deeper than any manifest (the models' JSON reader stops at 64); deeper input would only exhaust the stack,
+    // and a stack overflow ends the process instead of reporting the file.
+    private const int MaxDepth = 256;
+
     /// <param name="firstLine">The line <paramref name="yaml"/> starts on, when it is one document cut from a file
     /// (<see cref="ManifestDocuments"/>): the lines recorded are the file's (an error's are the text's).</param>
     public static IReadOnlyList<YamlJsonDocument> Read(string yaml, int firstLine = 1)
@@ -73,6 +77,7 @@ public static partial class YamlJsonReader
         else if (parser.TryConsume<SequenceStart>(out var sequence))
         {
             anchor = sequence.Anchor;
+            Enter(sequence, state);
             var array = new JsonArray();
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
@@ -82,12 +87,14 @@ public static partial class YamlJsonReader
                 array.Add(ReadNode(parser, itemPath, state));
             }
 
+            state.Depth--;
             node = array;
         }
         else
         {
             var mapping = parser.Consume<MappingStart>();
             anchor = mapping.Anchor;
+            Enter(mapping, state);
             var obj = new JsonObject();
             while (!parser.TryConsume<MappingEnd>(out _))
             {
@@ -102,6 +109,7 @@ public static partial class YamlJsonReader
                 obj[key.Value] = ReadNode(parser, keyPath, state);
             }
 
+            state.Depth--;
             node = obj;
         }
 
@@ -111,6 +119,14 @@ public static partial class YamlJsonReader
         }
 
         return node;
+    }
+
+    private static void Enter(ParsingEvent collection, ReadState state)
+    {
+        if (++state.Depth > MaxDepth)
+        {
+            throw new YamlException(collection.Start, collection.End, $"collections nested more than {MaxDepth} deep");
+        }
     }
 
     private static JsonNode? ScalarValue(Scalar scalar)
@@ -161,6 +177,8 @@ public static partial class YamlJsonReader
     private sealed class ReadState(int lineOffset)
     {
         public int LineOffset { get; } = lineOffset;
+
+        public int Depth { get; set; }
 
         public Dictionary<string, int> FieldLines { get; } = new(StringComparer.Ordinal);
 

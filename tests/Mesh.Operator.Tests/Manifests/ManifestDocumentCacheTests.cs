@@ -44,6 +44,12 @@ public sealed class ManifestDocumentCacheTests
         data.Add("wrong-type-and-unknown-field", ThreeServices
             .Replace("port: 9080}]}\n---", "port: nine}]}\n---", StringComparison.Ordinal)
             .Replace("{name: ratings}", "{name: ratings, colour: red}", StringComparison.Ordinal));
+        data.Add("line-separator-is-a-line-break", ThreeServices.Replace("kind: Service\nmetadata: {name: details}", "kind: Service\n\u2028metadata: {name: details}", StringComparison.Ordinal));
+        data.Add("cr-alone-is-a-line-break", "# a comment ended by a CR alone\r" + ThreeServices);
+        data.Add("no-break-space-after-marker", ThreeServices.Replace("---\n", "---\u00A0\n", StringComparison.Ordinal));
+        data.Add("colon-first-after-a-flow-collection", ThreeServices.Replace("---\napiVersion: v1\nkind: Service\nmetadata: {name: details}", "---\n:apiVersion: v1\nkind: Service\nmetadata: {name: details}", StringComparison.Ordinal));
+        data.Add("block-scalar-at-the-root", ThreeServices.Replace("---\napiVersion: v1\nkind: Service\nmetadata: {name: details}", "---\n|\napiVersion: v1\nkind: Service\nmetadata: {name: details}", StringComparison.Ordinal));
+        data.Add("bom", "\uFEFF" + ThreeServices);
         data.Add("not-a-mapping", ThreeServices.Replace("apiVersion: v1\nkind: Service\nmetadata: {name: details}", "- a\n- b\n#", StringComparison.Ordinal));
         return data;
     }

@@ -104,6 +104,19 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
+    public void Collections_nested_100_000_deep_are_a_syntax_error_not_a_stack_overflow()
+    {
+        var deep = "apiVersion: v1\nkind: Service\nmetadata: {name: deep}\nspec: " + new string('[', 100_000) + new string(']', 100_000) + "\n";
+
+        var set = ManifestLoader.LoadText("deep.yaml", deep);
+
+        var problem = Assert.Single(set.Problems);
+        Assert.Equal("invalid YAML: collections nested more than 256 deep", problem.Message);
+        Assert.Equal(4, problem.Line);
+        Assert.Empty(set.Resources);
+    }
+
+    [Fact]
     public void Kinds_the_mesh_does_not_read_are_ignored_with_a_warning()
     {
         var set = ManifestLoader.LoadText("m.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
