@@ -17,6 +17,10 @@ public static partial class YamlJsonReader
     // and a stack overflow ends the process instead of reporting the file.
     private const int MaxDepth = 256;
 
+    // Real manifests alias a few small blocks. Each alias is a deep copy, so nested aliases multiply ("billion laughs":
+    // six levels of ten make a million nodes and take seconds); past this many copied nodes a document is refused.
+    private const int MaxAliasedNodes = 100_000;
+
     /// <param name="firstLine">The line <paramref name="yaml"/> starts on, when it is one document cut from a file
     /// (<see cref="ManifestDocuments"/>): the lines recorded are the file's (an error's are the text's).</param>
     public static IReadOnlyList<YamlJsonDocument> Read(string yaml, int firstLine = 1)
@@ -62,11 +66,22 @@ public static partial class YamlJsonReader
     {
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
-            return state.Anchors.TryGetValue(alias.Value.Value, out var target)
-                ? target?.DeepClone()
-                : throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
+            if (!state.Anchors.TryGetValue(alias.Value.Value, out var target))
+            {
+                throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
+            }
+
+            state.Nodes += target.Nodes;
+            state.AliasedNodes += target.Nodes;
+            if (state.AliasedNodes > MaxAliasedNodes)
+            {
+                throw new YamlException(alias.Start, alias.End, $"aliases expand to more than {MaxAliasedNodes} nodes");
+            }
+
+            return target.Node?.DeepClone();
         }
 
+        var nodesBefore = state.Nodes++;
         JsonNode? node;
         AnchorName anchor;
         if (parser.TryConsume<Scalar>(out var scalar))
@@ -115,7 +130,7 @@ public static partial class YamlJsonReader
 
         if (!anchor.IsEmpty)
         {
-            state.Anchors[anchor.Value] = node;
+            state.Anchors[anchor.Value] = (node, state.Nodes - nodesBefore);
         }
 
         return node;
@@ -182,6 +197,12 @@ public static partial class YamlJsonReader
 
         public Dictionary<string, int> FieldLines { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, JsonNode?> Anchors { get; } = new(StringComparer.Ordinal);
+        /// <summary>The nodes read so far, aliases counted as the nodes they copy.</summary>
+        public long Nodes { get; set; }
+
+        public long AliasedNodes { get; set; }
+
+        /// <summary>Each anchored node with its size in nodes (what an alias of it copies).</summary>
+        public Dictionary<string, (JsonNode? Node, long Nodes)> Anchors { get; } = new(StringComparer.Ordinal);
     }
 }

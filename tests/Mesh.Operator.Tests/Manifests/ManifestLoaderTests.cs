@@ -117,6 +117,35 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
+    public void Aliases_that_multiply_past_the_budget_are_a_syntax_error_not_a_hang()
+    {
+        // Six levels of ten aliases each: a million nodes if expanded ("billion laughs").
+        var bomb = new System.Text.StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (var level = 1; level <= 6; level++)
+        {
+            bomb.Append($"  l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 10))}]\n");
+        }
+
+        var set = ManifestLoader.LoadText("bomb.yaml", bomb.ToString());
+
+        var problem = Assert.Single(set.Problems);
+        Assert.Equal("invalid YAML: aliases expand to more than 100000 nodes", problem.Message);
+        Assert.Equal(9, problem.Line); // l4: 110,000 nodes
+        Assert.Empty(set.Resources);
+    }
+
+    [Fact]
+    public void Aliases_within_the_budget_are_expanded()
+    {
+        var yaml = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared\n  labels: &labels {team: a, tier: b}\n  annotations: *labels\n";
+
+        var set = ManifestLoader.LoadText("ok.yaml", yaml);
+
+        Assert.Empty(set.Problems);
+        Assert.Single(set.Resources);
+    }
+
+    [Fact]
     public void Kinds_the_mesh_does_not_read_are_ignored_with_a_warning()
     {
         var set = ManifestLoader.LoadText("m.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
