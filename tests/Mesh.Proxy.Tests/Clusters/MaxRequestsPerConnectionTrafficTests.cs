@@ -6,13 +6,15 @@ namespace Mesh.Proxy.Tests.Clusters;
 
 /// <summary>
 /// connectionPool.http.maxRequestsPerConnection, compiled from a DestinationRule by the operator and applied by the
-/// real proxy to HTTP/1.1 upstream connections: with 1 every request has a connection of its own and the upstream is
-/// told to close it; unset, connections are reused. Against Kestrel, Node's http server and a server that ignores
-/// Connection: close.
+/// real proxy: with 1 every request has an upstream connection of its own (HTTP/1.1, where the upstream is also told to
+/// close it, and HTTP/2); unset, connections are reused. Against Kestrel, Node's http and http2 servers and a server
+/// that ignores Connection: close.
 /// </summary>
 public sealed class MaxRequestsPerConnectionTrafficTests
 {
     private const int Requests = 30;
+    private const int Http2Requests = 8;
+    private static readonly TimeSpan HoldDeadline = TimeSpan.FromSeconds(20);
     private const string OnePerConnection = "connectionPool: { http: { maxRequestsPerConnection: 1 } }";
     private const string Unset = "connectionPool: { tcp: { connectTimeout: 5s } }";
 
@@ -122,6 +124,64 @@ public sealed class MaxRequestsPerConnectionTrafficTests
         var counts = await server.ReportAsync();
         Assert.Equal([Requests], counts.PerConnection);
         Assert.Equal(0, counts.AskedToClose);
+    }
+
+    /// <summary>8 concurrent requests held until all have arrived, then 8 sequential ones: 16 connections of one stream each.</summary>
+    [Fact]
+    public async Task Over_http2_to_kestrel_each_concurrent_and_sequential_request_has_a_connection_of_its_own()
+    {
+        await using var backend = await StreamCountingBackend.StartAsync(Http2Requests, HoldDeadline);
+        await using var proxy = await StartAsync(backend.Port, "connectionPool: { http: { h2UpgradePolicy: UPGRADE, maxRequestsPerConnection: 1 } }");
+
+        await SendHttp2BatchesAsync(proxy);
+
+        Assert.True(backend.AllHeldTogether, $"{Http2Requests} requests were never in flight together");
+
+        // Each connection carried at least one request, so as many connections as requests means one each.
+        Assert.Equal(2 * Http2Requests, backend.PeakStreams.Count);
+        Assert.All(backend.PeakStreams.Values, peak => Assert.Equal(1, peak));
+    }
+
+    [Fact]
+    public async Task Over_http2_to_nodes_http2_server_each_concurrent_and_sequential_request_has_a_connection_of_its_own()
+    {
+        await using var server = await NodeStreamCountingServer.StartHttp2Async(Http2Requests, HoldDeadline);
+        await using var proxy = await StartAsync(server.Port, "connectionPool: { http: { h2UpgradePolicy: UPGRADE, maxRequestsPerConnection: 1, maxConcurrentStreams: 4 } }");
+
+        await SendHttp2BatchesAsync(proxy);
+
+        var counts = await server.ReportAsync();
+        Assert.True(counts.AllHeldTogether, $"{counts.Arrived} of {Http2Requests} requests were in flight together");
+        Assert.Equal(2 * Http2Requests, counts.PeakStreams.Count);
+        Assert.All(counts.PeakStreams, peak => Assert.Equal(1, peak));
+    }
+
+    [Fact]
+    public async Task Without_the_field_http2_requests_share_one_connection()
+    {
+        await using var backend = await StreamCountingBackend.StartAsync(Http2Requests, HoldDeadline);
+        await using var proxy = await StartAsync(backend.Port, "connectionPool: { http: { h2UpgradePolicy: UPGRADE } }");
+
+        await SendHttp2BatchesAsync(proxy);
+
+        Assert.True(backend.AllHeldTogether, $"{Http2Requests} requests were never in flight together");
+        Assert.Equal(Http2Requests, Assert.Single(backend.PeakStreams.Values));
+    }
+
+    private static async Task SendHttp2BatchesAsync(ProxyUnderTest proxy)
+    {
+        var statuses = await Task.WhenAll(Enumerable.Range(0, Http2Requests).Select(async _ =>
+        {
+            using var response = await proxy.GetAsync("shop:9080");
+            return response.StatusCode;
+        }));
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+
+        for (var i = 0; i < Http2Requests; i++)
+        {
+            using var response = await proxy.GetAsync("shop:9080");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
     }
 
     private static Task<ProxyUnderTest> StartAsync(int backendPort, string trafficPolicy) =>
