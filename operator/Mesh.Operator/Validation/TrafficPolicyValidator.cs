@@ -278,6 +278,11 @@ internal static class TrafficPolicyValidator
         ValidationContext.CheckRange(bag, new(http, ".http1MaxPendingRequests"), pool.Http?.Http1MaxPendingRequests, 0, int.MaxValue);
         ValidationContext.CheckRange(bag, new(http, ".http2MaxRequests"), pool.Http?.Http2MaxRequests, 0, int.MaxValue);
         ValidationContext.CheckRange(bag, new(http, ".maxRequestsPerConnection"), pool.Http?.MaxRequestsPerConnection, 0, int.MaxValue);
+        if (pool.Http?.MaxRequestsPerConnection > 1)
+        {
+            bag.Warning(http + ".maxRequestsPerConnection", "not applied above 1: sidecars reuse a connection for any number of requests (1, one request per connection, is applied)");
+        }
+
         ValidationContext.CheckRange(bag, new(http, ".maxRetries"), pool.Http?.MaxRetries, 0, int.MaxValue);
         ValidationContext.CheckDuration(bag, new(http, ".idleTimeout"), pool.Http?.IdleTimeout);
         if (pool.Http?.Http2KeepAlive is { } keepAlive)

@@ -79,7 +79,10 @@ internal sealed class ClusterBuilder
         var protocol = pool?.H2Upgrade == true ? UpstreamProtocol.Http2 : proto.Protocol;
         var tls = UpstreamTls.Create(proto, protocol, before?.Tls);
         var lifetime = pool?.MaxConnectionDuration?.ToTimeSpan() is { } age && age > TimeSpan.Zero ? age : (TimeSpan?)null;
-        var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout, tls, lifetime, UpstreamKeepalive.From(pool?.TcpKeepalive), Http2Ping.From(pool, path + ".connection_pool"), pool?.Http2MaxConcurrentStreams ?? 0));
+
+        // Of maxRequestsPerConnection only 1 is applied (analyze warns of larger values): SocketsHttpHandler offers no
+        // per-connection request count, and hands a returned HTTP/1.1 connection straight to a queued request.
+        var client = _clients.Acquire(new UpstreamSettings(proto.Name, connectTimeout, maxConnections, idleTimeout, tls, lifetime, UpstreamKeepalive.From(pool?.TcpKeepalive), Http2Ping.From(pool, path + ".connection_pool"), pool?.Http2MaxConcurrentStreams ?? 0, pool?.MaxRequestsPerConnection == 1));
 
         var outlier = OutlierDetector.Create(proto.OutlierDetection, _time);
         outlier?.Attach(endpoints);

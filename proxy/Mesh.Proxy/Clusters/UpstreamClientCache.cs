@@ -32,7 +32,9 @@ internal sealed class UpstreamClientCache : IDisposable
         {
             if (!_clients.TryGetValue(key, out var client))
             {
-                client = new UpstreamClient(key, c => CreateHandler(settings, c, _tls));
+                client = new UpstreamClient(key, c => settings.OneRequestPerConnection
+                    ? new ConnectionCloseHandler(CreateHandler(settings, c, _tls))
+                    : CreateHandler(settings, c, _tls));
                 _clients.Add(key, client);
             }
 
@@ -89,7 +91,9 @@ internal sealed class UpstreamClientCache : IDisposable
         ConnectTimeout = settings.ConnectTimeout,
         MaxConnectionsPerServer = settings.MaxConnections > 0 ? settings.MaxConnections : int.MaxValue,
         PooledConnectionIdleTimeout = settings.IdleTimeout,
-        PooledConnectionLifetime = settings.MaxConnectionDuration ?? Timeout.InfiniteTimeSpan,
+
+        // Zero: a connection goes back to the pool only to be disposed, before any queued request can take it.
+        PooledConnectionLifetime = settings.OneRequestPerConnection ? TimeSpan.Zero : settings.MaxConnectionDuration ?? Timeout.InfiniteTimeSpan,
 
         // Envoy's connection_keepalive pings whether or not a request is in flight, so an idle pooled connection
         // whose upstream vanished is found too.
@@ -141,7 +145,7 @@ internal sealed class UpstreamClientCache : IDisposable
 
     // Over http:// the handler opens a prior-knowledge HTTP/2 connection exactly for such requests; an HTTP/1.1
     // connection of the same client (useClientProtocol) carries no frames to rewrite.
-    private static bool OpensHttp2(HttpRequestMessage request) =>
+    internal static bool OpensHttp2(HttpRequestMessage request) =>
         request.Version.Major == 2 && request.VersionPolicy != HttpVersionPolicy.RequestVersionOrLower;
 }
 
@@ -150,6 +154,7 @@ internal sealed class UpstreamClientCache : IDisposable
 /// <param name="Keepalive">TCP keepalive of new connections; null: the socket's default (off).</param>
 /// <param name="Http2Ping">HTTP/2 PINGs on upstream connections; null: none.</param>
 /// <param name="Http2MaxConcurrentStreams">At most this many streams on each upstream HTTP/2 connection; 0: the upstream's own limit.</param>
+/// <param name="OneRequestPerConnection">No connection is reused (maxRequestsPerConnection 1); false: connections are reused.</param>
 internal sealed record UpstreamSettings(
     string ClusterName,
     TimeSpan ConnectTimeout,
@@ -159,7 +164,8 @@ internal sealed record UpstreamSettings(
     TimeSpan? MaxConnectionDuration = null,
     UpstreamKeepalive? Keepalive = null,
     Http2Ping? Http2Ping = null,
-    uint Http2MaxConcurrentStreams = 0)
+    uint Http2MaxConcurrentStreams = 0,
+    bool OneRequestPerConnection = false)
 {
-    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}|{Tls?.Key ?? "plaintext"}|{MaxConnectionDuration?.Ticks}|{Keepalive}|{Http2Ping}|{Http2MaxConcurrentStreams}";
+    public string Key => $"{ClusterName}|{ConnectTimeout.Ticks}|{MaxConnections}|{IdleTimeout.Ticks}|{Tls?.Key ?? "plaintext"}|{MaxConnectionDuration?.Ticks}|{Keepalive}|{Http2Ping}|{Http2MaxConcurrentStreams}|{OneRequestPerConnection}";
 }

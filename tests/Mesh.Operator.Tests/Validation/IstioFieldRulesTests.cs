@@ -72,6 +72,20 @@ public sealed class IstioFieldRulesTests
     public void ZoneAware_minClusterSize_is_accepted_with_a_warning_that_it_is_not_applied() =>
         AssertProblem("DestinationRule", Dr + "  host: multi\n  trafficPolicy: {loadBalancer: {zoneAwareLbSetting: {minClusterSize: 6}}}\n", "spec.trafficPolicy.loadBalancer.zoneAwareLbSetting.minClusterSize", DiagnosticSeverity.Warning, "not applied");
 
+    [Fact]
+    public void MaxRequestsPerConnection_above_one_is_accepted_with_a_warning_that_it_is_not_applied() =>
+        AssertProblem("DestinationRule", Dr + "  host: multi\n  trafficPolicy: {connectionPool: {http: {maxRequestsPerConnection: 3}}}\n", "spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection", DiagnosticSeverity.Warning, "not applied above 1");
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void MaxRequestsPerConnection_the_sidecars_apply_draws_no_diagnostic(int limit)
+    {
+        var (result, _) = Compile(Dr + $"  host: multi\n  trafficPolicy: {{connectionPool: {{http: {{maxRequestsPerConnection: {limit}}}}}}}\n", "DestinationRule");
+
+        Assert.Empty(result.Diagnostics);
+    }
+
     [Theory]
     [InlineData("{connectionPool: {tcp: {idleTimeout: 0s}}}")]
     [InlineData("{connectionPool: {tcp: {idleTimeout: 90s}, http: {http2KeepAlive: {interval: 15s, timeout: 5s}}}}")]
