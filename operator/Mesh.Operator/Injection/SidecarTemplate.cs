@@ -196,7 +196,7 @@ internal sealed class SidecarTemplate
         return new JsonObject
         {
             ["requests"] = new JsonObject { ["cpu"] = overrides.Cpu ?? r.CpuRequest, ["memory"] = overrides.Memory ?? r.MemoryRequest },
-            ["limits"] = new JsonObject { ["cpu"] = overrides.Cpu ?? r.CpuLimit, ["memory"] = overrides.Memory ?? r.MemoryLimit },
+            ["limits"] = new JsonObject { ["cpu"] = overrides.CpuLimit ?? r.CpuLimit, ["memory"] = overrides.MemoryLimit ?? r.MemoryLimit },
         };
     }
 
