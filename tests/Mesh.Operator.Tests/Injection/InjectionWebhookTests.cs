@@ -46,6 +46,7 @@ public sealed class InjectionWebhookTests
         Assert.Equal("metadata.name", (string?)env["POD_NAME"]!["valueFrom"]!["fieldRef"]!["fieldPath"]);
         Assert.Equal("metadata.namespace", (string?)env["POD_NAMESPACE"]!["valueFrom"]!["fieldRef"]!["fieldPath"]);
         Assert.Equal("spec.serviceAccountName", (string?)env["MESH_SERVICE_ACCOUNT"]!["valueFrom"]!["fieldRef"]!["fieldPath"]);
+        Assert.Equal("status.podIP", (string?)env["MESH_IP"]!["valueFrom"]!["fieldRef"]!["fieldPath"]);
         Assert.Equal("http://mesh-operator.mesh-system.svc:15010", (string?)env["MESH_DISCOVERY_ADDRESS"]!["value"]);
         Assert.Equal("$(POD_NAMESPACE)/$(POD_NAME)", (string?)env["MESH_NODE_ID"]!["value"]);
         Assert.Equal("$(POD_NAMESPACE)", (string?)env["MESH_NAMESPACE"]!["value"]);
