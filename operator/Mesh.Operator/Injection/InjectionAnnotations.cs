@@ -8,6 +8,8 @@ internal static class InjectionAnnotations
     public const string Status = "mesh.io/status";
     public const string ProxyCpu = "mesh.io/proxy-cpu";
     public const string ProxyMemory = "mesh.io/proxy-memory";
+    public const string ProxyCpuLimit = "mesh.io/proxy-cpu-limit";
+    public const string ProxyMemoryLimit = "mesh.io/proxy-memory-limit";
     public const string ProxyLogLevel = "mesh.io/proxy-log-level";
     public const string ExcludeInboundPorts = "mesh.io/exclude-inbound-ports";
     public const string ExcludeOutboundPorts = "mesh.io/exclude-outbound-ports";

@@ -35,8 +35,9 @@ public sealed class InjectionOptions
     public long ProxyUid { get; set; } = 1337;
 
     /// <summary>
-    /// The proxy's resources; <c>mesh.io/proxy-cpu</c> / <c>mesh.io/proxy-memory</c> override one resource for one pod
-    /// (request and limit both, so the override can never leave a request above its limit).
+    /// The proxy's resources; as Istio's <c>sidecar.istio.io/proxyCPU</c> and friends, <c>mesh.io/proxy-cpu</c> /
+    /// <c>mesh.io/proxy-memory</c> override one request for one pod and <c>mesh.io/proxy-cpu-limit</c> /
+    /// <c>mesh.io/proxy-memory-limit</c> one limit (a request left above its limit denies the pod).
     /// Default requests 100m CPU / 128Mi, limits 1 CPU / 512Mi: enough for a YARP proxy under moderate load
     /// without reserving much on every node.
     /// </summary>

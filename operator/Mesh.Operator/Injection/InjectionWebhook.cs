@@ -83,7 +83,7 @@ internal sealed class InjectionWebhook
             return new AdmissionResponse { Uid = uid, Allowed = true, Warnings = [problem.Warning] };
         }
 
-        var overrides = ProxyOverrides.Read(pod["metadata"]?["annotations"] as JsonObject, out var invalid);
+        var overrides = ProxyOverrides.Read(pod["metadata"]?["annotations"] as JsonObject, _options.Resources, out var invalid);
         invalid ??= PodPatch.Conflict(pod);
         if (invalid is not null)
         {

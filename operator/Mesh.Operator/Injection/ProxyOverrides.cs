@@ -11,6 +11,8 @@ namespace Mesh.Operator.Injection;
 internal sealed record ProxyOverrides(
     string? Cpu,
     string? Memory,
+    string? CpuLimit,
+    string? MemoryLimit,
     string? LogLevel,
     string? ExcludeInboundPorts,
     string? ExcludeOutboundPorts,
@@ -24,11 +26,14 @@ internal sealed record ProxyOverrides(
     private static readonly string[] ProxyLogLevels =
         ["trace", "verbose", "debug", "info", "information", "warn", "warning", "error", "critical", "fatal", "off"];
 
-    public static ProxyOverrides Read(JsonObject? annotations, out string? error)
+    /// <summary>Reads the annotations; <paramref name="defaults"/> are the template's resources, which a request or limit not annotated keeps.</summary>
+    public static ProxyOverrides Read(JsonObject? annotations, ProxyResources defaults, out string? error)
     {
         error = null;
         var cpu = Get(annotations, InjectionAnnotations.ProxyCpu);
         var memory = Get(annotations, InjectionAnnotations.ProxyMemory);
+        var cpuLimit = Get(annotations, InjectionAnnotations.ProxyCpuLimit);
+        var memoryLimit = Get(annotations, InjectionAnnotations.ProxyMemoryLimit);
         var logLevel = Get(annotations, InjectionAnnotations.ProxyLogLevel);
         var inbound = Get(annotations, InjectionAnnotations.ExcludeInboundPorts);
         var outbound = Get(annotations, InjectionAnnotations.ExcludeOutboundPorts);
@@ -47,6 +52,22 @@ internal sealed record ProxyOverrides(
         else if (memory is not null && !Quantity.IsValid(memory))
         {
             error = Invalid(InjectionAnnotations.ProxyMemory, memory, "a Kubernetes quantity such as 256Mi");
+        }
+        else if (cpuLimit is not null && !Quantity.IsValid(cpuLimit))
+        {
+            error = Invalid(InjectionAnnotations.ProxyCpuLimit, cpuLimit, "a Kubernetes quantity such as 500m or 2");
+        }
+        else if (memoryLimit is not null && !Quantity.IsValid(memoryLimit))
+        {
+            error = Invalid(InjectionAnnotations.ProxyMemoryLimit, memoryLimit, "a Kubernetes quantity such as 1Gi");
+        }
+        else if (AboveLimit("CPU", cpu, cpuLimit, defaults.CpuRequest, defaults.CpuLimit, InjectionAnnotations.ProxyCpu, InjectionAnnotations.ProxyCpuLimit) is { } cpuProblem)
+        {
+            error = cpuProblem;
+        }
+        else if (AboveLimit("memory", memory, memoryLimit, defaults.MemoryRequest, defaults.MemoryLimit, InjectionAnnotations.ProxyMemory, InjectionAnnotations.ProxyMemoryLimit) is { } memoryProblem)
+        {
+            error = memoryProblem;
         }
         else if (logLevel is not null && !ProxyLogLevels.Contains(logLevel, StringComparer.OrdinalIgnoreCase))
         {
@@ -77,11 +98,30 @@ internal sealed record ProxyOverrides(
             error = Invalid(InjectionAnnotations.TracePropagation, propagation, "a comma-separated list of " + string.Join(", ", ProxyFlagValues.PropagationNames));
         }
 
-        return new(cpu, memory, logLevel, inbound, outbound, ranges, otlp, zipkin, propagation);
+        return new(cpu, memory, cpuLimit, memoryLimit, logLevel, inbound, outbound, ranges, otlp, zipkin, propagation);
     }
 
     private static string Invalid(string annotation, string value, string expected)
         => $"annotation {annotation}: \"{value}\" is not {expected}";
+
+    // The API server refuses a pod whose request is above its limit; refusing here names the annotation to change.
+    private static string? AboveLimit(string resource, string? request, string? limit, string defaultRequest, string defaultLimit, string requestAnnotation, string limitAnnotation)
+    {
+        if (request is null && limit is null)
+        {
+            return null;
+        }
+
+        var (effectiveRequest, effectiveLimit) = (request ?? defaultRequest, limit ?? defaultLimit);
+        if (Quantity.Amount(effectiveRequest) <= Quantity.Amount(effectiveLimit))
+        {
+            return null;
+        }
+
+        return limit is null
+            ? $"annotation {requestAnnotation}: \"{request}\" is above the proxy's {resource} limit {defaultLimit}; raise the limit with {limitAnnotation}"
+            : $"annotation {limitAnnotation}: \"{limit}\" is below the proxy's {resource} request {effectiveRequest}";
+    }
 
     private static string? Get(JsonObject? annotations, string key)
         => annotations?[key] is JsonValue value && value.TryGetValue(out string? text) ? text.Trim() : null;

@@ -134,6 +134,9 @@ internal sealed class SidecarTemplate
             Env("MESH_NODE_ID", "$(POD_NAMESPACE)/$(POD_NAME)"),
             Env("MESH_NAMESPACE", "$(POD_NAMESPACE)"),
             FieldEnv("MESH_SERVICE_ACCOUNT", "spec.serviceAccountName"),
+
+            // The pod's own address: the operator would otherwise see the connection's peer, which NAT can change.
+            FieldEnv("MESH_IP", "status.podIP"),
             Env("MESH_LABELS", Labels(pod)),
             Env("MESH_OUTBOUND_PORT", Text(_options.OutboundPort)),
             Env("MESH_INBOUND_PORT", Text(_options.InboundPort)),
@@ -196,7 +199,7 @@ internal sealed class SidecarTemplate
         return new JsonObject
         {
             ["requests"] = new JsonObject { ["cpu"] = overrides.Cpu ?? r.CpuRequest, ["memory"] = overrides.Memory ?? r.MemoryRequest },
-            ["limits"] = new JsonObject { ["cpu"] = overrides.Cpu ?? r.CpuLimit, ["memory"] = overrides.Memory ?? r.MemoryLimit },
+            ["limits"] = new JsonObject { ["cpu"] = overrides.CpuLimit ?? r.CpuLimit, ["memory"] = overrides.MemoryLimit ?? r.MemoryLimit },
         };
     }
 

@@ -30,7 +30,7 @@ public sealed class PortTrafficPolicySpec
 
 public sealed class LoadBalancerSettings
 {
-    /// <summary>ROUND_ROBIN, LEAST_REQUEST (the default), RANDOM, PASSTHROUGH or PEAK_EWMA.</summary>
+    /// <summary>ROUND_ROBIN, LEAST_REQUEST (the default; LEAST_CONN is Istio's deprecated alias), RANDOM, PASSTHROUGH or PEAK_EWMA.</summary>
     public string? Simple { get; set; }
 
     public ConsistentHashSettings? ConsistentHash { get; set; }

@@ -9,7 +9,7 @@ namespace Mesh.Operator.Validation;
 /// </summary>
 internal static class TrafficPolicyValidator
 {
-    public static readonly string[] LoadBalancers = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "PASSTHROUGH", "PEAK_EWMA"];
+    public static readonly string[] LoadBalancers = ["ROUND_ROBIN", "LEAST_REQUEST", "LEAST_CONN", "RANDOM", "PASSTHROUGH", "PEAK_EWMA"];
 
     // Envoy's largest Maglev table.
     private const long MaglevTableLimit = 5_000_011;
@@ -119,6 +119,11 @@ internal static class TrafficPolicyValidator
     private static void CheckLoadBalancer(DiagnosticBag bag, LoadBalancerSettings lb, string path)
     {
         ValidationContext.CheckEnum(bag, new(path, ".simple"), lb.Simple, LoadBalancers);
+        if (lb.Simple == "LEAST_CONN")
+        {
+            bag.Warning(path + ".simple", "LEAST_CONN is deprecated: use LEAST_REQUEST (the same balancer)");
+        }
+
         if (lb.Simple is not null && lb.ConsistentHash is not null)
         {
             bag.Error(path, "exactly one of simple or consistentHash is allowed");

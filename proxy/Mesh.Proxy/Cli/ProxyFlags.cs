@@ -16,6 +16,13 @@ internal sealed class ProxyFlags
     public Option<string> Namespace { get; } = StringOption("--namespace", "The workload's namespace.", Defaults.Namespace);
     public Option<string> Labels { get; } = StringOption("--labels", "The workload's labels, k=v,k=v.", string.Empty);
     public Option<string> ServiceAccount { get; } = StringOption("--service-account", "The workload's service account.", Defaults.ServiceAccount);
+    public Option<string?> Ip { get; } = new("--ip")
+    {
+        Description = $"The workload's IP, sent to the control plane (unset: the operator uses the connection's peer address). Env {EnvironmentName("--ip")}.",
+        DefaultValueFactory = result => FromEnvironment("--ip") is { } text ? Parse<string?>(result, "--ip", text, TryParseAddress, null) : null,
+        CustomParser = result => Parse<string?>(result, "--ip", result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty, TryParseAddress, null),
+    };
+
     public Option<int> OutboundPort { get; } = PortOption("--outbound-port", "Outbound listener port.", Defaults.OutboundPort);
     public Option<int> InboundPort { get; } = PortOption("--inbound-port", "Inbound listener port.", Defaults.InboundPort);
     public Option<int> AppPort { get; } = PortOption("--app-port", "Application port on 127.0.0.1 (0: none).", 0);
@@ -50,7 +57,7 @@ internal sealed class ProxyFlags
 
     private IEnumerable<Option> All =>
     [
-        DiscoveryAddress, NodeId, Namespace, Labels, ServiceAccount, OutboundPort, InboundPort, AppPort, AdminPort,
+        DiscoveryAddress, NodeId, Namespace, Labels, ServiceAccount, Ip, OutboundPort, InboundPort, AppPort, AdminPort,
         BindAddress, ConfigFile, AccessLog, OtlpEndpoint, ZipkinEndpoint, TracePropagation, TrafficReportInterval, DrainTimeout, TokenFile, BootstrapTokenFile, InlineIo, LogLevel,
     ];
 
@@ -101,6 +108,7 @@ internal sealed class ProxyFlags
             Namespace = result.GetValue(Namespace)!,
             Labels = ProxyCommandLine.ParseLabels(result.GetValue(Labels), out _),
             ServiceAccount = result.GetValue(ServiceAccount)!,
+            Ip = result.GetValue(Ip),
             OutboundPort = result.GetValue(OutboundPort),
             InboundPort = result.GetValue(InboundPort),
             AppPort = appPort == 0 ? null : appPort,

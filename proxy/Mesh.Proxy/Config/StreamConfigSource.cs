@@ -175,6 +175,7 @@ internal sealed partial class StreamConfigSource : IProxyConfigSource
             Id = _options.NodeId,
             Namespace = _options.Namespace,
             ServiceAccount = _options.ServiceAccount,
+            Ip = _options.Ip ?? string.Empty,
             AcceptsDelta = _streamOptions.AcceptDeltas,
             ReportsTraffic = _reportOptions.Interval > TimeSpan.Zero,
         };

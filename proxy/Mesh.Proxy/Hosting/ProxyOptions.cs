@@ -21,6 +21,13 @@ public sealed class ProxyOptions
     /// <summary>The workload's service account. Default <c>default</c>.</summary>
     public string ServiceAccount { get; set; } = "default";
 
+    /// <summary>
+    /// The workload's IP, sent to the control plane in the stream's first request (the injected sidecar gets the pod IP
+    /// from the downward API). Null: the operator records the connection's peer address, which NAT or a
+    /// port-forward makes another address than the pod's.
+    /// </summary>
+    public string? Ip { get; set; }
+
     /// <summary>The outbound listener (HTTP/1.1 and h2c). Default 15001; 0 picks an ephemeral port.</summary>
     public int OutboundPort { get; set; } = 15001;
 

@@ -42,6 +42,11 @@ public sealed class HelmChartTests
         ["grafana dashboards with another label and namespace"] = (
             ["--set", "monitoring.grafanaDashboards.enabled=true", "--set", "monitoring.grafanaDashboards.label=mesh_dashboard", "--set", "monitoring.grafanaDashboards.labelValue=yes", "--set", "monitoring.grafanaDashboards.namespace=monitoring"],
             GrafanaDashboardsWithAnotherLabelAndNamespace),
+        ["native sidecars auto on Kubernetes 1.28"] = (["--kube-version", "1.28.0"], rendered => AssertNativeSidecars(rendered, false)),
+        ["native sidecars auto on Kubernetes 1.29"] = (["--kube-version", "v1.29.0-gke.100"], rendered => AssertNativeSidecars(rendered, true)),
+        ["native sidecars auto on Kubernetes 1.30"] = (["--kube-version", "1.30.0"], rendered => AssertNativeSidecars(rendered, true)),
+        ["native sidecars forced on Kubernetes 1.28"] = (["--kube-version", "1.28.0", "--set", "injection.nativeSidecars=true"], rendered => AssertNativeSidecars(rendered, true)),
+        ["native sidecars forced off on Kubernetes 1.30"] = (["--kube-version", "1.30.0", "--set", "injection.nativeSidecars=false"], rendered => AssertNativeSidecars(rendered, false)),
         ["service and pod monitors"] = (["--set", "monitoring.serviceMonitor.enabled=true", "--set", "monitoring.podMonitor.enabled=true"], ServiceAndPodMonitors),
         ["monitors with labels, interval and namespaces"] = (
             [
@@ -110,6 +115,7 @@ public sealed class HelmChartTests
     [InlineData("monitoring.serviceMonitor.interval=soon", "at '/monitoring/serviceMonitor/interval'")]
     [InlineData("tracing.zipkinEndpoint=zipkin:9411", "at '/tracing/zipkinEndpoint'")]
     [InlineData("tracing.propagation=jaeger", "at '/tracing/propagation'")]
+    [InlineData("injection.nativeSidecars=sometimes", "at '/injection/nativeSidecars'")]
     public async Task Values_schema_rejects_a_wrong_value_with_helms_own_error(string setting, string expected)
     {
         var (code, _, error) = await Helm.RunAsync(["template", Helm.Release, ChartFiles.Root, "--namespace", Helm.Namespace, "--set", setting]);
@@ -263,6 +269,13 @@ public sealed class HelmChartTests
         var namespaces = rendered.Single("PodMonitor")["spec"]!["namespaceSelector"]!;
         Assert.Equal(["bookinfo", "shop"], namespaces["matchNames"]!.AsArray().Select(n => (string?)n));
         Assert.Null(namespaces["any"]);
+    }
+
+    // Read as the operator reads the mounted template.
+    private static void AssertNativeSidecars(IReadOnlyList<JsonObject> rendered, bool expected)
+    {
+        var template = (string)rendered.Single("ConfigMap")["data"]!["template.yaml"]!;
+        Assert.Equal(expected, Mesh.Operator.Injection.InjectionTemplate.Parse(template, "rendered mesh-injection-template").NativeSidecars);
     }
 
     private static void InjectionTemplateOverrides(IReadOnlyList<JsonObject> rendered)

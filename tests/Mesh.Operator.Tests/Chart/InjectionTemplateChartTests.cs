@@ -51,18 +51,21 @@ public sealed partial class InjectionTemplateChartTests
         Assert.Equal("15s", options.TrafficReportInterval);
     }
 
+    // nativeSidecars is decided from the cluster's version before this block (HelmChartTests renders that with the
+    // real helm); here the cluster is one that has native sidecars.
     private static InjectionOptions RenderTemplate(JsonObject values)
     {
         var raw = File.ReadAllText(Path.Combine(ChartFiles.TemplatesDirectory, "injection-configmap.yaml"));
         var data = raw[(raw.IndexOf("template.yaml: |", StringComparison.Ordinal) + "template.yaml: |".Length)..];
-        return InjectionTemplate.Parse(Render(data, values, "mesh-system"), "charts/mesh injection-configmap.yaml");
+        return InjectionTemplate.Parse(Render(data, values, "mesh-system", new() { ["$nativeSidecars"] = "true" }), "charts/mesh injection-configmap.yaml");
     }
 
     /// <summary>
-    /// Just enough of Helm for this block: <c>{{ .Values.a.b }}</c>, with an optional <c>| quote</c>, and
-    /// <c>{{ .Release.Namespace }}</c>; anything else fails the test rather than being guessed.
+    /// Just enough of Helm for this block: <c>{{ .Values.a.b }}</c>, with an optional <c>| quote</c>,
+    /// <c>{{ .Release.Namespace }}</c> and the given <c>{{ $variable }}</c>s; anything else fails the test rather than
+    /// being guessed.
     /// </summary>
-    private static string Render(string block, JsonObject values, string releaseNamespace)
+    private static string Render(string block, JsonObject values, string releaseNamespace, Dictionary<string, string> variables)
     {
         var lines = block.Split('\n').TakeWhile(line => line.Length == 0 || line.StartsWith("    ", StringComparison.Ordinal));
         var text = string.Join('\n', lines.Select(line => line.Length >= 4 ? line[4..] : line));
@@ -75,6 +78,10 @@ public sealed partial class InjectionTemplateChartTests
             if (path == ".Release.Namespace")
             {
                 value = releaseNamespace;
+            }
+            else if (variables.TryGetValue(path, out var variable))
+            {
+                value = variable;
             }
             else if (path.StartsWith(".Values.", StringComparison.Ordinal))
             {

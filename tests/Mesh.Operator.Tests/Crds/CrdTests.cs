@@ -135,6 +135,14 @@ public sealed class CrdTests
         Assert.Contains(violations, v => v.StartsWith(violation, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("{\"spec\":{\"host\":\"a\",\"trafficPolicy\":{\"loadBalancer\":{\"simple\":\"LEAST_CONN\"}}}}")]
+    [InlineData("{\"spec\":{\"host\":\"a\",\"trafficPolicy\":{\"portLevelSettings\":[{\"port\":{\"number\":80},\"loadBalancer\":{\"simple\":\"LEAST_CONN\"}}]}}}")]
+    [InlineData("{\"spec\":{\"host\":\"a\",\"subsets\":[{\"name\":\"v1\",\"trafficPolicy\":{\"loadBalancer\":{\"simple\":\"LEAST_CONN\"}}}]}}")]
+    [InlineData("{\"spec\":{\"host\":\"a\",\"subsets\":[{\"name\":\"v1\",\"trafficPolicy\":{\"portLevelSettings\":[{\"port\":{\"number\":80},\"loadBalancer\":{\"simple\":\"LEAST_CONN\"}}]}}]}}")]
+    public void Schema_accepts_istios_deprecated_least_conn_wherever_a_balancer_is_named(string json) =>
+        Assert.Empty(SchemaValidator.Violations(CrdFiles.Schema("DestinationRule"), JsonNode.Parse(json)));
+
     // Walks the C# model and the schema together: every property the model reads must be typed in the schema,
     // or the API server would prune it before the operator sees it.
     private static void CompareModel(Type type, JsonObject schema, string path, List<string> missing)

@@ -46,6 +46,7 @@ public sealed class InjectionWebhookTests
         Assert.Equal("metadata.name", (string?)env["POD_NAME"]!["valueFrom"]!["fieldRef"]!["fieldPath"]);
         Assert.Equal("metadata.namespace", (string?)env["POD_NAMESPACE"]!["valueFrom"]!["fieldRef"]!["fieldPath"]);
         Assert.Equal("spec.serviceAccountName", (string?)env["MESH_SERVICE_ACCOUNT"]!["valueFrom"]!["fieldRef"]!["fieldPath"]);
+        Assert.Equal("status.podIP", (string?)env["MESH_IP"]!["valueFrom"]!["fieldRef"]!["fieldPath"]);
         Assert.Equal("http://mesh-operator.mesh-system.svc:15010", (string?)env["MESH_DISCOVERY_ADDRESS"]!["value"]);
         Assert.Equal("$(POD_NAMESPACE)/$(POD_NAME)", (string?)env["MESH_NODE_ID"]!["value"]);
         Assert.Equal("$(POD_NAMESPACE)", (string?)env["MESH_NAMESPACE"]!["value"]);
@@ -203,6 +204,7 @@ public sealed class InjectionWebhookTests
         var annotations = pod.Annotations();
         annotations["mesh.io/proxy-cpu"] = "250m";
         annotations["mesh.io/proxy-memory"] = "1Gi";
+        annotations["mesh.io/proxy-memory-limit"] = "2Gi";
         annotations["mesh.io/proxy-log-level"] = "debug";
         annotations["mesh.io/exclude-inbound-ports"] = "8080, 9090";
         annotations["mesh.io/exclude-outbound-ports"] = "5432";
@@ -212,9 +214,9 @@ public sealed class InjectionWebhookTests
 
         var proxy = patched["spec"]!["initContainers"]![1]!;
         Assert.Equal("250m", (string?)proxy["resources"]!["requests"]!["cpu"]);
-        Assert.Equal("250m", (string?)proxy["resources"]!["limits"]!["cpu"]);
+        Assert.Equal("1", (string?)proxy["resources"]!["limits"]!["cpu"]);
         Assert.Equal("1Gi", (string?)proxy["resources"]!["requests"]!["memory"]);
-        Assert.Equal("1Gi", (string?)proxy["resources"]!["limits"]!["memory"]);
+        Assert.Equal("2Gi", (string?)proxy["resources"]!["limits"]!["memory"]);
         Assert.Equal("debug", (string?)Env(proxy)["MESH_LOG_LEVEL"]!["value"]);
         Assert.Equal(
             ["init-iptables", "--proxy-uid", "1337", "--outbound-port", "15001", "--inbound-port", "15006", "--exclude-inbound-ports", "15000,8080,9090",
@@ -225,6 +227,10 @@ public sealed class InjectionWebhookTests
     [Theory]
     [InlineData("mesh.io/proxy-cpu", "lots")]
     [InlineData("mesh.io/proxy-memory", "1 GB")]
+    [InlineData("mesh.io/proxy-cpu-limit", "2 cores")]
+    [InlineData("mesh.io/proxy-memory-limit", "-1Gi")]
+    [InlineData("mesh.io/proxy-cpu", "2")]
+    [InlineData("mesh.io/proxy-memory-limit", "64Mi")]
     [InlineData("mesh.io/proxy-log-level", "loud")]
     [InlineData("mesh.io/exclude-inbound-ports", "80,http")]
     [InlineData("mesh.io/exclude-outbound-ports", "70000")]

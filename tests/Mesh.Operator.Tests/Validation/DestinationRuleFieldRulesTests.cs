@@ -47,6 +47,8 @@ public sealed class DestinationRuleFieldRulesTests
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, loadBalancer: {simple: RANDOM}}, {port: {number: 80}, loadBalancer: {simple: ROUND_ROBIN}}]}\n", "spec.trafficPolicy.portLevelSettings[1].port.number", "also set by spec.trafficPolicy.portLevelSettings[0]" },
         { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {}, loadBalancer: {simple: RANDOM}}]}\n", "spec.trafficPolicy.portLevelSettings[0].port.number", "never applies" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true, minimumRingSize: 10}}}\n", "spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize", "deprecated" },
+        { "  host: multi\n  trafficPolicy: {loadBalancer: {simple: LEAST_CONN}}\n", "spec.trafficPolicy.loadBalancer.simple", "LEAST_CONN is deprecated: use LEAST_REQUEST" },
+        { "  host: multi\n  trafficPolicy: {portLevelSettings: [{port: {number: 80}, loadBalancer: {simple: LEAST_CONN}}]}\n", "spec.trafficPolicy.portLevelSettings[0].loadBalancer.simple", "LEAST_CONN is deprecated" },
         { "  host: multi\n  trafficPolicy: {loadBalancer: {localityLbSetting: {failover: [{from: r1, to: r2}]}}}\n", "spec.trafficPolicy.loadBalancer.localityLbSetting", "failover needs outlierDetection" },
     };
 

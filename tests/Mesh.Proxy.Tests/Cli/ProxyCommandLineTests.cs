@@ -143,9 +143,22 @@ public sealed class ProxyCommandLineTests
     }
 
     [Fact]
+    public void IpIsUnsetByDefaultAndMustBeAnAddress()
+    {
+        var flags = new ProxyFlags();
+        var root = new System.CommandLine.RootCommand();
+        flags.AddTo(root);
+
+        Assert.Null(flags.Bind(root.Parse([])).Ip);
+        Assert.Equal("10.244.1.7", flags.Bind(root.Parse(["--ip", "10.244.1.7"])).Ip);
+        Assert.Single(root.Parse(["--ip", "pod-1"]).Errors, e => e.Message.Contains("--ip (MESH_IP): 'pod-1'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void EnvironmentNamesFollowTheFlagNames()
     {
         Assert.Equal("MESH_DISCOVERY_ADDRESS", ProxyFlags.EnvironmentName("--discovery-address"));
         Assert.Equal("MESH_APP_PORT", ProxyFlags.EnvironmentName("--app-port"));
+        Assert.Equal("MESH_IP", ProxyFlags.EnvironmentName("--ip"));
     }
 }
