@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Mesh.Testing;
 
 namespace Mesh.Proxy.Tests.Fixtures;
@@ -15,34 +11,11 @@ namespace Mesh.Proxy.Tests.Fixtures;
 /// </summary>
 public sealed class NodeStreamCountingServer : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly Process _process;
-    private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
-    private readonly StringBuilder _stderr = new();
+    private readonly NodePeer _peer;
 
-    private NodeStreamCountingServer(Process process)
-    {
-        _process = process;
-        _process.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data is { Length: > 0 } data)
-            {
-                using var document = JsonDocument.Parse(data);
-                _events.Writer.TryWrite(document.RootElement.Clone());
-            }
-        };
-        _process.ErrorDataReceived += (_, line) =>
-        {
-            lock (_stderr)
-            {
-                _stderr.AppendLine(line.Data);
-            }
-        };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
+    private NodeStreamCountingServer(NodePeer peer) => _peer = peer;
 
-    public int Port { get; private set; }
+    public int Port => _peer.Port;
 
     /// <summary>Node's http2 server; <paramref name="maxConcurrentStreams"/> null announces no limit (nghttp2's default).</summary>
     /// <param name="tls">PEM files of the server's certificate and key: TLS with ALPN h2; null: h2c.</param>
@@ -68,34 +41,14 @@ public sealed class NodeStreamCountingServer : IAsyncDisposable
     /// <summary>What the server has counted so far.</summary>
     public async Task<StreamCounts> ReportAsync()
     {
-        await _process.StandardInput.WriteLineAsync("report");
-        await _process.StandardInput.FlushAsync();
-        var report = await NextAsync("report");
+        var report = await _peer.AskAsync("report", "report");
         return new StreamCounts(
             report.GetProperty("allHeldTogether").GetBoolean(),
             report.GetProperty("arrived").GetInt32(),
             [.. report.GetProperty("peaks").EnumerateArray().Select(p => p.GetInt32())]);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            // The script exits when its stdin closes; a kill is for one that does not.
-            _process.StandardInput.Close();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _peer.DisposeAsync();
 
     private static JsonObject Options(int hold, TimeSpan deadline) => new() { ["hold"] = hold, ["deadlineMs"] = (int)deadline.TotalMilliseconds };
 
@@ -107,52 +60,7 @@ public sealed class NodeStreamCountingServer : IAsyncDisposable
             Assert.Fail($"{folder}/node_modules is missing: run build/test.sh (it runs npm ci there) or npm ci in that folder.");
         }
 
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(options.ToJsonString());
-        var server = new NodeStreamCountingServer(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
-        try
-        {
-            server.Port = (await server.NextAsync("listening")).GetProperty("port").GetInt32();
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task<JsonElement> NextAsync(string kind)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        try
-        {
-            while (true)
-            {
-                var next = await _events.Reader.ReadAsync(deadline.Token);
-                if (next.GetProperty("event").GetString() == kind)
-                {
-                    return next;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            lock (_stderr)
-            {
-                Assert.Fail($"node printed no '{kind}' event within {Patience.TotalSeconds} s; exited: {_process.HasExited}. stderr: {_stderr}");
-            }
-
-            throw;
-        }
+        return new(await NodePeer.StartAsync("http2", script, options.ToJsonString()));
     }
 }
 
