@@ -1,9 +1,5 @@
 using System.Globalization;
-using Google.Protobuf;
-using k8s;
-using k8s.Models;
 using Mesh.Operator.Compiler;
-using Mesh.Operator.Manifests;
 using Mesh.Operator.Validation;
 
 namespace Mesh.Operator.Tests.Compiler;
@@ -31,24 +27,18 @@ public sealed class CompileReuseMixedChangesRandomizedTests
         var seed = Environment.TickCount;
         var random = new Random(seed);
         var documents = Initial();
-        var loaded = new Dictionary<string, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>>(StringComparer.Ordinal);
+        var manifests = new UnchangedManifests();
         CompiledMesh? previous = null;
         var (validationTakenOver, routesTakenOver) = (0, 0);
         for (var step = 0; step < Steps; step++)
         {
             var change = Mutate(documents, random);
-            var snapshot = MeshSnapshot.From(documents.Values.SelectMany(text => Load(loaded, text)));
+            var snapshot = manifests.Snapshot(documents.Values);
             var fresh = MeshCompiler.Compile(snapshot);
             var reused = MeshCompiler.Compile(snapshot, previous: previous);
             var context = $"seed {seed}, step {step} ({change})";
             Assert.True(Describe(fresh.Results) == Describe(reused.Results), $"results differ: {context}\nfresh:\n{Describe(fresh.Results)}\nreused:\n{Describe(reused.Results)}");
-            foreach (var node in Nodes.Select(n => MeshFixture.Node(n[0], n[1])))
-            {
-                var expected = fresh.ConfigFor(node);
-                var actual = reused.ConfigFor(node);
-                Assert.True(expected.Version == actual.Version, $"version differs: {context}, node {node.Namespace}/{node.Labels}");
-                Assert.True(expected.ToProxyConfig().ToByteArray().AsSpan().SequenceEqual(actual.ToProxyConfig().ToByteArray()), $"config differs: {context}, node {node.Namespace}/{node.Labels}");
-            }
+            FreshCompileAssert.SameConfigs(fresh, reused, Nodes, context);
 
             validationTakenOver += previous is not null && ReferenceEquals(reused.Work.Validated.Rules, previous.Work.Validated.Rules) ? 1 : 0;
             routesTakenOver += previous is not null && ReferenceEquals(reused.Work.Routes.Hosts, previous.Work.Routes.Hosts) ? 1 : 0;
@@ -62,19 +52,6 @@ public sealed class CompileReuseMixedChangesRandomizedTests
     private static string Describe(IReadOnlyList<ResourceResult> results) => string.Join("\n", results.Select(r =>
         $"{r.Resource}: [{string.Join(" | ", r.Diagnostics.Select(d => $"{d} ({d.Category})"))}] " +
         string.Join(" ", r.Conditions.Select(c => $"{c.Type}={c.Status}/{c.Reason}/{c.ObservedGeneration}/{c.Message}"))));
-
-    // As the directory source: a manifest whose text did not change keeps its objects.
-    private static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Load(Dictionary<string, IReadOnlyList<IKubernetesObject<V1ObjectMeta>>> loaded, string text)
-    {
-        if (!loaded.TryGetValue(text, out var objects))
-        {
-            var set = ManifestLoader.LoadText("test.yaml", text);
-            Assert.Empty(set.Problems);
-            loaded[text] = objects = [.. set.Resources.Select(r => r.Object)];
-        }
-
-        return objects;
-    }
 
     private static string Mutate(Dictionary<string, string> documents, Random random)
     {

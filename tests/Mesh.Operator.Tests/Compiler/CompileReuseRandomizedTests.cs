@@ -1,7 +1,5 @@
 using System.Globalization;
-using Google.Protobuf;
 using Mesh.Operator.Compiler;
-using Mesh.Operator.Manifests;
 
 namespace Mesh.Operator.Tests.Compiler;
 
@@ -25,39 +23,18 @@ public sealed class CompileReuseRandomizedTests
         var seed = Environment.TickCount;
         var random = new Random(seed);
         var documents = Initial();
-        var loaded = new Dictionary<string, IReadOnlyList<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>>>(StringComparer.Ordinal);
+        var manifests = new UnchangedManifests();
         CompiledMesh? previous = null;
         for (var step = 0; step < 60; step++)
         {
             var change = Mutate(documents, random);
-            var snapshot = MeshSnapshot.From(documents.Values.SelectMany(text => Load(loaded, text)));
+            var snapshot = manifests.Snapshot(documents.Values);
             var fresh = MeshCompiler.Compile(snapshot);
             var reused = MeshCompiler.Compile(snapshot, previous: previous);
-            foreach (var node in Nodes.Select(n => MeshFixture.Node(n[0], n[1])))
-            {
-                var expected = fresh.ConfigFor(node);
-                var actual = reused.ConfigFor(node);
-                var context = $"seed {seed}, step {step} ({change}), node {node.Namespace}/{node.Labels}";
-                Assert.True(expected.Version == actual.Version, $"version differs: {context}");
-                Assert.True(expected.ToProxyConfig().ToByteArray().AsSpan().SequenceEqual(actual.ToProxyConfig().ToByteArray()), $"config differs: {context}");
-            }
+            FreshCompileAssert.SameConfigs(fresh, reused, Nodes, $"seed {seed}, step {step} ({change})");
 
             previous = reused;
         }
-    }
-
-    // As the directory source: a manifest whose text did not change keeps its objects.
-    private static IReadOnlyList<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>> Load(
-        Dictionary<string, IReadOnlyList<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>>> loaded, string text)
-    {
-        if (!loaded.TryGetValue(text, out var objects))
-        {
-            var set = ManifestLoader.LoadText("test.yaml", text);
-            Assert.Empty(set.Problems);
-            loaded[text] = objects = [.. set.Resources.Select(r => r.Object)];
-        }
-
-        return objects;
     }
 
     private static string Mutate(Dictionary<string, string> documents, Random random)
