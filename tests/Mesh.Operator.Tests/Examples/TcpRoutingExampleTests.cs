@@ -1,40 +1,22 @@
-using System.Text.Json.Nodes;
-using Google.Protobuf;
-using Mesh.Api.V1;
-using Mesh.Operator.Cli;
-
 namespace Mesh.Operator.Tests.Examples;
 
 /// <summary>examples/tcp-routing stays valid and gives the client's proxy the L4 routes its README describes.</summary>
 public sealed class TcpRoutingExampleTests
 {
-    private static readonly string Example = TestPaths.InRepository("examples", "tcp-routing");
-
-    private static string[] Manifests => [.. Directory.GetFiles(Example, "*.yaml").Order(StringComparer.Ordinal)];
-
     [Fact]
     public void Analyze_finds_no_error_and_warns_only_that_the_sni_wildcard_host_selects_no_service()
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
+        var (code, output, error) = ExampleCli.Analyze("tcp-routing");
 
-        var code = MeshCli.Run(["analyze", .. Manifests], output, error);
-
-        Assert.Equal((0, ""), (code, error.ToString()));
-        var warning = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal((0, ""), (code, error));
+        var warning = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("spec.hosts[1]: warning: wildcard host '*.example.com'", warning, StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_clients_proxy_gets_the_weighted_tcp_split_and_the_sni_routes()
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-
-        var code = MeshCli.Run(["compile", .. Manifests, "--proxy", "default/client"], output, error);
-
-        Assert.Equal((0, ""), (code, error.ToString()));
-        var config = JsonParser.Default.Parse<ProxyConfig>(JsonNode.Parse(output.ToString())!["config"]!.ToJsonString());
+        var config = ExampleCli.Compile("tcp-routing", "default/client");
         var echo = config.TcpListeners.Single(l => l.Name == "echo.default.svc.cluster.local:9000");
         Assert.Equal([90u, 10u], echo.Routes[0].Destinations.Select(d => d.Weight));
         var secure = config.TcpListeners.Single(l => l.Name == "secure-gw.default.svc.cluster.local:8443");
